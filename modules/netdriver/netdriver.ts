@@ -1,0 +1,45 @@
+/*
+ * netdriver — the contract between a network driver and the sampler.
+ *
+ * A driver only counts. It keeps four monotonic counters (bytes and packets, in and out) of IP
+ * traffic on the device's interface and can list the device's listening ports and established TCP
+ * connections. Implementations: hardware/esp32 (lwIP netif wrappers, 32-bit reads of 64-bit
+ * accumulators), hardware/sim (socket-level counting in the Moddable simulator), hardware/host
+ * (socket-level counting on Node).
+ */
+
+/** Index of each counter in the array filled by {@link NetDriver.read}. */
+export const BYTES_IN = 0;
+export const BYTES_OUT = 1;
+export const PACKETS_IN = 2;
+export const PACKETS_OUT = 3;
+export const COUNTERS = 4;
+
+export interface ListeningPort {
+	port: number;
+	interface?: string;
+}
+
+export interface EstablishedConnection {
+	/** "a.b.c.d:port" or "[v6]:port" */
+	remoteAddr: string;
+	localPort?: number;
+	localInterface?: string;
+}
+
+export interface NetDriver {
+	/**
+	 * Width in bits at which the counters wrap back to 0: 32 for lwIP-style counters, 53 for
+	 * counters that never wrap in practice (JS numbers). The sampler subtracts modulo 2^bits.
+	 */
+	readonly counterBits: number;
+	/**
+	 * Fills out[0..3] (BYTES_IN, BYTES_OUT, PACKETS_IN, PACKETS_OUT) with the current counter values and returns the
+	 * driver's generation: a number that changes whenever the counters restarted from 0
+	 * (driver re-created, interface restarted, device rebooted). Must not allocate.
+	 */
+	read(out: Float64Array): number;
+	listeningTcpPorts(): ListeningPort[];
+	listeningUdpPorts(): ListeningPort[];
+	establishedConnections(): EstablishedConnection[];
+}
