@@ -1,0 +1,75 @@
+/*
+ * policy — per-thing topic authorization, like an AWS IoT policy: a thing publishes and subscribes under
+ * its own `$aws/things/<thing>/` prefix plus the configured allowed topic filters (`${iot:ClientId}` is
+ * replaced by the thing name). Reserved Defender rules: nobody subscribes to the report publish topics,
+ * nobody publishes on the accepted/rejected reply topics.
+ */
+
+export type Decision = { allowed: true } | { allowed: false; reason: string };
+
+const ALLOW: Decision = { allowed: true };
+const REPLY_SUFFIX = /\/defender\/metrics\/(json|cbor)\/(accepted|rejected)$/;
+
+function deny(reason: string): Decision {
+	return { allowed: false, reason };
+}
+
+function ownPrefix(thing: string): string {
+	return `$aws/things/${thing}/`;
+}
+
+/** True when `filter` (may hold + and #) matches the concrete `topic`. */
+export function topicMatches(filter: string, topic: string): boolean {
+	const f = filter.split("/");
+	const t = topic.split("/");
+	if (t[0].startsWith("$") && (f[0] === "+" || f[0] === "#")) return false;
+	for (let i = 0; i < f.length; i++) {
+		if (f[i] === "#") return true;
+		if (i >= t.length) return false;
+		if (f[i] !== "+" && f[i] !== t[i]) return false;
+	}
+	return f.length === t.length;
+}
+
+/** True when every topic `requested` can match is also matched by `allowed`. */
+export function filterCovers(allowed: string, requested: string): boolean {
+	const a = allowed.split("/");
+	const r = requested.split("/");
+	for (let i = 0; i < a.length; i++) {
+		if (a[i] === "#") return true;
+		if (i >= r.length || r[i] === "#") return false;
+		if (a[i] === "+") continue;
+		if (a[i] !== r[i]) return false;
+	}
+	return a.length === r.length;
+}
+
+export class TopicPolicy {
+	readonly #allow: string[];
+
+	constructor(allowTopics: string[] = []) {
+		this.#allow = allowTopics.slice();
+	}
+
+	#allowedFor(thing: string): string[] {
+		return this.#allow.map((f) => f.split("${iot:ClientId}").join(thing));
+	}
+
+	publish(thing: string, topic: string): Decision {
+		if (REPLY_SUFFIX.test(topic)) return deny(`publishing to reply topic ${topic} is not allowed`);
+		if (topic.startsWith(ownPrefix(thing))) return ALLOW;
+		if (this.#allowedFor(thing).some((f) => topicMatches(f, topic))) return ALLOW;
+		return deny(`thing ${thing} is not authorized to publish to ${topic}`);
+	}
+
+	subscribe(thing: string, filter: string): Decision {
+		for (const fmt of ["json", "cbor"]) {
+			if (topicMatches(filter, `${ownPrefix(thing)}defender/metrics/${fmt}`)) {
+				return deny(`subscribing to the reserved publish topic ${ownPrefix(thing)}defender/metrics/${fmt} is not allowed`);
+			}
+		}
+		if (filter.startsWith(ownPrefix(thing))) return ALLOW;
+		if (this.#allowedFor(thing).some((f) => filterCovers(f, filter))) return ALLOW;
+		return deny(`thing ${thing} is not authorized to subscribe to ${filter}`);
+	}
+}

@@ -1,0 +1,169 @@
+/*
+ * cli — `npm run cloud -- <command>`: run the broker in the foreground, manage the CA and thing
+ * certificates, thing groups, security profiles and list violations. Configuration commands work on the
+ * data dir directly (restart a running `start` to pick them up). Bad input exits with code 2.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs, option, required, intOption, UsageError, type Args } from "./cli-args";
+import { ALL_THINGS_ARN, Registry, thingGroupArn } from "./detect/registry";
+import { validateSecurityProfile } from "./detect/validate";
+import { CloudError } from "./errors";
+import { startCloud } from "./index";
+import { ensureCa, issueThingCertificate } from "./pki";
+import { CloudStore } from "./store";
+import { activeViolations, violationEvents } from "./violations";
+
+const HELP = `usage: npm run cloud -- <command> [options]
+
+  start [--port 8883] [--data DIR] [--pki DIR] [--allow FILTER]... [--min-interval 300]
+        [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout]
+                                  run the broker + Detect in the foreground (Ctrl-C stops)
+  ca [--pki DIR]                  create the local CA (ca.cert.pem, ca.key.pem, ca.cert.der)
+  cert <thing> [--pki DIR]        issue a thing certificate: PEM, DER and PKCS#8 DER key
+  group create <group> [--data DIR]
+  group add <group> <thing> [--data DIR]
+  profile create --file profile.json [--data DIR]   (the JSON aws iot create-security-profile takes)
+  profile list [--data DIR]
+  profile attach <profile> (--group <group> | --all | --target <arn>) [--data DIR]
+  validate --file profile.json    print validationErrors (exit 1 when invalid)
+  violations [--history] [--thing T] [--data DIR]
+  help
+
+defaults: --data ./.cloud/data  --pki ./.cloud/pki`;
+
+const dataDir = (a: Args): string => option(a, "data", ".cloud/data")!;
+const pkiDir = (a: Args): string => option(a, "pki", ".cloud/pki")!;
+const print = (v: unknown): void => void process.stdout.write((typeof v === "string" ? v : JSON.stringify(v, null, 2)) + "\n");
+
+function readJson(file: string): unknown {
+	let text: string;
+	try {
+		text = readFileSync(file, "utf8");
+	} catch (e) {
+		throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+	}
+	try {
+		return JSON.parse(text);
+	} catch (e) {
+		throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
+	}
+}
+
+function withRegistry<T>(a: Args, fn: (r: Registry, s: CloudStore) => T): T {
+	const store = new CloudStore(dataDir(a));
+	try {
+		const registry = new Registry(store);
+		const saved = store.loadRegistry();
+		registry.restore(saved.profiles, saved.targets, saved.groups);
+		return fn(registry, store);
+	} finally {
+		store.close();
+	}
+}
+
+function positional(a: Args, i: number, what: string): string {
+	const v = a.positionals[i];
+	if (v === undefined) throw new UsageError(`missing ${what}`);
+	return v;
+}
+
+async function start(a: Args): Promise<void> {
+	const cloud = await startCloud({
+		port: intOption(a, "port", 8883),
+		dataDir: dataDir(a),
+		pkiDir: pkiDir(a),
+		allowTopics: a.options.get("allow") ?? [],
+		minReportIntervalSeconds: intOption(a, "min-interval", 300),
+		invalidateAfterSeconds: intOption(a, "invalidate-after", 172_800),
+		alerts: { stdout: option(a, "no-stdout") === undefined, jsonl: option(a, "jsonl"), webhook: option(a, "webhook") },
+	});
+	process.stderr.write(`cloud: broker on mqtts://127.0.0.1:${cloud.port} (pki ${pkiDir(a)}, data ${dataDir(a)})\n`);
+	const stop = (): void => void cloud.stop().then(() => process.exit(0));
+	process.on("SIGINT", stop);
+	process.on("SIGTERM", stop);
+}
+
+function group(a: Args): void {
+	const verb = positional(a, 1, "group verb (create|add)");
+	withRegistry(a, (r) => {
+		if (verb === "create") return print(r.createThingGroup(positional(a, 2, "group name")));
+		if (verb !== "add") throw new UsageError(`unknown group verb ${verb}`);
+		r.addThingToThingGroup(positional(a, 3, "thing name"), positional(a, 2, "group name"));
+		print("ok");
+	});
+}
+
+function targetOf(a: Args): string {
+	if (option(a, "all")) return ALL_THINGS_ARN;
+	const g = option(a, "group");
+	if (g !== undefined) return thingGroupArn(g);
+	return required(a, "target");
+}
+
+function profile(a: Args): void {
+	const verb = positional(a, 1, "profile verb (create|list|attach)");
+	withRegistry(a, (r) => {
+		if (verb === "create") return print({ securityProfileName: r.createSecurityProfile(readJson(required(a, "file"))).securityProfileName });
+		if (verb === "list") return print(r.listSecurityProfiles());
+		if (verb !== "attach") throw new UsageError(`unknown profile verb ${verb}`);
+		r.attachSecurityProfile(positional(a, 2, "profile name"), targetOf(a));
+		print("ok");
+	});
+}
+
+function validate(a: Args): number {
+	const validationErrors = validateSecurityProfile(readJson(required(a, "file")));
+	print({ valid: validationErrors.length === 0, validationErrors });
+	return validationErrors.length === 0 ? 0 : 1;
+}
+
+function violations(a: Args): void {
+	withRegistry(a, (r, s) => {
+		const filter = { thingName: option(a, "thing") };
+		if (option(a, "history")) return print({ violationEvents: violationEvents(s.loadEvents(), filter) });
+		print({ activeViolations: activeViolations(s.loadStates(), (n) => r.describeSecurityProfile(n), filter) });
+	});
+}
+
+async function run(argv: string[]): Promise<number> {
+	const a = parseArgs(argv);
+	const cmd = a.positionals[0] ?? "help";
+	switch (cmd) {
+		case "start":
+			await start(a);
+			return -1;
+		case "ca":
+			print(ensureCa(pkiDir(a)));
+			return 0;
+		case "cert":
+			print(issueThingCertificate(pkiDir(a), positional(a, 1, "thing name")));
+			return 0;
+		case "group":
+			group(a);
+			return 0;
+		case "profile":
+			profile(a);
+			return 0;
+		case "validate":
+			return validate(a);
+		case "violations":
+			violations(a);
+			return 0;
+		case "help":
+			print(HELP);
+			return 0;
+		default:
+			throw new UsageError(`unknown command ${cmd} (try: help)`);
+	}
+}
+
+run(process.argv.slice(2)).then(
+	(code) => {
+		if (code >= 0) process.exitCode = code;
+	},
+	(e: Error) => {
+		const detail = e instanceof CloudError ? e.validationErrors.map((v) => `\n  - ${v.errorMessage}`).join("") : "";
+		process.stderr.write(`error: ${e instanceof CloudError ? `${e.code}: ` : ""}${e.message}${detail}\n`);
+		process.exitCode = e instanceof UsageError || e instanceof CloudError ? 2 : 1;
+	},
+);

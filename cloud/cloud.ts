@@ -1,0 +1,262 @@
+/*
+ * cloud — the running cloud: turns broker events into Detect input, answers reserved-topic reports,
+ * records violation events, feeds alerts, runs the window/invalidation tick on the injected clock and
+ * writes Detect state behind to the store. Created by startCloud() (index.ts).
+ */
+import type { Clock, TimerHandle } from "../modules/platform/platform";
+import type { Alert, AlertDispatcher } from "./alerts";
+import type { Broker, BrokerHooks } from "./broker/server";
+import type { DetectEngine, ViolationEvent } from "./detect/engine";
+import type { MetricValue } from "./detect/metric-value";
+import type { SecurityProfile } from "./detect/profile";
+import { ALL_THINGS_ARN, type Registry } from "./detect/registry";
+import { validateBehaviors } from "./detect/validate";
+import type { ValidationError } from "./errors";
+import { issueThingCertificate, type ThingFiles } from "./pki";
+import { intakeReport, type IntakeOptions, type ReportGateState } from "./reports/intake";
+import type { Reply } from "./reports/replies";
+import { matchReportTopic } from "./reports/topics";
+import type { CloudStore, MetricRow } from "./store";
+import { emptyMetrics, type CountedMetric, type ThingMetrics } from "./thing-metrics";
+import { activeViolations, violationEvents, type ActiveViolation, type ViolationFilter } from "./violations";
+
+export interface CloudParts {
+	clock: Clock;
+	log: (s: string) => void;
+	store: CloudStore;
+	registry: Registry;
+	engine: DetectEngine;
+	alerts: AlertDispatcher;
+	pkiDir: string;
+	intake: IntakeOptions;
+}
+
+const TICK_MS = 60_000;
+const METRIC_RETENTION_MS = 14 * 86_400_000;
+
+export class Cloud {
+	readonly #p: CloudParts;
+	readonly #gates: Map<string, ReportGateState>;
+	readonly #metrics = new Map<string, ThingMetrics>();
+	readonly #replyListeners: ((r: Reply) => void)[] = [];
+	readonly #eventListeners: ((e: ViolationEvent) => void)[] = [];
+	readonly #events: ViolationEvent[];
+	#rows: MetricRow[] = [];
+	#flushScheduled = false;
+	#broker?: Broker;
+	#timer: TimerHandle | undefined;
+	#stopped = false;
+
+	constructor(parts: CloudParts) {
+		this.#p = parts;
+		this.#gates = parts.store.loadGates();
+		this.#events = parts.store.loadEvents();
+	}
+
+	/** TCP port the broker listens on. */
+	get port(): number {
+		return this.#broker!.port;
+	}
+
+	readonly allThingsArn = ALL_THINGS_ARN;
+
+	attach(broker: Broker): void {
+		this.#broker = broker;
+		this.#schedule();
+	}
+
+	createThingGroup(name: string): string {
+		return this.#p.registry.createThingGroup(name);
+	}
+
+	addThingToThingGroup(thing: string, group: string): void {
+		this.#p.registry.addThingToThingGroup(thing, group);
+	}
+
+	createSecurityProfile(json: unknown): { securityProfileName: string; securityProfileArn: string } {
+		const p = this.#p.registry.createSecurityProfile(json);
+		return { securityProfileName: p.securityProfileName, securityProfileArn: `arn:aws:iot:local:000000000000:securityprofile/${p.securityProfileName}` };
+	}
+
+	validateSecurityProfileBehaviors(behaviors: unknown): { valid: boolean; validationErrors: ValidationError[] } {
+		const validationErrors = validateBehaviors(behaviors);
+		return { valid: validationErrors.length === 0, validationErrors };
+	}
+
+	attachSecurityProfile(name: string, targetArn: string): void {
+		this.#p.registry.attachSecurityProfile(name, targetArn);
+	}
+
+	listSecurityProfiles(): { securityProfileName: string; targets: string[] }[] {
+		return this.#p.registry.listSecurityProfiles();
+	}
+
+	describeSecurityProfile(name: string): SecurityProfile | undefined {
+		return this.#p.registry.describeSecurityProfile(name);
+	}
+
+	listActiveViolations(filter?: ViolationFilter): ActiveViolation[] {
+		return activeViolations(this.#p.engine.activeStates(), (n) => this.#p.registry.describeSecurityProfile(n), filter);
+	}
+
+	listViolationEvents(filter?: ViolationFilter): ViolationEvent[] {
+		return violationEvents(this.#events, filter);
+	}
+
+	listMetricValues(thing: string, metric: string, startTime?: number, endTime?: number): { timestamp: number; value: MetricValue }[] {
+		this.flush();
+		return this.#p.store.metricValues(thing, metric, startTime, endTime);
+	}
+
+	issueThingCertificate(thing: string): ThingFiles {
+		return issueThingCertificate(this.#p.pkiDir, thing);
+	}
+
+	onAlert(cb: (a: Alert) => void): void {
+		this.#p.alerts.onAlert(cb);
+	}
+
+	onReply(cb: (r: Reply) => void): void {
+		this.#replyListeners.push(cb);
+	}
+
+	onViolationEvent(cb: (e: ViolationEvent) => void): void {
+		this.#eventListeners.push(cb);
+	}
+
+	metrics(thing: string): ThingMetrics {
+		return { ...this.#thing(thing) };
+	}
+
+	/** Alerts still waiting for the webhook (retries included). */
+	pendingWebhookAlerts(): number {
+		return this.#p.alerts.pending();
+	}
+
+	/** Closes due windows and invalidates silent things now (also runs every minute on the clock). */
+	tick(): ViolationEvent[] {
+		const now = this.#p.clock.now();
+		const events = this.#p.engine.tick(now, this.#broker?.connectedThings() ?? []);
+		this.#p.store.pruneMetrics(now - METRIC_RETENTION_MS);
+		this.#emit(events);
+		return events;
+	}
+
+	/** Writes Detect states, last-seen times and metric rows behind (also after each event-loop turn). */
+	flush(): void {
+		this.#flushScheduled = false;
+		const states = this.#p.engine.takeDirty();
+		const rows = this.#rows;
+		this.#rows = [];
+		if (states.length || rows.length) this.#p.store.writeBatch(states, [...this.#p.engine.lastSeen()], rows);
+	}
+
+	async stop(): Promise<void> {
+		if (this.#stopped) return;
+		this.#stopped = true;
+		this.#p.clock.clear(this.#timer);
+		this.#p.alerts.stop();
+		await this.#broker?.close();
+		this.flush();
+		this.#p.store.close();
+	}
+
+	hooks(): BrokerHooks {
+		return {
+			connectAttempt: (t) => this.#count(t, "aws:num-connection-attempts"),
+			connected: (t, ip) => this.#connected(t, ip),
+			disconnected: (t) => {
+				this.#thing(t).connected = false;
+				this.#count(t, "aws:num-disconnects");
+			},
+			authorizationFailure: (t, reason) => {
+				this.#p.log(`authz: ${reason}`);
+				this.#count(t, "aws:num-authorization-failures");
+			},
+			fromDevice: (t, topic, payload) => this.#fromDevice(t, topic, payload),
+			toDevice: (t) => this.#count(t, "aws:num-messages-received"),
+		};
+	}
+
+	#thing(t: string): ThingMetrics {
+		let m = this.#metrics.get(t);
+		if (!m) this.#metrics.set(t, (m = emptyMetrics()));
+		return m;
+	}
+
+	#count(t: string, metric: CountedMetric): void {
+		this.#thing(t)[metric]++;
+		this.#p.engine.count(t, metric, this.#p.clock.now());
+		this.#later();
+	}
+
+	#connected(t: string, ip: string): void {
+		const m = this.#thing(t);
+		m.connected = true;
+		m["aws:source-ip-address"] = ip;
+		this.#emit(this.#p.engine.sourceIp(t, ip, this.#p.clock.now()));
+	}
+
+	#fromDevice(t: string, topic: string, payload: Buffer): void {
+		const now = this.#p.clock.now();
+		const m = this.#thing(t);
+		m["aws:num-messages-sent"]++;
+		m["aws:message-byte-size"] = payload.length;
+		this.#emit(this.#p.engine.message(t, payload.length, now));
+		const reserved = matchReportTopic(topic);
+		if (reserved) this.#report(reserved.thing, reserved.format, payload, now);
+		this.#later();
+	}
+
+	#report(thing: string, format: "json" | "cbor", payload: Buffer, now: number): void {
+		const result = intakeReport(thing, format, payload, this.#gates.get(thing) ?? {}, this.#p.intake, now);
+		if (result.kind === "duplicate") return this.#p.log(`report: ${thing} duplicate report id ${result.reportId} discarded`);
+		const m = this.#thing(thing);
+		if (result.kind === "rejected") {
+			m.reportsRejected++;
+			this.#p.log(`report: ${thing} rejected: ${result.detail}`);
+		} else {
+			m.reportsAccepted++;
+			m.lastReport = Object.fromEntries(result.report.values);
+			this.#gates.set(thing, result.state);
+			this.#p.store.saveGate(thing, result.state);
+			for (const [metric, value] of result.report.values) this.#rows.push({ thing, metric, time: now, value });
+			this.#emit(this.#p.engine.report(thing, result.report.values, now));
+		}
+		this.#reply(result.reply);
+	}
+
+	#reply(reply: Reply): void {
+		for (const cb of this.#replyListeners) cb(reply);
+		this.#broker?.publish(reply.topic, reply.payload, 1).catch((e: Error) => this.#p.log(`reply: ${e.message}`));
+	}
+
+	#emit(events: ViolationEvent[]): void {
+		for (const e of events) {
+			this.#events.push(e);
+			this.#p.store.appendEvent(e);
+			this.#p.log(`detect: ${e.violationEventType} ${e.thingName} ${e.securityProfileName}/${e.behavior.name}`);
+			for (const cb of this.#eventListeners) cb(e);
+			this.#p.alerts.dispatch(e);
+		}
+		if (events.length) this.#later();
+	}
+
+	#later(): void {
+		if (this.#flushScheduled || this.#stopped) return;
+		this.#flushScheduled = true;
+		setImmediate(() => {
+			if (!this.#stopped) this.flush();
+		});
+	}
+
+	#schedule(): void {
+		const now = this.#p.clock.now();
+		const delay = TICK_MS - (now % TICK_MS) || TICK_MS;
+		this.#timer = this.#p.clock.set(() => {
+			if (this.#stopped) return;
+			this.tick();
+			this.#schedule();
+		}, delay);
+	}
+}

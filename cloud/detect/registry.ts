@@ -1,0 +1,167 @@
+/*
+ * registry — security profiles, thing groups and profile attachments (targets), and the question Detect
+ * asks on every datapoint: which behaviors apply to this thing? Target ARNs as in spec §6.3
+ * (`arn:aws:iot:<region>:<account>:thinggroup/<g>`, `…:all/things`, `…:all/registered-things`,
+ * `…:all/unregistered-things`; any region/account is accepted). Every thing connects with a certificate
+ * from our CA, so every thing is registered and `all/unregistered-things` targets nobody.
+ */
+import { CloudError, ErrorCodes, invalidProfile } from "../errors";
+import { criteriaType, type Behavior, type SecurityProfile } from "./profile";
+import { validateSecurityProfile } from "./validate";
+
+export const ARN_PREFIX = "arn:aws:iot:local:000000000000:";
+export const ALL_THINGS_ARN = `${ARN_PREFIX}all/things`;
+const MAX_PROFILES_PER_TARGET = 5;
+
+export function thingGroupArn(group: string): string {
+	return `${ARN_PREFIX}thinggroup/${group}`;
+}
+
+export type Target = { kind: "all" } | { kind: "none" } | { kind: "group"; group: string };
+
+export function parseTargetArn(arn: string): Target {
+	const m = /^arn:aws:iot:[a-z0-9-]*:[0-9]*:(thinggroup\/([a-zA-Z0-9:_-]{1,128})|all\/(things|registered-things|unregistered-things))$/.exec(arn);
+	if (!m) throw new CloudError(ErrorCodes.InvalidRequest, `invalid security profile target ARN ${arn}`);
+	if (m[2]) return { kind: "group", group: m[2] };
+	return m[3] === "unregistered-things" ? { kind: "none" } : { kind: "all" };
+}
+
+export interface RegistryPersistence {
+	saveProfile(profile: SecurityProfile): void;
+	saveTarget(profile: string, arn: string): void;
+	saveMember(group: string, thing: string): void;
+	saveGroup(group: string): void;
+}
+
+/** A behavior of an attached profile, as Detect walks it. */
+export interface BoundBehavior {
+	profile: SecurityProfile;
+	behavior: Behavior;
+	static: boolean;
+	statistical: boolean;
+}
+
+export class Registry {
+	readonly #profiles = new Map<string, SecurityProfile>();
+	readonly #targets = new Map<string, Set<string>>();
+	readonly #groups = new Map<string, Set<string>>();
+	readonly #store: RegistryPersistence;
+	#cache = new Map<string, BoundBehavior[]>();
+
+	constructor(store: RegistryPersistence) {
+		this.#store = store;
+	}
+
+	/** Loads without validating or persisting again (restart). */
+	restore(profiles: SecurityProfile[], targets: [string, string][], groups: [string, string | undefined][]): void {
+		for (const p of profiles) this.#profiles.set(p.securityProfileName, p);
+		for (const [profile, arn] of targets) this.#targetsOf(profile).add(arn);
+		for (const [group, thing] of groups) this.#membersOf(group, true, thing);
+		this.#cache.clear();
+	}
+
+	createThingGroup(name: string): string {
+		if (!/^[a-zA-Z0-9:_-]{1,128}$/.test(name)) throw new CloudError(ErrorCodes.InvalidRequest, `invalid thing group name ${name}`);
+		if (!this.#groups.has(name)) {
+			this.#groups.set(name, new Set());
+			this.#store.saveGroup(name);
+		}
+		return thingGroupArn(name);
+	}
+
+	addThingToThingGroup(thing: string, group: string): void {
+		this.#membersOf(group, false).add(thing);
+		this.#store.saveMember(group, thing);
+		this.#cache.clear();
+	}
+
+	createSecurityProfile(json: unknown): SecurityProfile {
+		const errors = validateSecurityProfile(json);
+		if (errors.length > 0) throw invalidProfile(errors);
+		const profile = json as SecurityProfile;
+		if (this.#profiles.has(profile.securityProfileName)) {
+			throw new CloudError(ErrorCodes.ResourceAlreadyExists, `security profile ${profile.securityProfileName} already exists`);
+		}
+		this.#profiles.set(profile.securityProfileName, profile);
+		this.#store.saveProfile(profile);
+		this.#cache.clear();
+		return profile;
+	}
+
+	attachSecurityProfile(name: string, arn: string): void {
+		if (!this.#profiles.has(name)) throw new CloudError(ErrorCodes.ResourceNotFound, `security profile ${name} does not exist`);
+		const target = parseTargetArn(arn);
+		if (target.kind === "group" && !this.#groups.has(target.group)) {
+			throw new CloudError(ErrorCodes.ResourceNotFound, `thing group ${target.group} does not exist`);
+		}
+		const attached = [...this.#targets.entries()].filter(([, arns]) => arns.has(arn)).length;
+		if (attached >= MAX_PROFILES_PER_TARGET && !this.#targetsOf(name).has(arn)) {
+			throw new CloudError(ErrorCodes.LimitExceeded, `at most ${MAX_PROFILES_PER_TARGET} security profiles per target`);
+		}
+		this.#targetsOf(name).add(arn);
+		this.#store.saveTarget(name, arn);
+		this.#cache.clear();
+	}
+
+	listSecurityProfiles(): { securityProfileName: string; targets: string[] }[] {
+		return [...this.#profiles.keys()].map((n) => ({ securityProfileName: n, targets: [...this.#targetsOf(n)] }));
+	}
+
+	describeSecurityProfile(name: string): SecurityProfile | undefined {
+		return this.#profiles.get(name);
+	}
+
+	/** Things targeted by profile `name` among `candidates`. */
+	targetedAmong(name: string, candidates: Iterable<string>): string[] {
+		return [...candidates].filter((t) => this.#isTargeted(name, t));
+	}
+
+	/** Every behavior of every profile attached to `thing` (cached until the registry changes). */
+	behaviorsFor(thing: string): BoundBehavior[] {
+		let bound = this.#cache.get(thing);
+		if (bound) return bound;
+		bound = [];
+		for (const profile of this.#profiles.values()) {
+			if (!this.#isTargeted(profile.securityProfileName, thing)) continue;
+			for (const behavior of profile.behaviors ?? []) {
+				const type = criteriaType(behavior);
+				bound.push({ profile, behavior, static: type === "STATIC", statistical: type === "STATISTICAL" });
+			}
+		}
+		this.#cache.set(thing, bound);
+		return bound;
+	}
+
+	/** Every statistical behavior in any profile, with its profile. */
+	statisticalBehaviors(): BoundBehavior[] {
+		const out: BoundBehavior[] = [];
+		for (const profile of this.#profiles.values()) {
+			for (const behavior of profile.behaviors ?? []) {
+				if (criteriaType(behavior) === "STATISTICAL") out.push({ profile, behavior, static: false, statistical: true });
+			}
+		}
+		return out;
+	}
+
+	#isTargeted(profile: string, thing: string): boolean {
+		for (const arn of this.#targetsOf(profile)) {
+			const t = parseTargetArn(arn);
+			if (t.kind === "all" || (t.kind === "group" && this.#groups.get(t.group)?.has(thing))) return true;
+		}
+		return false;
+	}
+
+	#targetsOf(profile: string): Set<string> {
+		let set = this.#targets.get(profile);
+		if (!set) this.#targets.set(profile, (set = new Set()));
+		return set;
+	}
+
+	#membersOf(group: string, create: boolean, thing?: string): Set<string> {
+		let set = this.#groups.get(group);
+		if (!set && !create) throw new CloudError(ErrorCodes.ResourceNotFound, `thing group ${group} does not exist`);
+		if (!set) this.#groups.set(group, (set = new Set()));
+		if (thing !== undefined) set.add(thing);
+		return set;
+	}
+}

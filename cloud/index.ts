@@ -1,0 +1,88 @@
+/*
+ * index — the programmatic API of the self-hosted Device Defender: startCloud() composes the PKI, the
+ * mutual-TLS broker, the reserved Defender topics, Detect, violations, alerts and the store.
+ * See docs/cloud.md for a walkthrough; every option is described on CloudOptions.
+ */
+import { readFileSync } from "node:fs";
+import type { Clock } from "../modules/platform/platform";
+import { AlertDispatcher, type AlertOptions } from "./alerts";
+import { TopicPolicy } from "./broker/policy";
+import { startBroker } from "./broker/server";
+import { Cloud } from "./cloud";
+import { realClock } from "./clock";
+import { DetectEngine } from "./detect/engine";
+import { Registry } from "./detect/registry";
+import { ensureCa, ensureServerCertificate } from "./pki";
+import { CloudStore } from "./store";
+
+export { ALL_THINGS_ARN, thingGroupArn } from "./detect/registry";
+export { CloudError, ErrorCodes } from "./errors";
+export type { Cloud } from "./cloud";
+export type { Alert } from "./alerts";
+export type { ViolationEvent } from "./detect/engine";
+export type { SecurityProfile, Behavior } from "./detect/profile";
+export type { ActiveViolation, ViolationFilter } from "./violations";
+export type { Reply } from "./reports/replies";
+export type { ThingFiles } from "./pki";
+export type { ThingMetrics } from "./thing-metrics";
+
+export interface CloudOptions {
+	/** directory of cloud.sqlite, or ":memory:" (default) */
+	dataDir?: string;
+	host?: "127.0.0.1";
+	/** 0 = ephemeral (read Cloud.port); default 8883 */
+	port?: number;
+	/** CA, server and thing certificates live here; the CA is created on first use */
+	pkiDir: string;
+	clock?: Clock;
+	/** extra topic filters every thing may publish/subscribe (`${iot:ClientId}` = the thing name) */
+	allowTopics?: string[];
+	/** throttle: minimum seconds between accepted reports of one thing (default 300, as AWS) */
+	minReportIntervalSeconds?: number;
+	/** reject a report id lower than the last accepted one (default false: accepted) */
+	rejectLowerReportIds?: boolean;
+	/** alarms of a thing silent longer than this are invalidated (default 172800 = two days) */
+	invalidateAfterSeconds?: number;
+	/** stdout, JSON-lines file and webhook sinks for alerts */
+	alerts?: AlertOptions;
+	log?: (s: string) => void;
+}
+
+export type { AlertOptions };
+
+/** Starts the cloud; resolves once the broker listens. */
+export async function startCloud(options: CloudOptions): Promise<Cloud> {
+	const clock = options.clock ?? realClock;
+	const log = options.log ?? ((s: string) => process.stderr.write(s + "\n"));
+	ensureCa(options.pkiDir);
+	const tls = ensureServerCertificate(options.pkiDir);
+	const store = new CloudStore(options.dataDir ?? ":memory:");
+	const registry = new Registry(store);
+	const saved = store.loadRegistry();
+	registry.restore(saved.profiles, saved.targets, saved.groups);
+	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now() });
+	engine.restore(store.loadStates(), store.loadSeen());
+	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log);
+	const cloud = new Cloud({
+		clock,
+		log,
+		store,
+		registry,
+		engine,
+		alerts,
+		pkiDir: options.pkiDir,
+		intake: { minReportIntervalSeconds: options.minReportIntervalSeconds ?? 300, rejectLowerReportIds: options.rejectLowerReportIds ?? false },
+	});
+	const broker = await startBroker({
+		host: options.host ?? "127.0.0.1",
+		port: options.port ?? 8883,
+		key: readFileSync(tls.keyPem, "utf8"),
+		cert: readFileSync(tls.certPem, "utf8"),
+		ca: readFileSync(tls.caPem, "utf8"),
+		policy: new TopicPolicy(options.allowTopics),
+		hooks: cloud.hooks(),
+		log,
+	});
+	cloud.attach(broker);
+	return cloud;
+}

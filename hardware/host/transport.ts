@@ -1,0 +1,126 @@
+/*
+ * transport — the Node host Transport (modules/mqtt/transport.ts) over TCP + TLS.
+ *
+ * Mutual TLS by default: the server is always verified against the configured CA
+ * (rejectUnauthorized is forced on), the client presents its certificate and key, SNI is the
+ * host name (or `servername`), ALPN is optional (["x-amzn-mqtt-ca"] for AWS IoT on port 443).
+ * TLS 1.2 at most by default, like Moddable's TLS on the device. Plain TCP only with
+ * `insecure: true` (local development). With a `driver`, the raw socket is registered and wrapped
+ * in the counting layer under TLS, so the driver counts wire bytes.
+ *
+ *   const open = hostTransport({ host: "127.0.0.1", port, ca, cert, key, driver });
+ *   new MqttClient({ ..., openTransport: open });
+ */
+import { connect as netConnect, isIP } from "node:net";
+import type { Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+import type { SecureVersion } from "node:tls";
+import type { Duplex } from "node:stream";
+import type { OpenTransport, Transport, TransportHandlers } from "../../modules/mqtt/transport";
+import { CountingStream } from "./counting";
+import type { HostNetDriver } from "./netdriver";
+
+export interface HostTransportOptions {
+	host: string;
+	port: number;
+	/** PEM: CA certificate(s) the server must chain to. Required unless insecure. */
+	ca?: string | Buffer;
+	/** PEM: client certificate and private key. Required unless insecure. */
+	cert?: string | Buffer;
+	key?: string | Buffer;
+	/** SNI and certificate name check; default the host when it is a name (no SNI for an IP literal). */
+	servername?: string;
+	/** ALPN protocol names, e.g. ["x-amzn-mqtt-ca"]. */
+	alpn?: string[];
+	/** Highest TLS version (default "TLSv1.2", as on the device). */
+	maxVersion?: SecureVersion;
+	/** Plain TCP, no TLS: local development only. */
+	insecure?: boolean;
+	/** Counts wire bytes and lists the connection. */
+	driver?: HostNetDriver;
+}
+
+/** Error thrown at configuration time for missing TLS material. */
+export class TransportConfigError extends Error {
+	readonly code = "BAD_TRANSPORT_CONFIG";
+}
+
+/** Checks options once and returns the factory the MQTT client calls per connection attempt. */
+export function hostTransport(options: HostTransportOptions): OpenTransport {
+	if (!options.insecure && !(options.ca && options.cert && options.key)) {
+		throw new TransportConfigError("host transport: ca, cert and key are required for mutual TLS (or set insecure: true for plain TCP)");
+	}
+	return (handlers) => openHostTransport(handlers, options);
+}
+
+export function openHostTransport(handlers: TransportHandlers, o: HostTransportOptions): Transport {
+	const raw = netConnect({ host: o.host, port: o.port });
+	raw.setNoDelay(true);
+	o.driver?.trackSocket(raw);
+	const wire: Duplex = o.driver ? new CountingStream(raw, o.driver) : raw;
+	const socket = o.insecure ? raw : secure(wire, o);
+	return new HostTransport(socket, raw, handlers, o.insecure ? "connect" : "secureConnect");
+}
+
+function secure(wire: Duplex, o: HostTransportOptions): Socket {
+	return tlsConnect({
+		socket: wire,
+		host: o.host,
+		servername: o.servername ?? (isIP(o.host) ? undefined : o.host),
+		ca: o.ca,
+		cert: o.cert,
+		key: o.key,
+		ALPNProtocols: o.alpn,
+		minVersion: "TLSv1.2",
+		maxVersion: o.maxVersion ?? "TLSv1.2",
+		rejectUnauthorized: true,
+	});
+}
+
+class HostTransport implements Transport {
+	readonly #socket: Socket;
+	readonly #raw: Socket;
+	#done = false;
+
+	constructor(socket: Socket, raw: Socket, h: TransportHandlers, openEvent: string) {
+		this.#socket = socket;
+		this.#raw = raw;
+		socket.once(openEvent, () => this.#done || h.onOpen());
+		socket.on("data", (b: Buffer) => this.#done || h.onData(b));
+		socket.on("drain", () => this.#done || h.onWritable());
+		const fail = (e: Error & { code?: string; reason?: string }) => this.#end(() => h.onError(describe(e)));
+		socket.on("error", fail);
+		raw.on("error", fail);
+		socket.on("close", () => this.#end(() => h.onClose()));
+	}
+
+	#end(report: () => void): void {
+		if (this.#done) return;
+		this.#done = true;
+		report();
+		this.#socket.destroy();
+	}
+
+	write(bytes: Uint8Array): number {
+		if (this.#done || this.#socket.destroyed) return -1;
+		if (this.#socket.writableNeedDrain) return 0;
+		this.#socket.write(Buffer.from(bytes));
+		return bytes.length;
+	}
+
+	close(): void {
+		if (this.#done) return;
+		this.#done = true;
+		this.#socket.end();
+		setTimeout(() => {
+			this.#socket.destroy();
+			this.#raw.destroy();
+		}, 1000).unref();
+	}
+}
+
+/** "CODE: short reason" from a Node socket/TLS error (OpenSSL's multi-line text cut to its reason). */
+function describe(e: Error & { code?: string; reason?: string }): string {
+	const why = e.reason ?? e.message.split("\n")[0];
+	return e.code ? `${e.code}: ${why}` : why;
+}

@@ -1,0 +1,150 @@
+/*
+ * config — turns the raw Moddable `mc/config` object into the firmware's typed settings.
+ *
+ * Values from the manifest keep their JSON type, values given on the mcconfig command line
+ * (`mcconfig … interval=60 rogue=on`) arrive as strings: every reader accepts both. A missing or
+ * malformed setting throws one ConfigError naming the key, what was found and what is expected.
+ * The report format's key is `reportFormat`: mcconfig reserves `format` (the screen pixel format).
+ */
+import type { ReportFormat } from "../report/topics";
+
+export type ConfigErrorCode = "MissingSetting" | "BadSetting";
+
+export class ConfigError extends Error {
+	readonly code: ConfigErrorCode;
+	readonly key: string;
+	constructor(code: ConfigErrorCode, key: string, message: string) {
+		super(`${code}: config "${key}" ${message}`);
+		this.name = "ConfigError";
+		this.code = code;
+		this.key = key;
+	}
+}
+
+export interface FirmwareConfig {
+	/** AWS IoT thing name, also the MQTT client id. */
+	thingName: string;
+	/** Broker host name or IPv4 address. */
+	endpoint: string;
+	port: number;
+	/** ALPN protocol ("x-amzn-mqtt-ca" on port 443), undefined for none. */
+	alpn: string | undefined;
+	/** Seconds between reports. */
+	intervalSeconds: number;
+	/** Intervals below AWS's 300 s minimum are allowed (local testing only). */
+	allowShortInterval: boolean;
+	format: ReportFormat;
+	/** Rogue mode (the seed's compromised device). */
+	rogue: boolean;
+	/** Resource names of the device certificate (DER), its RSA key (PKCS#8 DER) and the CA (DER). */
+	certificate: string;
+	privateKey: string;
+	ca: string;
+	/** SNTP server used when the clock is not set, undefined for none. */
+	sntp: string | undefined;
+}
+
+/** AWS's minimum report period. */
+export const MIN_INTERVAL_SECONDS = 300;
+const MAX_THING_NAME = 128;
+const FORMATS: readonly string[] = ["json", "json-short", "cbor"];
+const HOST = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
+
+type Raw = Readonly<Record<string, unknown>>;
+
+export function parseConfig(raw: Raw): FirmwareConfig {
+	const allowShortInterval = readFlag(raw, "allowShortInterval", false);
+	const intervalSeconds = readInterval(raw, allowShortInterval);
+	return {
+		thingName: readThingName(raw),
+		endpoint: readHost(raw, "endpoint"),
+		port: readPort(raw),
+		alpn: readOptionalText(raw, "alpn"),
+		intervalSeconds,
+		allowShortInterval,
+		format: readFormat(raw),
+		rogue: readFlag(raw, "rogue", false),
+		certificate: readText(raw, "certificate"),
+		privateKey: readText(raw, "privateKey"),
+		ca: readText(raw, "ca"),
+		sntp: readOptionalHost(raw, "sntp"),
+	};
+}
+
+function present(raw: Raw, key: string): unknown {
+	const value = raw[key];
+	if (value === undefined || value === null || value === "") throw new ConfigError("MissingSetting", key, `is missing (set it in manifest.json "config" or as mcconfig ${key}=…)`);
+	return value;
+}
+
+function bad(key: string, value: unknown, expected: string): ConfigError {
+	return new ConfigError("BadSetting", key, `is ${JSON.stringify(value)}: expected ${expected}`);
+}
+
+function readText(raw: Raw, key: string): string {
+	const value = present(raw, key);
+	if (typeof value !== "string") throw bad(key, value, "a string");
+	return value;
+}
+
+function readOptionalText(raw: Raw, key: string): string | undefined {
+	const value = raw[key];
+	if (value === undefined || value === null || value === "") return undefined;
+	if (typeof value !== "string") throw bad(key, value, "a string");
+	return value;
+}
+
+function readNumber(raw: Raw, key: string, fallback: number): number {
+	const value = raw[key];
+	if (value === undefined || value === null || value === "") return fallback;
+	const n = typeof value === "string" && /^\s*[0-9.eE+-]+\s*$/.test(value) ? Number(value) : value;
+	if (typeof n !== "number" || !Number.isFinite(n)) throw bad(key, value, "a number");
+	return n;
+}
+
+function readFlag(raw: Raw, key: string, fallback: boolean): boolean {
+	const value = raw[key];
+	if (value === undefined || value === null || value === "") return fallback;
+	if (value === true || value === 1 || value === "on" || value === "true" || value === "1") return true;
+	if (value === false || value === 0 || value === "off" || value === "false" || value === "0") return false;
+	throw bad(key, value, "on/off, true/false or 1/0");
+}
+
+function readThingName(raw: Raw): string {
+	const name = readText(raw, "thingName");
+	if (name.length > MAX_THING_NAME || !/^[A-Za-z0-9:_-]+$/.test(name)) throw bad("thingName", name, `1..${MAX_THING_NAME} characters of A-Z a-z 0-9 : _ - (AWS IoT thing name)`);
+	return name;
+}
+
+function checkHost(key: string, host: string): string {
+	if (host.length > 253 || !HOST.test(host)) throw bad(key, host, "a host name or IPv4 address");
+	return host;
+}
+
+function readHost(raw: Raw, key: string): string {
+	return checkHost(key, readText(raw, key));
+}
+
+function readOptionalHost(raw: Raw, key: string): string | undefined {
+	const host = readOptionalText(raw, key);
+	return host === undefined ? undefined : checkHost(key, host);
+}
+
+function readPort(raw: Raw): number {
+	const port = readNumber(raw, "port", 8883);
+	if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad("port", raw.port, "an integer port 1..65535");
+	return port;
+}
+
+function readInterval(raw: Raw, allowShort: boolean): number {
+	const seconds = readNumber(raw, "interval", MIN_INTERVAL_SECONDS);
+	if (!(seconds >= 1)) throw bad("interval", raw.interval, "a number of seconds, at least 1");
+	if (seconds < MIN_INTERVAL_SECONDS && !allowShort) throw bad("interval", raw.interval, `at least ${MIN_INTERVAL_SECONDS} s (AWS throttles faster reports); set allowShortInterval=on only for local testing`);
+	return seconds;
+}
+
+function readFormat(raw: Raw): ReportFormat {
+	const value = raw.reportFormat ?? "json";
+	if (typeof value !== "string" || !FORMATS.includes(value)) throw bad("reportFormat", value, "json, json-short or cbor");
+	return value as ReportFormat;
+}

@@ -1,0 +1,311 @@
+/*
+ * agent — the Device Defender agent. Every interval it polls the sampler, builds a report from
+ * the pending deltas, the driver's port and connection lists and the custom metrics, gives it a
+ * strictly increasing persisted id, publishes it at QoS 1 and matches the accepted/rejected reply
+ * by reportId. Only an ACCEPTED reply acknowledges the deltas the report carried: after a
+ * rejection, a timeout or an offline interval they stay pending and go into the next report under a
+ * new id, so nothing is lost and nothing is counted twice. Throttled backs off a whole interval.
+ * MQTT callbacks only queue; replies are handled on a 0 ms timer.
+ */
+import type { NetDriver } from "../netdriver/netdriver";
+import type { Clock, Log, Store, TimerHandle } from "../platform/platform";
+import type { NetStats } from "../sampler/sampler";
+import { newNetStats } from "../sampler/sampler";
+import type { Reply, ReportModel } from "../report/report";
+import { DEFAULT_MAX_LIST_SIZE, encodeReport, parseReply, replyTopics, reportTopic } from "../report/report";
+import type { AgentConfig, Settings } from "./config";
+import { settings } from "./config";
+import { describe } from "./errors";
+import { CustomMetrics } from "./metrics";
+import type { CustomKind } from "./metrics";
+import { ReportIds } from "./reportid";
+import type { AgentStatus, ReplyState } from "./status";
+import { newStatus } from "./status";
+
+/** The part of an MQTT client the agent needs; the composition root adapts the real client. */
+export interface MqttPort {
+	readonly connected: boolean;
+	/** Returns false when the message could not be queued (e.g. offline). */
+	publish(topic: string, payload: Uint8Array, qos: 0 | 1): boolean;
+	subscribe(topic: string, qos: 0 | 1): void;
+}
+
+/** The part of the sampler the agent needs. */
+export interface SamplerPort {
+	poll(now: number): void;
+	pending(out: NetStats): NetStats;
+	acknowledge(stats: NetStats): void;
+}
+
+export interface AgentPorts {
+	mqtt: MqttPort;
+	sampler: SamplerPort;
+	driver: NetDriver;
+	clock: Clock;
+	store: Store;
+	log?: Log;
+}
+
+/** Replies queued between MQTT callbacks and the handling timer; more are counted as bad. */
+const MAX_QUEUED_REPLIES = 4;
+
+export class DefenderAgent {
+	/** Called after each report's outcome (optional; for applications and tests). */
+	onOutcome: ((state: ReplyState, reportId: number) => void) | undefined;
+	readonly settings: Settings;
+	readonly topic: string;
+	readonly acceptedTopic: string;
+	readonly rejectedTopic: string;
+	#p: AgentPorts;
+	#log: Log;
+	#ids: ReportIds;
+	#metrics: CustomMetrics;
+	#status = newStatus();
+	#replies: Uint8Array[] = [];
+	#subscribe = false;
+	#running = false;
+	#inFlight: NetStats | undefined;
+	#inFlightId = 0;
+	#late: NetStats | undefined;
+	#lateId = 0;
+	#reportTimer: TimerHandle | undefined;
+	#pollTimer: TimerHandle | undefined;
+	#replyTimer: TimerHandle | undefined;
+	#workTimer: TimerHandle | undefined;
+
+	constructor(ports: AgentPorts, config: AgentConfig) {
+		this.settings = settings(config, DEFAULT_MAX_LIST_SIZE);
+		const { thingName, format } = this.settings;
+		this.topic = reportTopic(thingName, format);
+		const replies = replyTopics(thingName, format);
+		this.acceptedTopic = replies.accepted;
+		this.rejectedTopic = replies.rejected;
+		this.#p = ports;
+		this.#log = ports.log ?? (() => {});
+		this.#ids = new ReportIds(ports.store, this.#log);
+		this.#metrics = new CustomMetrics(this.settings.maxListSize);
+	}
+
+	get status(): Readonly<AgentStatus> {
+		this.#status.connected = this.#p.mqtt.connected;
+		return this.#status;
+	}
+
+	addNumber(name: string, collect: () => number): void {
+		this.#add(name, "number", collect);
+	}
+
+	addNumberList(name: string, collect: () => number[]): void {
+		this.#add(name, "number_list", collect);
+	}
+
+	addStringList(name: string, collect: () => string[]): void {
+		this.#add(name, "string_list", collect);
+	}
+
+	addIpList(name: string, collect: () => string[]): void {
+		this.#add(name, "ip_list", collect);
+	}
+
+	/** Starts the poll and report schedule; the first report goes out one interval from now. */
+	start(): void {
+		if (this.#running) return;
+		this.#running = true;
+		this.#armPoll();
+		this.#armReport(this.settings.intervalMs);
+		if (this.#p.mqtt.connected) this.onConnected();
+	}
+
+	stop(): void {
+		this.#running = false;
+		const clock = this.#p.clock;
+		clock.clear(this.#pollTimer);
+		clock.clear(this.#reportTimer);
+		clock.clear(this.#replyTimer);
+		clock.clear(this.#workTimer);
+		this.#pollTimer = this.#reportTimer = this.#replyTimer = this.#workTimer = undefined;
+	}
+
+	/** Call after every (re)connection: the reply topics are subscribed again (clean sessions). */
+	onConnected(): void {
+		this.#subscribe = true;
+		this.#defer();
+	}
+
+	/** Call for every incoming message; only the two reply topics are taken (copied) and queued here. */
+	onMessage(topic: string, payload: Uint8Array): void {
+		if (topic !== this.acceptedTopic && topic !== this.rejectedTopic) return;
+		if (this.#replies.length >= MAX_QUEUED_REPLIES) {
+			this.#status.badReplies++;
+			return;
+		}
+		this.#replies.push(payload.slice());
+		this.#defer();
+	}
+
+	/** Polls and reports now instead of at the next interval (the schedule is unchanged). */
+	reportNow(): void {
+		this.#report();
+	}
+
+	#add(name: string, kind: CustomKind, collect: () => unknown): void {
+		this.#metrics.add(name, kind, collect);
+	}
+
+	#defer(): void {
+		if (this.#running && this.#workTimer === undefined) this.#workTimer = this.#p.clock.set(() => this.#work(), 0);
+	}
+
+	#work(): void {
+		this.#workTimer = undefined;
+		const mqtt = this.#p.mqtt;
+		if (this.#subscribe && mqtt.connected) {
+			this.#subscribe = false;
+			mqtt.subscribe(this.acceptedTopic, 1);
+			mqtt.subscribe(this.rejectedTopic, 1);
+		}
+		for (let payload = this.#replies.shift(); payload !== undefined; payload = this.#replies.shift()) this.#handle(payload);
+	}
+
+	#armPoll(): void {
+		this.#pollTimer = this.#p.clock.set(() => {
+			this.#armPoll();
+			this.#poll();
+		}, this.settings.pollMs);
+	}
+
+	#armReport(ms: number): void {
+		this.#p.clock.clear(this.#reportTimer);
+		this.#reportTimer = this.#p.clock.set(() => {
+			this.#armReport(this.settings.intervalMs);
+			this.#report();
+		}, ms);
+	}
+
+	#poll(): void {
+		try {
+			this.#p.sampler.poll(this.#p.clock.ticks());
+		} catch (error) {
+			this.#status.pollFailures++;
+			this.#log(`defender: sampler poll failed: ${describe(error)}`);
+		}
+	}
+
+	#report(): void {
+		this.#poll();
+		if (this.#inFlight !== undefined) this.#timeout();
+		this.#late = undefined;
+		const { mqtt, sampler, clock } = this.#p;
+		if (!mqtt.connected) {
+			this.#status.skippedOffline++;
+			this.#log("defender: offline at report time; deltas carried into the next report");
+			return;
+		}
+		const stats = sampler.pending(newNetStats());
+		const id = this.#ids.next(clock.now());
+		const payload = this.#encode(id, stats);
+		if (!mqtt.publish(this.topic, payload, 1)) {
+			this.#status.publishFailures++;
+			this.#log(`defender: report ${id} could not be queued; deltas carried into the next report`);
+			return;
+		}
+		const s = this.#status;
+		s.sent++;
+		s.lastReportId = id;
+		s.awaitingReply = true;
+		this.#inFlight = stats;
+		this.#inFlightId = id;
+		this.#replyTimer = clock.set(() => this.#timeout(), this.settings.replyTimeoutMs);
+	}
+
+	#encode(id: number, stats: NetStats): Uint8Array {
+		const { driver } = this.#p;
+		const model: ReportModel = {
+			reportId: id,
+			listeningTcpPorts: driver.listeningTcpPorts(),
+			listeningUdpPorts: driver.listeningUdpPorts(),
+			connections: driver.establishedConnections(),
+			networkStats: stats,
+			customMetrics: this.#metrics.collect((name, message) => {
+				this.#status.collectorsFailed++;
+				this.#log(`defender: custom metric ${name} omitted: ${message}`);
+			}),
+		};
+		const options = { maxListSize: this.settings.maxListSize };
+		try {
+			return encodeReport(model, this.settings.format, options);
+		} catch (error) {
+			this.#status.encodeFailures++;
+			this.#log(`defender: report ${id} could not be encoded (${describe(error)}); sending network_stats only`);
+			return encodeReport({ reportId: id, networkStats: stats }, this.settings.format, options);
+		}
+	}
+
+	#timeout(): void {
+		this.#p.clock.clear(this.#replyTimer);
+		this.#replyTimer = undefined;
+		const s = this.#status;
+		s.timedOut++;
+		s.lastReply = "TIMEOUT";
+		s.lastReplyId = this.#inFlightId;
+		s.awaitingReply = false;
+		this.#late = this.#inFlight;
+		this.#lateId = this.#inFlightId;
+		this.#inFlight = undefined;
+		this.#log(`defender: no reply to report ${this.#inFlightId}; deltas carried into the next report`);
+		this.onOutcome?.("TIMEOUT", this.#lateId);
+	}
+
+	#handle(payload: Uint8Array): void {
+		let reply: Reply;
+		try {
+			reply = parseReply(payload, this.settings.format);
+		} catch (error) {
+			this.#status.badReplies++;
+			this.#log(`defender: unreadable reply: ${describe(error)}`);
+			return;
+		}
+		const id = reply.reportId;
+		if (this.#inFlight !== undefined && (id === this.#inFlightId || (id === undefined && reply.status === "REJECTED"))) {
+			const stats = this.#inFlight;
+			this.#inFlight = undefined;
+			this.#status.awaitingReply = false;
+			this.#p.clock.clear(this.#replyTimer);
+			this.#replyTimer = undefined;
+			this.#outcome(reply, this.#inFlightId, stats);
+		} else if (this.#late !== undefined && id === this.#lateId) {
+			const stats = this.#late;
+			this.#late = undefined;
+			this.#outcome(reply, id, stats);
+		} else {
+			this.#status.badReplies++;
+			this.#log(`defender: reply for report ${String(id)} matches no report waiting for one`);
+		}
+	}
+
+	#outcome(reply: Reply, id: number, stats: NetStats): void {
+		this.#record(reply, id, stats);
+		this.onOutcome?.(reply.status, id);
+	}
+
+	#record(reply: Reply, id: number, stats: NetStats): void {
+		const s = this.#status;
+		s.lastReply = reply.status;
+		s.lastReplyId = id;
+		s.lastErrorCode = reply.errorCode ?? "";
+		s.lastErrorMessage = reply.errorMessage ?? "";
+		if (reply.status === "ACCEPTED") {
+			s.accepted++;
+			this.#p.sampler.acknowledge(stats);
+			return;
+		}
+		s.rejected++;
+		if (reply.errorCode === "Throttled") {
+			s.throttled++;
+			this.#log(`defender: report ${id} Throttled; next report in a full interval`);
+			this.#armReport(this.settings.intervalMs);
+			return;
+		}
+		this.#log(`defender: report ${id} rejected ${s.lastErrorCode}: ${s.lastErrorMessage}; not resent, its deltas go into the next report`);
+	}
+}

@@ -1,0 +1,37 @@
+/*
+ * reportid — strictly increasing report ids that survive reboots and clocks that are unset or
+ * stepped back: id = max(wall-clock ms, last id + 1). The last id is read from the Store at boot
+ * and written (once) before each report is published. It is stored as a decimal string because
+ * Moddable's Preference keeps numbers as 32-bit integers and epoch milliseconds do not fit.
+ */
+import type { Log, Store } from "../platform/platform";
+
+export const REPORT_ID_KEY = "lastReportId";
+
+export class ReportIds {
+	#store: Store;
+	#last: number;
+
+	constructor(store: Store, log: Log) {
+		this.#store = store;
+		this.#last = readLast(store, log);
+	}
+
+	/** The next id for a report made at wall-clock `now` (ms); persisted before it is returned. */
+	next(now: number): number {
+		const wall = Number.isFinite(now) ? Math.floor(now) : 0;
+		const id = Math.max(wall, this.#last + 1);
+		this.#store.set(REPORT_ID_KEY, String(id));
+		this.#last = id;
+		return id;
+	}
+}
+
+function readLast(store: Store, log: Log): number {
+	const raw = store.get(REPORT_ID_KEY);
+	if (raw === undefined) return 0;
+	const value = typeof raw === "string" && /^[0-9]{1,16}$/.test(raw) ? Number(raw) : raw;
+	if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
+	log(`defender: stored ${REPORT_ID_KEY} ${JSON.stringify(raw)} is not an id; report ids restart from the clock`);
+	return 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * errors — the closed set of report error codes and the ReportError class that carries one.
+ */
+
+export type ReportErrorCode =
+	| "BadModel"
+	| "BadReportId"
+	| "BadPort"
+	| "BadInterface"
+	| "BadRemoteAddr"
+	| "BadNetworkStats"
+	| "NotFinite"
+	| "BadMetricName"
+	| "BadMetricValue"
+	| "BadIp"
+	| "ListTooLong"
+	| "BadOption"
+	| "BadFormat"
+	| "BadThingName"
+	| "BufferTooSmall"
+	| "BadReply";
+
+export class ReportError extends Error {
+	readonly code: ReportErrorCode;
+	constructor(code: ReportErrorCode, message: string) {
+		super(`${code}: ${message}`);
+		this.name = "ReportError";
+		this.code = code;
+	}
+}

@@ -1,0 +1,124 @@
+/*
+ * model — the one report model every encoding is written from, and its validation. Validation runs
+ * before any byte is written and refuses bad input with a ReportError naming what is wrong.
+ */
+import type { EstablishedConnection, ListeningPort } from "../netdriver/netdriver";
+import type { NetStats } from "../sampler/sampler";
+import { ReportError } from "./errors";
+import { isIP, isRemoteAddr } from "./ip";
+
+export type CustomMetricValue = { number: number } | { number_list: number[] } | { string_list: string[] } | { ip_list: string[] };
+
+export interface ReportModel {
+	/** Positive safe integer, strictly increasing per thing (epoch ms recommended). */
+	reportId: number;
+	listeningTcpPorts?: ListeningPort[];
+	listeningUdpPorts?: ListeningPort[];
+	connections?: EstablishedConnection[];
+	networkStats?: NetStats;
+	customMetrics?: Record<string, CustomMetricValue>;
+}
+
+export interface EncodeOptions {
+	/** Longest port / connection list written (the true count goes in `total`); longest custom list accepted. Default 50. */
+	maxListSize?: number;
+}
+
+export const DEFAULT_MAX_LIST_SIZE = 50;
+
+const METRIC_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
+
+/** Checks the options and returns the list cap. */
+export function listCap(options: EncodeOptions | undefined): number {
+	const cap = options?.maxListSize ?? DEFAULT_MAX_LIST_SIZE;
+	if (!Number.isInteger(cap) || cap < 1) throw new ReportError("BadOption", `maxListSize must be a positive integer, got ${cap}`);
+	return cap;
+}
+
+/** Throws a ReportError for the first thing wrong in `model`. */
+export function validateReport(model: ReportModel, cap: number): void {
+	if (typeof model !== "object" || model === null) throw new ReportError("BadModel", "report model must be an object");
+	if (!Number.isSafeInteger(model.reportId) || model.reportId <= 0) throw new ReportError("BadReportId", `reportId must be a positive safe integer, got ${model.reportId}`);
+	if (model.listeningTcpPorts !== undefined) checkPorts(model.listeningTcpPorts, "listeningTcpPorts");
+	if (model.listeningUdpPorts !== undefined) checkPorts(model.listeningUdpPorts, "listeningUdpPorts");
+	if (model.connections !== undefined) checkConnections(model.connections);
+	if (model.networkStats !== undefined) checkNetStats(model.networkStats);
+	if (model.customMetrics !== undefined) checkCustomMetrics(model.customMetrics, cap);
+}
+
+function checkList(list: unknown, what: string): asserts list is unknown[] {
+	if (!Array.isArray(list)) throw new ReportError("BadModel", `${what} must be an array`);
+}
+
+function checkObject(value: unknown, what: string): asserts value is Record<string, unknown> {
+	if (typeof value !== "object" || value === null) throw new ReportError("BadModel", `${what} must be an object`);
+}
+
+function checkPort(port: unknown, what: string): void {
+	if (typeof port === "number" && !Number.isFinite(port)) throw new ReportError("NotFinite", `${what} is ${port}`);
+	if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) throw new ReportError("BadPort", `${what} must be an integer 0..65535, got ${String(port)}`);
+}
+
+function checkInterface(name: unknown, what: string): void {
+	if (name !== undefined && typeof name !== "string") throw new ReportError("BadInterface", `${what} must be a string`);
+}
+
+function checkPorts(ports: ListeningPort[], what: string): void {
+	checkList(ports, what);
+	for (let i = 0; i < ports.length; i++) {
+		checkObject(ports[i], `${what}[${i}]`);
+		checkPort(ports[i].port, `${what}[${i}].port`);
+		checkInterface(ports[i].interface, `${what}[${i}].interface`);
+	}
+}
+
+function checkConnections(connections: EstablishedConnection[]): void {
+	checkList(connections, "connections");
+	for (let i = 0; i < connections.length; i++) {
+		const c = connections[i];
+		checkObject(c, `connections[${i}]`);
+		if (typeof c.remoteAddr !== "string" || !isRemoteAddr(c.remoteAddr)) throw new ReportError("BadRemoteAddr", `connections[${i}].remoteAddr must be "ip:port" or "[ipv6]:port", got ${String(c.remoteAddr)}`);
+		if (c.localPort !== undefined) checkPort(c.localPort, `connections[${i}].localPort`);
+		checkInterface(c.localInterface, `connections[${i}].localInterface`);
+	}
+}
+
+function checkNetStats(stats: NetStats): void {
+	checkObject(stats, "networkStats");
+	const values = [stats.bytesIn, stats.bytesOut, stats.packetsIn, stats.packetsOut];
+	for (const v of values) {
+		if (typeof v === "number" && !Number.isFinite(v)) throw new ReportError("NotFinite", `networkStats value is ${v}`);
+		if (!Number.isSafeInteger(v) || v < 0) throw new ReportError("BadNetworkStats", `networkStats values must be non-negative integers, got ${String(v)}`);
+	}
+}
+
+function checkCustomMetrics(metrics: Record<string, CustomMetricValue>, cap: number): void {
+	checkObject(metrics, "customMetrics");
+	for (const name of Object.keys(metrics)) {
+		if (!METRIC_NAME.test(name) || name.startsWith("aws:")) throw new ReportError("BadMetricName", `custom metric name ${JSON.stringify(name)} must match [a-zA-Z0-9:_-]{1,128} and not start with "aws:"`);
+		checkCustomValue(metrics[name], name, cap);
+	}
+}
+
+function checkCustomValue(value: CustomMetricValue, name: string, cap: number): void {
+	checkObject(value, `custom metric ${name}`);
+	const keys = Object.keys(value);
+	if (keys.length !== 1) throw new ReportError("BadMetricValue", `custom metric ${name} must have exactly one of number, number_list, string_list, ip_list`);
+	if ("number" in value) return checkNumber(value.number, name);
+	const list = "number_list" in value ? value.number_list : "string_list" in value ? value.string_list : "ip_list" in value ? value.ip_list : undefined;
+	if (list === undefined) throw new ReportError("BadMetricValue", `custom metric ${name} has unknown kind ${keys[0]}`);
+	if (!Array.isArray(list)) throw new ReportError("BadMetricValue", `custom metric ${name} ${keys[0]} must be an array`);
+	if (list.length > cap) throw new ReportError("ListTooLong", `custom metric ${name} has ${list.length} values, more than maxListSize ${cap}`);
+	for (const item of list) checkListItem(keys[0], item, name);
+}
+
+function checkListItem(kind: string, item: unknown, name: string): void {
+	if (kind === "number_list") return checkNumber(item, name);
+	if (typeof item !== "string") throw new ReportError("BadMetricValue", `custom metric ${name} ${kind} values must be strings`);
+	if (kind === "ip_list" && !isIP(item)) throw new ReportError("BadIp", `custom metric ${name} has ${JSON.stringify(item)}, not an IPv4 or IPv6 address`);
+}
+
+function checkNumber(value: unknown, name: string): void {
+	if (typeof value !== "number") throw new ReportError("BadMetricValue", `custom metric ${name} values must be numbers`);
+	if (!Number.isFinite(value)) throw new ReportError("NotFinite", `custom metric ${name} has ${value}`);
+}

@@ -1,0 +1,1 @@
+/* Stub of Moddable's xsHost.h (nothing netmon_esp.c uses directly). */

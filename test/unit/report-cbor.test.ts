@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { decode as cborgDecode, encode as cborgEncode } from "cborg";
+import { Decoder } from "cbor-x";
+import { encodeReport, reportSize } from "../../modules/report/report";
+import { halfBits } from "../../modules/report/cbor";
+import { referenceModel, reportFixtures } from "../fixtures/reports";
+
+const insertionOrder = { mapSorter: undefined } as unknown as Parameters<typeof cborgEncode>[1];
+// int64AsNumber: 64-bit integers as numbers (the option exists in cbor-x but not in its typings)
+const cborx = new Decoder({ int64AsNumber: true, mapsAsObjects: true } as ConstructorParameters<typeof Decoder>[0]);
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+describe("report CBOR", () => {
+	describe.each(reportFixtures)("$name", (f) => {
+		const options = { maxListSize: f.maxListSize };
+		const cbor = encodeReport(f.model, "cbor", options);
+
+		it("decodes (cborg and cbor-x) to the short-key JSON document", () => {
+			expect(cborgDecode(cbor)).toEqual(JSON.parse(f.jsonShort));
+			expect(cborx.decode(cbor)).toEqual(JSON.parse(f.jsonShort));
+		});
+
+		it("is byte for byte what cborg writes for the same document in insertion order", () => {
+			expect(hex(cbor)).toBe(hex(cborgEncode(JSON.parse(f.jsonShort), insertionOrder)));
+		});
+
+		it("reportSize agrees", () => {
+			expect(reportSize(f.model, "cbor", options)).toBe(cbor.length);
+		});
+	});
+
+	it("writes the epoch-ms report id as major type 0 with an 8-byte argument, never a float", () => {
+		const cbor = encodeReport(referenceModel, "cbor");
+		// a3 (map 3) 63 "hed" a2 (map 2) 63 "rid" then the id
+		expect(hex(cbor.subarray(0, 12))).toBe("a363686564a263726964" + "1b" + "00");
+		expect(hex(cbor.subarray(10, 19))).toBe("1b0000018bcfe5687b");
+		expect(0x0000018bcfe5687b).toBe(1700000000123);
+	});
+
+	it.each([
+		[0, "00"],
+		[23, "17"],
+		[24, "1818"],
+		[255, "18ff"],
+		[256, "190100"],
+		[65535, "19ffff"],
+		[65536, "1a00010000"],
+		[4294967295, "1affffffff"],
+		[4294967296, "1b0000000100000000"],
+		[9007199254740991, "1b001fffffffffffff"],
+		[-1, "20"],
+		[-24, "37"],
+		[-25, "3818"],
+		[-9007199254740991, "3b001ffffffffffffe"],
+		[0.5, "f93800"],
+		[-12.5, "f9ca40"],
+		[-0.00006103515625, "f98400"],
+		[5.960464477539063e-8, "f90001"],
+		[100000.5, "fa47c35040"],
+		[1e21, "fb444b1ae4d6e2ef50"],
+		[0.1, "fb3fb999999999999a"],
+		[9007199254740992, "fa5a000000"],
+	])("number %s is the shortest exact form %s", (n, expected) => {
+		const cbor = encodeReport({ reportId: 1, customMetrics: { m: { number: n } } }, "cbor");
+		const tail = hex(cbor).split(hex(Buffer.from("number")))[1];
+		expect(tail).toBe(expected);
+		expect(hex(cborgEncode(n))).toBe(expected);
+	});
+
+	it("halfBits refuses float32 values float16 cannot hold", () => {
+		const bits = (x: number) => new DataView(Float32Array.of(x).buffer).getUint32(0, true);
+		expect(halfBits(bits(2 ** -25))).toBe(-1);
+		expect(halfBits(bits(2 ** 16))).toBe(-1);
+		expect(halfBits(bits(1 + 2 ** -11))).toBe(-1);
+		expect(halfBits(bits(3 * 2 ** -24))).toBe(0x0003);
+		expect(halfBits(bits(2 ** -149))).toBe(-1);
+		expect(halfBits(bits(3 * 2 ** -23 / 4))).toBe(-1);
+	});
+});

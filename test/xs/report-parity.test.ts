@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startXS, XSError } from "./xs-harness";
+import type { XSWorker } from "./xs-harness";
+import { encodeReport, parseReply } from "../../modules/report/report";
+import { reportFixtures } from "../fixtures/reports";
+
+const FORMATS = ["json", "json-short", "cbor"] as const;
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+let xs: XSWorker;
+
+beforeAll(async () => {
+	xs = await startXS(new URL("./entries/core-entry.ts", import.meta.url));
+});
+afterAll(async () => {
+	await xs.close();
+});
+
+describe("report encoders on XS", () => {
+	for (const f of reportFixtures) {
+		it.each(FORMATS)(`${f.name}: %s is byte for byte the Node output`, async (format) => {
+			const { result } = await xs.call<Uint8Array>("encode", f.model, format, f.maxListSize);
+			expect(hex(result)).toBe(hex(encodeReport(f.model, format, { maxListSize: f.maxListSize })));
+			if (format !== "cbor") expect(Buffer.from(result).toString()).toBe(format === "json" ? f.jsonLong : f.jsonShort);
+		});
+	}
+
+	it("refuses bad input with the same ReportError code", async () => {
+		const bad = { reportId: 1, customMetrics: { m: { ip_list: ["1.2.3.256"] } } };
+		await expect(xs.call("encode", bad, "cbor")).rejects.toEqual(expect.objectContaining({ name: "ReportError", code: "BadIp" }));
+		await expect(xs.call("encode", { reportId: 1 }, "xml")).rejects.toBeInstanceOf(XSError);
+	});
+
+	it("parses replies like Node", async () => {
+		const payload = new Uint8Array(Buffer.from('{"thingName":"t","reportId":5,"status":"REJECTED","statusDetails":{"ErrorCode":"Throttled","ErrorMessage":"slow down"},"timestamp":1}'));
+		const { result } = await xs.call("reply", payload, "json");
+		expect(result).toEqual(parseReply(payload, "json"));
+		const cbor = encodeReport({ reportId: 7 }, "cbor");
+		await expect(xs.call("reply", cbor, "cbor")).rejects.toEqual(expect.objectContaining({ code: "BadReply" }));
+	});
+
+	it("builds the same topics", async () => {
+		const { result } = await xs.call("topics", "dev-é", "cbor");
+		expect(result).toEqual(["$aws/things/dev-é/defender/metrics/cbor", "$aws/things/dev-é/defender/metrics/cbor/accepted", "$aws/things/dev-é/defender/metrics/cbor/rejected"]);
+	});
+});
