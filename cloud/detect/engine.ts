@@ -97,7 +97,8 @@ export class DetectEngine {
 	report(thing: string, values: Map<string, MetricValue>, now: number): ViolationEvent[] {
 		this.seen(thing, now);
 		const events: ViolationEvent[] = [];
-		for (const [metric, value] of values) this.#accumulateDevice(thing, metric, value);
+		const windowed = this.#registry.statisticalMetrics();
+		for (const [metric, value] of values) if (windowed.has(metric)) this.#accumulateDevice(thing, metric, value);
 		for (const bound of this.#registry.behaviorsFor(thing)) {
 			if (!bound.static) continue;
 			const value = values.get(bound.behavior.metric!);
@@ -196,7 +197,7 @@ export class DetectEngine {
 
 	#record(bound: BoundBehavior, thing: string, value: MetricValue, violated: boolean, now: number, events: ViolationEvent[]): void {
 		const profile = bound.profile.securityProfileName;
-		const k = key(profile, bound.behavior.name, thing);
+		const k = bound.key + thing;
 		const prev = this.#states.get(k)?.state ?? initialState();
 		const { state, transition } = step(prev, violated, toAlarm(bound.behavior), toClear(bound.behavior));
 		if (transition === "in-alarm") Object.assign(state, { violationId: this.#newId(), violationStartTime: now });

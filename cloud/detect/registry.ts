@@ -37,6 +37,8 @@ export interface RegistryPersistence {
 export interface BoundBehavior {
 	profile: SecurityProfile;
 	behavior: Behavior;
+	/** state key prefix: profile NUL behavior NUL (the thing name follows) */
+	key: string;
 	static: boolean;
 	statistical: boolean;
 }
@@ -47,6 +49,7 @@ export class Registry {
 	readonly #groups = new Map<string, Set<string>>();
 	readonly #store: RegistryPersistence;
 	#cache = new Map<string, BoundBehavior[]>();
+	#windowed: Set<string> | undefined;
 
 	constructor(store: RegistryPersistence) {
 		this.#store = store;
@@ -57,7 +60,7 @@ export class Registry {
 		for (const p of profiles) this.#profiles.set(p.securityProfileName, p);
 		for (const [profile, arn] of targets) this.#targetsOf(profile).add(arn);
 		for (const [group, thing] of groups) this.#membersOf(group, true, thing);
-		this.#cache.clear();
+		this.#invalidate();
 	}
 
 	createThingGroup(name: string): string {
@@ -72,7 +75,7 @@ export class Registry {
 	addThingToThingGroup(thing: string, group: string): void {
 		this.#membersOf(group, false).add(thing);
 		this.#store.saveMember(group, thing);
-		this.#cache.clear();
+		this.#invalidate();
 	}
 
 	createSecurityProfile(json: unknown): SecurityProfile {
@@ -84,7 +87,7 @@ export class Registry {
 		}
 		this.#profiles.set(profile.securityProfileName, profile);
 		this.#store.saveProfile(profile);
-		this.#cache.clear();
+		this.#invalidate();
 		return profile;
 	}
 
@@ -100,7 +103,7 @@ export class Registry {
 		}
 		this.#targetsOf(name).add(arn);
 		this.#store.saveTarget(name, arn);
-		this.#cache.clear();
+		this.#invalidate();
 	}
 
 	listSecurityProfiles(): { securityProfileName: string; targets: string[] }[] {
@@ -125,11 +128,18 @@ export class Registry {
 			if (!this.#isTargeted(profile.securityProfileName, thing)) continue;
 			for (const behavior of profile.behaviors ?? []) {
 				const type = criteriaType(behavior);
-				bound.push({ profile, behavior, static: type === "STATIC", statistical: type === "STATISTICAL" });
+				const key = `${profile.securityProfileName}\u0000${behavior.name}\u0000`;
+				bound.push({ profile, behavior, key, static: type === "STATIC", statistical: type === "STATISTICAL" });
 			}
 		}
 		this.#cache.set(thing, bound);
 		return bound;
+	}
+
+	/** Metrics some statistical behavior needs accumulated per window (cached until the registry changes). */
+	statisticalMetrics(): Set<string> {
+		this.#windowed ??= new Set(this.statisticalBehaviors().map((b) => b.behavior.metric!));
+		return this.#windowed;
 	}
 
 	/** Every statistical behavior in any profile, with its profile. */
@@ -137,10 +147,16 @@ export class Registry {
 		const out: BoundBehavior[] = [];
 		for (const profile of this.#profiles.values()) {
 			for (const behavior of profile.behaviors ?? []) {
-				if (criteriaType(behavior) === "STATISTICAL") out.push({ profile, behavior, static: false, statistical: true });
+				const key = `${profile.securityProfileName}\u0000${behavior.name}\u0000`;
+				if (criteriaType(behavior) === "STATISTICAL") out.push({ profile, behavior, key, static: false, statistical: true });
 			}
 		}
 		return out;
+	}
+
+	#invalidate(): void {
+		this.#cache.clear();
+		this.#windowed = undefined;
 	}
 
 	#isTargeted(profile: string, thing: string): boolean {

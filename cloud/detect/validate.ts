@@ -6,7 +6,7 @@
 import type { ValidationError } from "../errors";
 import { CUSTOM_METRIC_NAME, DURATIONS, METRICS, customMetric, isCustomMetric, operatorsFor, type MetricInfo, type Shape } from "./catalogue";
 import { OPERATORS, STRING_SET_OPERATORS } from "./operators";
-import type { Behavior, BehaviorCriteria, SecurityProfile } from "./profile";
+import type { Behavior, BehaviorCriteria } from "./profile";
 
 const NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 const STATISTICS = ["p0", "p0.1", "p0.01", "p1", "p10", "p50", "p90", "p99", "p99.9", "p99.99", "p100"];
@@ -199,6 +199,3 @@ export function validateSecurityProfile(json: unknown): ValidationError[] {
 	return json.behaviors === undefined ? out : out.concat(validateBehaviors(json.behaviors));
 }
 
-export function asProfile(json: unknown): SecurityProfile {
-	return json as SecurityProfile;
-}

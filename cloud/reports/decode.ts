@@ -4,11 +4,11 @@
  * (the reply says "Malformed metrics report"; `detail` says why, for the log).
  */
 import { Ajv, type ValidateFunction } from "ajv";
-import { Decoder } from "cbor-x";
 import type { MetricValue } from "../detect/metric-value";
+import { FORMATS, type ReportFormat } from "./formats";
 import { KEYS, reportSchema, type KeyStyle, type LongKey } from "./schema";
 
-export type ReportFormat = "json" | "cbor";
+export type { ReportFormat };
 
 export interface DecodedReport {
 	reportId: number;
@@ -37,11 +37,10 @@ const validators: Record<KeyStyle, ValidateFunction> = {
 	long: ajv.compile(reportSchema("long")),
 	short: ajv.compile(reportSchema("short")),
 };
-const cbor = new Decoder({ mapsAsObjects: true, useRecords: false });
 
 function parse(payload: Uint8Array, format: ReportFormat): unknown {
 	try {
-		return format === "json" ? JSON.parse(Buffer.from(payload).toString("utf8")) : cbor.decode(payload);
+		return FORMATS[format].parse(payload);
 	} catch (e) {
 		throw new DecodeError(`cannot decode ${format}: ${(e as Error).message}`);
 	}

@@ -2,8 +2,7 @@
  * replies — the accepted/rejected reply documents (spec §2.2) and their encoding: JSON for JSON reports,
  * CBOR maps with the same field names for CBOR reports.
  */
-import { encode as cborEncode } from "cbor-x";
-import type { ReportFormat } from "./decode";
+import { FORMATS, type ReportFormat } from "./formats";
 import { replyTopic } from "./topics";
 
 export const RejectCodes = {
@@ -29,7 +28,7 @@ export interface Reply {
 }
 
 function encodeBody(body: ReplyBody, format: ReportFormat): Buffer {
-	return format === "json" ? Buffer.from(JSON.stringify(body)) : Buffer.from(cborEncode(body));
+	return FORMATS[format].encode(body);
 }
 
 export function accepted(thingName: string, format: ReportFormat, reportId: number, now: number): Reply {
@@ -38,7 +37,6 @@ export function accepted(thingName: string, format: ReportFormat, reportId: numb
 }
 
 export function rejected(thingName: string, format: ReportFormat, reportId: number | undefined, code: RejectCode, message: string, now: number): Reply {
-	const body: ReplyBody = { thingName, status: "REJECTED", statusDetails: { ErrorCode: code, ErrorMessage: message }, timestamp: now };
-	if (reportId !== undefined) body.reportId = reportId;
+	const body: ReplyBody = { thingName, ...(reportId === undefined ? {} : { reportId }), status: "REJECTED", statusDetails: { ErrorCode: code, ErrorMessage: message }, timestamp: now };
 	return { topic: replyTopic(thingName, format, "rejected"), format, body, payload: encodeBody(body, format) };
 }

@@ -93,7 +93,7 @@ export function reportSchema(style: KeyStyle): Schema {
 			[k("packets_out")]: nonNegative,
 		}),
 	});
-	const header = object({ [k("report_id")]: { type: "integer", minimum: 0 }, [k("version")]: { type: "string", pattern: "^[0-9]+\\.[0-9]+$" } }, [
+	const header = object({ [k("report_id")]: { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, [k("version")]: { type: "string", pattern: "^[0-9]+\\.[0-9]+$" } }, [
 		k("report_id"),
 		k("version"),
 	]);

@@ -90,7 +90,7 @@ netmon_status_t netmon_detach_locked(struct netif *nif);
 /* Copy the four accumulators (each read untorn; the four are not one atomic snapshot). */
 void netmon_read(netmon_counters_t *out);
 
-/* Fill out from the tcpip thread. out is large (about 2.4 KB): keep it static or on the heap. */
+/* Fill out; the PCB walk runs in the tcpip thread (tcpip_api_call). out is large (about 2.8 KB): keep it static or on the heap. */
 netmon_status_t netmon_list_sockets(netmon_sockets_t *out);
 
 /* "st0" from name[2] + num. buf holds NETMON_IFNAME_LEN bytes. */

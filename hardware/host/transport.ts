@@ -17,7 +17,8 @@ import { connect as tlsConnect } from "node:tls";
 import type { SecureVersion } from "node:tls";
 import type { Duplex } from "node:stream";
 import type { OpenTransport, Transport, TransportHandlers } from "../../modules/mqtt/transport";
-import { CountingStream } from "./counting";
+import { CountingStream, packetsFor } from "./counting";
+import type { CountSink } from "./counting";
 import type { HostNetDriver } from "./netdriver";
 
 export interface HostTransportOptions {
@@ -57,9 +58,9 @@ export function openHostTransport(handlers: TransportHandlers, o: HostTransportO
 	const raw = netConnect({ host: o.host, port: o.port });
 	raw.setNoDelay(true);
 	o.driver?.trackSocket(raw);
+	if (o.insecure) return new HostTransport(raw, raw, handlers, "connect", o.driver);
 	const wire: Duplex = o.driver ? new CountingStream(raw, o.driver) : raw;
-	const socket = o.insecure ? raw : secure(wire, o);
-	return new HostTransport(socket, raw, handlers, o.insecure ? "connect" : "secureConnect");
+	return new HostTransport(secure(wire, o), raw, handlers, "secureConnect");
 }
 
 function secure(wire: Duplex, o: HostTransportOptions): Socket {
@@ -80,13 +81,19 @@ function secure(wire: Duplex, o: HostTransportOptions): Socket {
 class HostTransport implements Transport {
 	readonly #socket: Socket;
 	readonly #raw: Socket;
+	/** Counts here only for plain TCP, where the socket's own bytes are the wire bytes. */
+	readonly #count: CountSink | undefined;
 	#done = false;
 
-	constructor(socket: Socket, raw: Socket, h: TransportHandlers, openEvent: string) {
+	constructor(socket: Socket, raw: Socket, h: TransportHandlers, openEvent: string, count?: CountSink) {
 		this.#socket = socket;
 		this.#raw = raw;
+		this.#count = count;
 		socket.once(openEvent, () => this.#done || h.onOpen());
-		socket.on("data", (b: Buffer) => this.#done || h.onData(b));
+		socket.on("data", (b: Buffer) => {
+			count?.countIn(b.length, packetsFor(b.length));
+			if (!this.#done) h.onData(b);
+		});
 		socket.on("drain", () => this.#done || h.onWritable());
 		const fail = (e: Error & { code?: string; reason?: string }) => this.#end(() => h.onError(describe(e)));
 		socket.on("error", fail);
@@ -104,6 +111,7 @@ class HostTransport implements Transport {
 	write(bytes: Uint8Array): number {
 		if (this.#done || this.#socket.destroyed) return -1;
 		if (this.#socket.writableNeedDrain) return 0;
+		this.#count?.countOut(bytes.length, packetsFor(bytes.length));
 		this.#socket.write(Buffer.from(bytes));
 		return bytes.length;
 	}

@@ -4,11 +4,11 @@
  * strictly increasing persisted id, publishes it at QoS 1 and matches the accepted/rejected reply
  * by reportId. Only an ACCEPTED reply acknowledges the deltas the report carried: after a
  * rejection, a timeout or an offline interval they stay pending and go into the next report under a
- * new id, so nothing is lost and nothing is counted twice. Throttled backs off a whole interval.
- * MQTT callbacks only queue; replies are handled on a 0 ms timer.
+ * new id, so nothing is lost and nothing is counted twice. A reply that comes after the timeout
+ * still counts until the next report is built (it no longer counts as timed out). Throttled backs
+ * off a whole interval. MQTT callbacks only queue; replies are handled on a 0 ms timer.
  */
-import type { NetDriver } from "../netdriver/netdriver";
-import type { Clock, Log, Store, TimerHandle } from "../platform/platform";
+import type { Log, TimerHandle } from "../platform/platform";
 import type { NetStats } from "../sampler/sampler";
 import { newNetStats } from "../sampler/sampler";
 import type { Reply, ReportModel } from "../report/report";
@@ -21,30 +21,7 @@ import type { CustomKind } from "./metrics";
 import { ReportIds } from "./reportid";
 import type { AgentStatus, ReplyState } from "./status";
 import { newStatus } from "./status";
-
-/** The part of an MQTT client the agent needs; the composition root adapts the real client. */
-export interface MqttPort {
-	readonly connected: boolean;
-	/** Returns false when the message could not be queued (e.g. offline). */
-	publish(topic: string, payload: Uint8Array, qos: 0 | 1): boolean;
-	subscribe(topic: string, qos: 0 | 1): void;
-}
-
-/** The part of the sampler the agent needs. */
-export interface SamplerPort {
-	poll(now: number): void;
-	pending(out: NetStats): NetStats;
-	acknowledge(stats: NetStats): void;
-}
-
-export interface AgentPorts {
-	mqtt: MqttPort;
-	sampler: SamplerPort;
-	driver: NetDriver;
-	clock: Clock;
-	store: Store;
-	log?: Log;
-}
+import type { AgentPorts } from "./ports";
 
 /** Replies queued between MQTT callbacks and the handling timer; more are counted as bad. */
 const MAX_QUEUED_REPLIES = 4;
@@ -276,6 +253,7 @@ export class DefenderAgent {
 		} else if (this.#late !== undefined && id === this.#lateId) {
 			const stats = this.#late;
 			this.#late = undefined;
+			this.#status.timedOut--;
 			this.#outcome(reply, id, stats);
 		} else {
 			this.#status.badReplies++;

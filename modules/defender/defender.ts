@@ -2,7 +2,7 @@
  * defender — the public entry of the Device Defender agent module.
  */
 export { DefenderAgent } from "./agent";
-export type { AgentPorts, MqttPort, SamplerPort } from "./agent";
+export type { AgentPorts, MqttPort, SamplerPort } from "./ports";
 export { MIN_INTERVAL_SECONDS } from "./config";
 export type { AgentConfig, Settings } from "./config";
 export { AgentError } from "./errors";

@@ -37,8 +37,8 @@
  *
  * publish statuses: SUCCESS (written to the transport; for QoS 1 in flight), QUEUED (QoS 1 held
  * until connected / window room), NOT_CONNECTED (QoS 0 offline), TX_BUSY (QoS 0, transmit buffer
- * full), QUEUE_FULL, PAYLOAD_TOO_LARGE, BAD_TOPIC, BAD_PARAMETER, STOPPED never (publish works
- * while stopped: QoS 1 is queued).
+ * full), QUEUE_FULL, PAYLOAD_TOO_LARGE, BAD_TOPIC, BAD_PARAMETER. QoS 1 is queued even while
+ * idle or stopped. Getter `queued`: QoS 1 messages held (queued + in flight).
  */
 import type { Clock, Log, TimerHandle } from "../platform/platform";
 import type { OpenTransport } from "./transport";
@@ -208,6 +208,7 @@ export class MqttClient implements MqttCallbacks {
 	#connect(): void {
 		this.#clearTimer();
 		this.#setState("connecting");
+		if (this.#state !== "connecting") return; // stopped from inside onState
 		this.#timer = this.#o.clock.set(() => {
 			this.#timer = undefined;
 			this.#link.close(false);
@@ -232,11 +233,11 @@ export class MqttClient implements MqttCallbacks {
 		const reason = detail ? `${S.statusName(status)}: ${detail}` : S.statusName(status);
 		this.#o.log?.(`mqtt: connection lost (${reason})`);
 		const delay = backoffDelay(this.#failures++, this.#o.reconnect.minMs, this.#o.reconnect.maxMs, this.#o.random ?? Math.random);
-		this.#setState("waiting", reason);
 		this.#timer = this.#o.clock.set(() => {
 			this.#timer = undefined;
 			this.#connect();
 		}, delay);
+		this.#setState("waiting", reason);
 	}
 
 	#clearTimer(): void {

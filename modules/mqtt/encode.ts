@@ -89,16 +89,37 @@ export function publishSize(topicBytes: number, payloadLength: number, qos: numb
 	return 1 + lengthBytes(remaining) + remaining;
 }
 
+/*
+ * One-entry cache of the last valid topic name and its UTF-8 bytes: a device publishes to the same
+ * few topics, so a repeat skips validation and UTF-8 encoding (a string compare and a copy).
+ * Allocated on first use, never at module load (preloaded objects are read-only on Moddable).
+ */
+let lastTopic = "";
+let lastTopicBytes: Uint8Array | undefined;
+
+function topicEncoded(topic: string): Uint8Array | number {
+	if (topic === lastTopic && lastTopicBytes) return lastTopicBytes;
+	const n = topicNameLength(topic);
+	if (n < 0) return n;
+	const bytes = new Uint8Array(n);
+	utf8Write(topic, bytes, 0);
+	lastTopic = topic;
+	lastTopicBytes = bytes;
+	return bytes;
+}
+
 /** PUBLISH (§3.3), QoS 0 or 1 (QoS 2 refused with BAD_PARAMETER). packetId is ignored for QoS 0. */
 export function encodePublish(out: Uint8Array, offset: number, topic: string, payload: Uint8Array, qos: number, packetId: number, dup: boolean, retain: boolean): number {
-	const topicBytes = topicNameLength(topic);
-	if (topicBytes < 0) return topicBytes;
+	const encoded = topicEncoded(topic);
+	if (typeof encoded === "number") return encoded;
+	const topicBytes = encoded.length;
 	if ((qos !== 0 && qos !== 1) || (qos === 1 && !validPacketId(packetId)) || (dup && qos === 0)) return -BAD_PARAMETER;
 	const remaining = 2 + topicBytes + (qos > 0 ? 2 : 0) + payload.length;
 	const total = finish(out, offset, remaining);
 	if (total < 0) return total;
-	let o = writeHeader(out, offset, (PUBLISH << 4) | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0), remaining);
-	o = writeString(out, o, topic, topicBytes);
+	let o = writeU16(out, writeHeader(out, offset, (PUBLISH << 4) | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0), remaining), topicBytes);
+	out.set(encoded, o);
+	o += topicBytes;
 	if (qos > 0) o = writeU16(out, o, packetId);
 	out.set(payload, o);
 	return o + payload.length;

@@ -2,7 +2,6 @@
  * topic — validation of topic names (PUBLISH) and topic filters (SUBSCRIBE), MQTT 3.1.1 §4.7.
  * Returns the UTF-8 length on success or -BAD_TOPIC, so callers size and validate in one pass.
  */
-import { utf8Length } from "../bytes/utf8";
 import { BAD_TOPIC } from "./status";
 import { MAX_TOPIC_BYTES } from "./packets";
 
@@ -12,17 +11,12 @@ const SLASH = 0x2f;
 
 /** UTF-8 length of a valid topic name (no wildcards), else -BAD_TOPIC. */
 export function topicNameLength(topic: string): number {
-	if (!wellFormed(topic)) return -BAD_TOPIC;
-	for (let i = 0; i < topic.length; i++) {
-		const c = topic.charCodeAt(i);
-		if (c === PLUS || c === HASH) return -BAD_TOPIC;
-	}
+	if (topic.indexOf("+") >= 0 || topic.indexOf("#") >= 0) return -BAD_TOPIC;
 	return checkedLength(topic);
 }
 
 /** UTF-8 length of a valid topic filter ('+' a whole level, '#' last and a whole level), else -BAD_TOPIC. */
 export function topicFilterLength(filter: string): number {
-	if (!wellFormed(filter)) return -BAD_TOPIC;
 	const last = filter.length - 1;
 	for (let i = 0; i <= last; i++) {
 		const c = filter.charCodeAt(i);
@@ -33,22 +27,19 @@ export function topicFilterLength(filter: string): number {
 	return checkedLength(filter);
 }
 
+/** UTF-8 length of a non-empty topic of at most MAX_TOPIC_BYTES with no U+0000 and no lone surrogate, else -BAD_TOPIC. */
 function checkedLength(topic: string): number {
-	const n = utf8Length(topic);
-	return n > MAX_TOPIC_BYTES ? -BAD_TOPIC : n;
-}
-
-/** Non-empty, no U+0000, no lone surrogate. */
-function wellFormed(topic: string): boolean {
-	if (topic.length === 0) return false;
+	let n = 0;
 	for (let i = 0; i < topic.length; i++) {
 		const c = topic.charCodeAt(i);
-		if (c === 0 || (c >= 0xdc00 && c <= 0xdfff)) return false;
-		if (c >= 0xd800 && c <= 0xdbff) {
-			const d = topic.charCodeAt(i + 1);
-			if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
-			i++;
-		}
+		if (c >= 0x80) n += c < 0x800 ? 2 : 3;
+		else if (c === 0) return -BAD_TOPIC;
+		else n++;
+		if (c < 0xd800 || c > 0xdfff) continue;
+		const d = topic.charCodeAt(i + 1);
+		if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) return -BAD_TOPIC;
+		n++;
+		i++;
 	}
-	return true;
+	return n === 0 || n > MAX_TOPIC_BYTES ? -BAD_TOPIC : n;
 }

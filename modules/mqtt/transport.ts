@@ -26,6 +26,11 @@
  *                              connection is dead (the client then closes it).
  *   transport.close()          Closes the connection now (after flushing what was accepted if it
  *                              can). Idempotent. No handler is called after close() returns.
+ *
+ * write() and close() never call a handler synchronously. Moddable mapping (ECMA-419 TCP + TLS):
+ * onOpen = first onWritable; onData = onReadable(count) → read(count); write = socket.write(bytes)
+ * if it fits the last writable count, else 0 (then onWritable when room returns); onError(msg) =
+ * socket onError; onClose = onReadable with the peer closed / onError "closed".
  */
 
 export interface TransportHandlers {

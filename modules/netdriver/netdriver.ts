@@ -3,8 +3,8 @@
  *
  * A driver only counts. It keeps four monotonic counters (bytes and packets, in and out) of IP
  * traffic on the device's interface and can list the device's listening ports and established TCP
- * connections. Implementations: hardware/esp32 (lwIP netif wrappers, 32-bit reads of 64-bit
- * accumulators), hardware/sim (socket-level counting in the Moddable simulator), hardware/host
+ * connections. Implementations: hardware/esp32 (lwIP netif wrappers,
+ * 64-bit accumulators read as JS numbers), hardware/sim (socket-level counting in the Moddable simulator), hardware/host
  * (socket-level counting on Node).
  */
 

@@ -3,7 +3,7 @@
  * neither the JSON writer nor reply parsing. Same validation, walk and bytes as report.ts "cbor".
  */
 import { CborWriter } from "./cbor";
-import { encodeWith } from "./encode";
+import { encodeToNew } from "./encode";
 import { SHORT } from "./keys";
 import type { EncodeOptions, ReportModel } from "./model";
 
@@ -11,5 +11,5 @@ const writer = new CborWriter();
 
 /** CBOR (short keys) of a validated model, in a new buffer of exactly its size. */
 export function encodeCborReport(model: ReportModel, options?: EncodeOptions): Uint8Array {
-	return encodeWith(writer, SHORT, model, options).bytes;
+	return encodeToNew(writer, SHORT, model, options);
 }

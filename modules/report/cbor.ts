@@ -1,8 +1,7 @@
 /*
  * cbor — the CBOR writer (RFC 8949 §4.2.1 preferred serialization): shortest heads, definite
  * lengths, text-string keys. Safe integers (including epoch-ms report ids) are major type 0/1;
- * other numbers take the shortest float (16, 32 or 64 bits) that holds them exactly. In the
- * counting pass every method only adds sizes; in the writing pass it stores bytes directly.
+ * other numbers take the shortest float (16, 32 or 64 bits) that holds them exactly.
  */
 import { utf8Length } from "../bytes/utf8";
 import { ByteSink } from "./writer";
@@ -19,37 +18,51 @@ const scratch = new DataView(new ArrayBuffer(8));
 
 export class CborWriter extends ByteSink implements Writer {
 	map(size: number): void {
-		this.#head(MAP, size);
+		if (size < 24) this.bytes[this.pos++] = MAP | size;
+		else this.#head(MAP, size);
 	}
 
 	array(size: number): void {
-		this.#head(ARRAY, size);
+		if (size < 24) this.bytes[this.pos++] = ARRAY | size;
+		else this.#head(ARRAY, size);
 	}
 
 	end(): void {}
 
 	key(name: string): void {
-		const out = this.bytes;
 		const n = name.length;
-		if (out === undefined) {
-			this.pos += (n < 24 ? 1 : 2) + n;
-			return;
-		}
-		this.#head(TEXT, n);
+		if (n < 24) this.bytes[this.pos++] = TEXT | n;
+		else this.#head(TEXT, n);
+		const out = this.bytes;
 		let p = this.pos;
 		for (let i = 0; i < n; i++) out[p++] = name.charCodeAt(i);
 		this.pos = p;
 	}
 
+	/** Writes optimistically as ASCII; on the first non-ASCII character, rewrites it as UTF-8. */
 	text(value: string): void {
-		const n = utf8Length(value);
-		this.#head(TEXT, n);
-		if (this.bytes === undefined) this.pos += n;
-		else this.utf8(value);
+		const start = this.pos;
+		const n = value.length;
+		if (n < 24) this.bytes[this.pos++] = TEXT | n;
+		else this.#head(TEXT, n);
+		const out = this.bytes;
+		let p = this.pos;
+		for (let i = 0; i < n; i++) {
+			const c = value.charCodeAt(i);
+			if (c > 0x7f) {
+				this.pos = start;
+				this.#head(TEXT, utf8Length(value));
+				this.utf8(value);
+				return;
+			}
+			out[p++] = c;
+		}
+		this.pos = p;
 	}
 
 	number(value: number): void {
-		if (!Number.isSafeInteger(value)) this.#float(value);
+		if (value >= 0 && value < 24 && (value | 0) === value) this.bytes[this.pos++] = value;
+		else if (!Number.isSafeInteger(value)) this.#float(value);
 		else if (value >= 0) this.#head(UINT, value);
 		else this.#head(NINT, -1 - value);
 	}
@@ -57,18 +70,18 @@ export class CborWriter extends ByteSink implements Writer {
 	/** Writes major type `major` (already shifted) with argument `n`, big-endian, shortest form. */
 	#head(major: number, n: number): void {
 		const out = this.bytes;
-		const size = n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < TWO_32 ? 5 : 9;
 		const p = this.pos;
-		this.pos = p + size;
-		if (out === undefined) return;
-		if (size === 1) {
+		if (n < 24) {
 			out[p] = major | n;
+			this.pos = p + 1;
 			return;
 		}
+		const size = n < 0x100 ? 2 : n < 0x10000 ? 3 : n < TWO_32 ? 5 : 9;
 		out[p] = major | (size === 2 ? 24 : size === 3 ? 25 : size === 5 ? 26 : 27);
 		let low = n >>> 0;
 		for (let i = p + size - 1; i > p + (size === 9 ? 4 : 0); i--, low >>>= 8) out[i] = low & 0xff;
 		if (size === 9) for (let i = p + 4, high = Math.floor(n / TWO_32); i > p; i--, high >>>= 8) out[i] = high & 0xff;
+		this.pos = p + size;
 	}
 
 	#float(value: number): void {
@@ -80,10 +93,8 @@ export class CborWriter extends ByteSink implements Writer {
 			size = half >= 0 ? 3 : 5;
 		} else scratch.setFloat64(0, value);
 		const out = this.bytes;
-		if (out !== undefined) {
-			out[this.pos] = size === 3 ? 0xf9 : size === 5 ? 0xfa : 0xfb;
-			for (let i = 1; i < size; i++) out[this.pos + i] = scratch.getUint8(i - 1);
-		}
+		out[this.pos] = size === 3 ? 0xf9 : size === 5 ? 0xfa : 0xfb;
+		for (let i = 1; i < size; i++) out[this.pos + i] = scratch.getUint8(i - 1);
 		this.pos += size;
 	}
 }

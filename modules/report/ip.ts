@@ -5,12 +5,28 @@
 
 /** Dotted-quad IPv4: four decimal octets 0..255, no leading zeros, nothing else. */
 export function isIPv4(text: string): boolean {
-	const parts = text.split(".");
-	if (parts.length !== 4) return false;
-	for (const p of parts) {
-		if (!isDecimal(p, 3) || (p.length > 1 && p.charCodeAt(0) === 0x30) || Number(p) > 255) return false;
+	return isIPv4At(text, 0, text.length);
+}
+
+/** isIPv4 of text[start, end), scanning in place (no allocation). */
+function isIPv4At(text: string, start: number, end: number): boolean {
+	let octets = 0;
+	let value = 0;
+	let digits = 0;
+	for (let i = start; i <= end; i++) {
+		const c = i < end ? text.charCodeAt(i) : 0x2e;
+		if (c === 0x2e) {
+			if (digits === 0) return false;
+			octets++;
+			digits = 0;
+			value = 0;
+		} else if (c < 0x30 || c > 0x39 || (digits === 1 && value === 0)) return false;
+		else {
+			value = value * 10 + c - 0x30;
+			if (++digits > 3 || value > 255) return false;
+		}
 	}
-	return true;
+	return octets === 4;
 }
 
 /** IPv6 text (RFC 4291 §2.2): eight hex groups, one optional "::", optional trailing IPv4. */
@@ -32,11 +48,17 @@ export function isIP(text: string): boolean {
 export function isRemoteAddr(text: string): boolean {
 	const colon = text.lastIndexOf(":");
 	if (colon < 0) return false;
-	const port = text.slice(colon + 1);
-	if (!isDecimal(port, 5) || Number(port) > 65535) return false;
-	const host = text.slice(0, colon);
-	if (host.charCodeAt(0) === 0x5b && host.charCodeAt(host.length - 1) === 0x5d) return isIPv6(host.slice(1, -1));
-	return isIPv4(host);
+	const digits = text.length - colon - 1;
+	if (digits < 1 || digits > 5) return false;
+	let port = 0;
+	for (let i = colon + 1; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c < 0x30 || c > 0x39) return false;
+		port = port * 10 + c - 0x30;
+	}
+	if (port > 65535) return false;
+	if (text.charCodeAt(0) === 0x5b && text.charCodeAt(colon - 1) === 0x5d) return isIPv6(text.slice(1, colon - 1));
+	return isIPv4At(text, 0, colon);
 }
 
 /** Number of 16-bit groups in a ':'-separated run ("" = 0), or -1 if malformed. */
@@ -53,15 +75,6 @@ function groupCount(run: string, mayEndWithIPv4: boolean): number {
 		else return -1;
 	}
 	return n;
-}
-
-function isDecimal(s: string, maxDigits: number): boolean {
-	if (s.length === 0 || s.length > maxDigits) return false;
-	for (let i = 0; i < s.length; i++) {
-		const c = s.charCodeAt(i);
-		if (c < 0x30 || c > 0x39) return false;
-	}
-	return true;
 }
 
 function isHex(s: string): boolean {

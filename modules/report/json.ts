@@ -15,8 +15,8 @@ export class JsonWriter extends ByteSink implements Writer {
 	#depth = 0;
 	#needComma = false;
 
-	override begin(bytes?: Uint8Array, offset = 0): void {
-		super.begin(bytes, offset);
+	override begin(): void {
+		super.begin();
 		this.#depth = 0;
 		this.#needComma = false;
 	}

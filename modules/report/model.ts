@@ -46,29 +46,40 @@ export function validateReport(model: ReportModel, cap: number): void {
 	if (model.customMetrics !== undefined) checkCustomMetrics(model.customMetrics, cap);
 }
 
+/** "what[i].field", built only when a check fails. */
+function at(what: string, i: number, field?: string): string {
+	return `${what}[${i}]${field === undefined ? "" : `.${field}`}`;
+}
+
 function checkList(list: unknown, what: string): asserts list is unknown[] {
 	if (!Array.isArray(list)) throw new ReportError("BadModel", `${what} must be an array`);
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === "object" && value !== null;
+}
+
 function checkObject(value: unknown, what: string): asserts value is Record<string, unknown> {
-	if (typeof value !== "object" || value === null) throw new ReportError("BadModel", `${what} must be an object`);
+	if (!isObject(value)) throw new ReportError("BadModel", `${what} must be an object`);
 }
 
-function checkPort(port: unknown, what: string): void {
-	if (typeof port === "number" && !Number.isFinite(port)) throw new ReportError("NotFinite", `${what} is ${port}`);
-	if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) throw new ReportError("BadPort", `${what} must be an integer 0..65535, got ${String(port)}`);
+function checkPort(port: unknown, what: string, i: number, field: string): void {
+	if (typeof port === "number" && port >= 0 && port <= 65535 && Math.floor(port) === port) return;
+	if (typeof port === "number" && !Number.isFinite(port)) throw new ReportError("NotFinite", `${at(what, i, field)} is ${port}`);
+	throw new ReportError("BadPort", `${at(what, i, field)} must be an integer 0..65535, got ${String(port)}`);
 }
 
-function checkInterface(name: unknown, what: string): void {
-	if (name !== undefined && typeof name !== "string") throw new ReportError("BadInterface", `${what} must be a string`);
+function checkInterface(name: unknown, what: string, i: number, field: string): void {
+	if (name !== undefined && typeof name !== "string") throw new ReportError("BadInterface", `${at(what, i, field)} must be a string`);
 }
 
 function checkPorts(ports: ListeningPort[], what: string): void {
 	checkList(ports, what);
 	for (let i = 0; i < ports.length; i++) {
-		checkObject(ports[i], `${what}[${i}]`);
-		checkPort(ports[i].port, `${what}[${i}].port`);
-		checkInterface(ports[i].interface, `${what}[${i}].interface`);
+		const p = ports[i];
+		if (!isObject(p)) throw new ReportError("BadModel", `${at(what, i)} must be an object`);
+		checkPort(p.port, what, i, "port");
+		checkInterface(p.interface, what, i, "interface");
 	}
 }
 
@@ -76,20 +87,25 @@ function checkConnections(connections: EstablishedConnection[]): void {
 	checkList(connections, "connections");
 	for (let i = 0; i < connections.length; i++) {
 		const c = connections[i];
-		checkObject(c, `connections[${i}]`);
-		if (typeof c.remoteAddr !== "string" || !isRemoteAddr(c.remoteAddr)) throw new ReportError("BadRemoteAddr", `connections[${i}].remoteAddr must be "ip:port" or "[ipv6]:port", got ${String(c.remoteAddr)}`);
-		if (c.localPort !== undefined) checkPort(c.localPort, `connections[${i}].localPort`);
-		checkInterface(c.localInterface, `connections[${i}].localInterface`);
+		if (!isObject(c)) throw new ReportError("BadModel", `${at("connections", i)} must be an object`);
+		if (typeof c.remoteAddr !== "string" || !isRemoteAddr(c.remoteAddr)) throw new ReportError("BadRemoteAddr", `${at("connections", i, "remoteAddr")} must be "ip:port" or "[ipv6]:port", got ${String(c.remoteAddr)}`);
+		if (c.localPort !== undefined) checkPort(c.localPort, "connections", i, "localPort");
+		checkInterface(c.localInterface, "connections", i, "localInterface");
 	}
+}
+
+function checkCount(v: unknown, field: string): void {
+	if (typeof v === "number" && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) return;
+	if (typeof v === "number" && !Number.isFinite(v)) throw new ReportError("NotFinite", `networkStats.${field} is ${v}`);
+	throw new ReportError("BadNetworkStats", `networkStats.${field} must be a non-negative integer, got ${String(v)}`);
 }
 
 function checkNetStats(stats: NetStats): void {
 	checkObject(stats, "networkStats");
-	const values = [stats.bytesIn, stats.bytesOut, stats.packetsIn, stats.packetsOut];
-	for (const v of values) {
-		if (typeof v === "number" && !Number.isFinite(v)) throw new ReportError("NotFinite", `networkStats value is ${v}`);
-		if (!Number.isSafeInteger(v) || v < 0) throw new ReportError("BadNetworkStats", `networkStats values must be non-negative integers, got ${String(v)}`);
-	}
+	checkCount(stats.bytesIn, "bytesIn");
+	checkCount(stats.bytesOut, "bytesOut");
+	checkCount(stats.packetsIn, "packetsIn");
+	checkCount(stats.packetsOut, "packetsOut");
 }
 
 function checkCustomMetrics(metrics: Record<string, CustomMetricValue>, cap: number): void {

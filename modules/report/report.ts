@@ -1,10 +1,10 @@
 /*
  * report — the public entry of the report module: encode a ReportModel as JSON (long keys), JSON
- * (short keys) or CBOR (short keys); topics; reply parsing. Every encoding is validated first, sized
- * by a counting pass of the one walk, then written by a second pass.
+ * (short keys) or CBOR (short keys); topics; reply parsing. Every encoding is validated first, then
+ * written by one pass of the one walk into the writer's reusable buffer and copied out.
  */
 import { CborWriter } from "./cbor";
-import { encodeWith, sizeWith } from "./encode";
+import { encodeInto, encodeToNew, encodeWith } from "./encode";
 import type { SinkWriter } from "./encode";
 import { JsonWriter } from "./json";
 import { LONG, SHORT } from "./keys";
@@ -36,12 +36,12 @@ function styleOf(format: ReportFormat): KeyStyle {
 
 /** Encoded size in bytes (validates like encodeReport). */
 export function reportSize(model: ReportModel, format: ReportFormat, options?: EncodeOptions): number {
-	return sizeWith(writerFor(format), styleOf(format), model, options);
+	return encodeWith(writerFor(format), styleOf(format), model, options);
 }
 
 /** Encodes into a new buffer of exactly the report's size. Throws ReportError on bad input. */
 export function encodeReport(model: ReportModel, format: ReportFormat, options?: EncodeOptions): Uint8Array {
-	return encodeWith(writerFor(format), styleOf(format), model, options).bytes;
+	return encodeToNew(writerFor(format), styleOf(format), model, options);
 }
 
 /**
@@ -49,5 +49,5 @@ export function encodeReport(model: ReportModel, format: ReportFormat, options?:
  * ReportError("BufferTooSmall") before writing anything when it does not fit.
  */
 export function encodeReportInto(model: ReportModel, format: ReportFormat, out: Uint8Array, offset: number, options?: EncodeOptions): number {
-	return encodeWith(writerFor(format), styleOf(format), model, options, out, offset).end;
+	return encodeInto(writerFor(format), styleOf(format), model, options, out, offset);
 }

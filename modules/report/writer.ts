@@ -1,8 +1,10 @@
 /*
- * writer — what the report walk emits into, and the byte sink both writers share. A writer first
- * runs with no buffer (it only counts bytes), then again into a buffer of exactly that size.
+ * writer — what the report walk emits into, and the byte sink the writers share. A sink writes into
+ * its own reusable buffer in one pass; writes past the end are dropped by the typed array while
+ * `pos` keeps counting, so an overflowing pass still yields the exact size and is redone once into
+ * a buffer of that size (see encode.ts).
  */
-import { utf8Length, utf8Write } from "../bytes/utf8";
+import { utf8Write } from "../bytes/utf8";
 
 /** Tokens of a report in document order. Containers are sized up front (CBOR needs it). */
 export interface Writer {
@@ -16,31 +18,30 @@ export interface Writer {
 	number(value: number): void;
 }
 
-/** Byte output that only counts while `bytes` is undefined. */
+const INITIAL_CAPACITY = 256;
+
 export class ByteSink {
-	bytes: Uint8Array | undefined = undefined;
+	bytes = new Uint8Array(INITIAL_CAPACITY);
 	pos = 0;
 
-	/** Starts a pass: counting only (no buffer) or writing at `offset` of `bytes`. */
-	begin(bytes?: Uint8Array, offset = 0): void {
-		this.bytes = bytes;
-		this.pos = offset;
+	/** Starts a pass at offset 0; writers reset their own state too. */
+	begin(): void {
+		this.pos = 0;
 	}
 
 	byte(b: number): void {
-		if (this.bytes !== undefined) this.bytes[this.pos] = b;
-		this.pos++;
+		this.bytes[this.pos++] = b;
 	}
 
 	/** Writes a string known to be ASCII. */
 	ascii(s: string): void {
-		const bytes = this.bytes;
-		if (bytes !== undefined) for (let i = 0; i < s.length; i++) bytes[this.pos + i] = s.charCodeAt(i);
-		this.pos += s.length;
+		const out = this.bytes;
+		let p = this.pos;
+		for (let i = 0; i < s.length; i++) out[p++] = s.charCodeAt(i);
+		this.pos = p;
 	}
 
 	utf8(s: string): void {
-		if (this.bytes !== undefined) this.pos = utf8Write(s, this.bytes, this.pos);
-		else this.pos += utf8Length(s);
+		this.pos = utf8Write(s, this.bytes, this.pos);
 	}
 }

@@ -83,13 +83,17 @@ export class Sampler {
 		this.#checkRaw();
 		const restarted = generation !== this.#generation;
 		const slot = this.#claimSlot();
+		const prev = this.#prev;
+		const total = this.#total;
+		const deltas = this.#deltas;
+		const modulus = this.#modulus;
 		this.#time[slot] = now;
 		for (let c = 0; c < COUNTERS; c++) {
-			let delta = restarted ? raw[c] : raw[c] - this.#prev[c];
-			if (delta < 0) delta += this.#modulus;
-			this.#deltas[c][slot] = delta;
-			this.#total[c] += delta;
-			this.#prev[c] = raw[c];
+			let delta = restarted ? raw[c] : raw[c] - prev[c];
+			if (delta < 0) delta += modulus;
+			deltas[c][slot] = delta;
+			total[c] += delta;
+			prev[c] = raw[c];
 		}
 		this.#generation = generation;
 	}
@@ -136,9 +140,11 @@ export class Sampler {
 	}
 
 	#checkRaw(): void {
+		const raw = this.#raw;
+		const modulus = this.#modulus;
 		for (let c = 0; c < COUNTERS; c++) {
-			const v = this.#raw[c];
-			if (!(v >= 0 && v < this.#modulus && Math.floor(v) === v)) throw new SamplerError("BadCounterValue", `driver counter ${c} is ${v}, outside 0..2^bits-1`);
+			const v = raw[c];
+			if (!(v >= 0 && v < modulus && Math.floor(v) === v)) throw new SamplerError("BadCounterValue", `driver counter ${c} is ${v}, outside 0..2^bits-1`);
 		}
 	}
 

@@ -41,7 +41,7 @@ function lcg(seed: number): () => number {
 }
 
 describe("agent fault run (virtual time, real mosquitto)", () => {
-	it("20 broker restarts, 5 rejected reports, 3 agent restarts: bytes conserved, report ids strictly increasing", async () => {
+	it("20 broker restarts, 5 rejected reports, 3 agent restarts: bytes conserved, report ids strictly increasing", { timeout: 180_000 }, async () => {
 		const clock = new VirtualClock();
 		const random = lcg(7);
 		const storePath = join(dir, "device.json");
@@ -56,6 +56,7 @@ describe("agent fault run (virtual time, real mosquitto)", () => {
 		let restarts = 0;
 		let agentRejected = 0;
 		let accepted = 0;
+		let offline = 0;
 		const idsSent: number[] = [];
 		for (let life = 0; life < LIFETIMES; life++) {
 			if (life === 2) clock.setWall(clock.now() - 86_400_000);
@@ -65,15 +66,15 @@ describe("agent fault run (virtual time, real mosquitto)", () => {
 			});
 			const acceptedIds: number[] = [];
 			device.agent.onOutcome = (state, id) => state === "ACCEPTED" && acceptedIds.push(id);
-			const run = running(device);
+			const run = running(device, 0);
 			const idle = () => clock.runUntil(() => !device.status.awaitingReply && device.client.connected, 300_000, run);
 			try {
 				for (let b = 0; b < BROKER_RESTARTS_PER_LIFETIME; b++) {
-					await clock.runFor(Math.round(200_000 + random() * 500_000), run);
+					await clock.runFor(Math.round(150_000 + random() * 400_000), run);
 					await idle();
 					await broker.stop();
 					await realUntil(() => !device.client.connected, 5000, "the device to see the broker go");
-					await clock.runFor(Math.round(30_000 + random() * 400_000), run);
+					await clock.runFor(Math.round(20_000 + random() * 300_000), run);
 					await broker.restart();
 					restarts++;
 					await realUntil(() => responder.ready, 5000, "the responder to subscribe again");
@@ -87,6 +88,7 @@ describe("agent fault run (virtual time, real mosquitto)", () => {
 				expectConserved(device, sum, clock.ticks());
 				expect(device.status.sent).toBe(device.status.accepted + device.status.rejected + device.status.timedOut);
 				agentRejected += device.status.rejected;
+				offline += device.status.skippedOffline + device.status.timedOut;
 				accepted += device.status.accepted;
 				idsSent.push(...responder.reports.map((r) => r.id).filter((id) => !idsSent.includes(id)));
 			} finally {
@@ -97,6 +99,7 @@ describe("agent fault run (virtual time, real mosquitto)", () => {
 		expect(rejectedByCloud).toBe(REJECTIONS);
 		expect(agentRejected).toBe(REJECTIONS);
 		expect(accepted).toBeGreaterThan(LIFETIMES * 3);
+		expect(offline).toBeGreaterThan(0);
 		for (let i = 1; i < idsSent.length; i++) expect(idsSent[i]).toBeGreaterThan(idsSent[i - 1]);
 	});
 });

@@ -8,8 +8,23 @@ import type { Device } from "../../hardware/host/device";
 import { pause } from "../../hardware/host/virtual-clock";
 import type { RunOptions } from "../../hardware/host/virtual-clock";
 
-export function running(device: Device): RunOptions {
-	return { step: 1000, realMs: 1, hold: () => device.client.state === "connecting" || device.status.awaitingReply, maxHoldMs: 2000 };
+/**
+ * Run options for a device: virtual time stands still during a TLS handshake, and for up to one
+ * real second per report while its reply is on its way (a lost reply then times out in virtual time).
+ */
+export function running(device: Device, realMs = 1): RunOptions {
+	let report = 0;
+	let since = 0;
+	const waitingForReply = () => {
+		const s = device.status;
+		if (!s.awaitingReply) return false;
+		if (s.lastReportId !== report) {
+			report = s.lastReportId;
+			since = Date.now();
+		}
+		return Date.now() - since < 1000;
+	};
+	return { step: 1000, realMs, hold: () => device.client.state === "connecting" || waitingForReply(), maxHoldMs: 2000 };
 }
 
 /** Waits in real time (virtual time stands still) until `done()`, failing after `ms`. */

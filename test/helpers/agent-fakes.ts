@@ -14,12 +14,16 @@ export interface Published {
 export class FakeMqtt {
 	connected = true;
 	accept = true;
+	/** false: count publishes without keeping them (for footprint measurements). */
+	keep = true;
+	count = 0;
 	published: Published[] = [];
 	subscribed: string[] = [];
 
 	publish(topic: string, payload: Uint8Array, qos: 0 | 1): boolean {
 		if (!this.connected || !this.accept) return false;
-		this.published.push({ topic, payload, qos });
+		this.count++;
+		if (this.keep) this.published.push({ topic, payload, qos });
 		return true;
 	}
 

@@ -65,7 +65,7 @@ describe("cloud broker over mutual TLS", () => {
 		let seen = 0;
 		watcher.on("message", () => seen++);
 		const bad = await f.connect("dev-bad");
-		const closed = new Promise((r) => bad.once("close", r));
+		const closed = new Promise<void>((r) => bad.once("close", () => r()));
 		bad.publish("$aws/things/dev-watch/shadow/update", "{}");
 		await closed;
 		expect(f.cloud.metrics("dev-bad")["aws:num-authorization-failures"]).toBe(1);

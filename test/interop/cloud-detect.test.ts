@@ -94,7 +94,7 @@ describe("cloud detect through the broker", () => {
 		rogue.end(true);
 		await until(() => !f.cloud.metrics("rogue").connected, "disconnect");
 		f.clock.advance(MIN5);
-		f.clock.advance(3 * MIN5);
+		f.clock.advance(2 * MIN5);
 		expect(f.cloud.listActiveViolations()).toHaveLength(1);
 		f.clock.advance(MIN5);
 		expect(f.cloud.listViolationEvents().map((e) => e.violationEventType)).toEqual(["in-alarm", "alarm-cleared", "in-alarm", "alarm-invalidated"]);

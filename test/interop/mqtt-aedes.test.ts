@@ -1,5 +1,5 @@
 /*
- * MqttClient against a aedes over tls.createServer with requestCert on 127.0.0.1: publish/subscribe both ways at
+ * MqttClient against aedes over tls.createServer with requestCert on 127.0.0.1: publish/subscribe both ways at
  * QoS 0 and 1, broker restart mid-stream (reconnect, resubscribe, queued QoS 1 delivered), and the
  * two refusals (server signed by another CA; no client certificate).
  */
@@ -79,7 +79,7 @@ describe("aedes interop (mutual TLS)", () => {
 		});
 		client.subscribe("dev2/in", 1);
 		client.start();
-		await waitFor("connected", () => client.connected);
+		await waitFor("first SUBACK", () => subscribed.length === 1);
 		allow = false;
 		await broker.restart();
 		await waitFor("link lost", () => !client.connected);

@@ -79,7 +79,7 @@ describe("mosquitto interop (mutual TLS)", () => {
 		});
 		client.subscribe("dev2/in", 1);
 		client.start();
-		await waitFor("connected", () => client.connected);
+		await waitFor("first SUBACK", () => subscribed.length === 1);
 		allow = false;
 		await broker.restart();
 		await waitFor("link lost", () => !client.connected);

@@ -64,10 +64,8 @@ static err_t client_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 {
 	tcp_client_t *c = arg;
 	(void)err;
-	if (p == NULL) {
-		atomic_store(&c->remote_closed, 1);
-		return ERR_OK;
-	}
+	if (p == NULL)
+		return ERR_OK;  /* peer's FIN after our close: nothing left to do */
 	uint32_t at = atomic_load(&c->received);
 	uint16_t room = (uint16_t)(APP_BUFFER - at);
 	uint16_t copied = pbuf_copy_partial(p, c->data + at, p->tot_len < room ? p->tot_len : room, 0);

@@ -19,7 +19,6 @@
 typedef struct {
 	struct tcp_pcb *pcb;
 	_Atomic uint32_t connected;      /* 0 pending, 1 connected, 2 failed */
-	_Atomic uint32_t remote_closed;
 	_Atomic uint32_t received;
 	uint8_t data[APP_BUFFER];
 } tcp_client_t;

@@ -128,6 +128,8 @@ void test_ipv4(void)
 	snapshot(&before);
 	LOCKED(app_udp_send(&s_udp_st, &s_peer_ip, 6000, 100));
 	CHECK(app_wait(&s_udp_st.datagrams, 1, WAIT_MS) == 0, "udp reply");
+	check_u64(atomic_load(&s_udp_peer.bytes), 100, "peer received the datagram");
+	check_u64(atomic_load(&s_udp_st.bytes), 50, "st received the reply");
 	check_quiet_matches_tap("udp");
 	check_delta(&before, &(delta_t){ 1, 100 + UDP_HEADERS, 1, 50 + UDP_HEADERS }, "udp exact");
 	snapshot(&before);

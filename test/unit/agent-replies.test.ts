@@ -103,7 +103,7 @@ describe("agent replies", () => {
 		r.clock.advance(30_000);
 		r.clock.advance(10_000);
 		r.reply("ACCEPTED", second.id);
-		expect(r.agent.status.accepted).toBe(1);
+		expect(r.agent.status).toMatchObject({ accepted: 1, timedOut: 1, sent: 2 });
 		r.driver.traffic(1, 1);
 		r.clock.advance(INTERVAL - 40_000);
 		expect(r.last().bytesOut).toBe(1);

@@ -65,7 +65,8 @@ describe("cloud report intake", () => {
 	const rejectedWith = (payload: Uint8Array, code: string, format: "json" | "cbor" = "json") => {
 		const r = intakeReport("t1", format, payload, {}, opts, NOW);
 		expect(r.kind).toBe("rejected");
-		if (r.kind === "rejected") expect(r.reply.body.statusDetails?.ErrorCode).toBe(code);
+		if (r.kind !== "rejected") throw new Error("not rejected");
+		expect(r.reply.body.statusDetails?.ErrorCode).toBe(code);
 		return r;
 	};
 
@@ -110,6 +111,20 @@ describe("cloud report intake", () => {
 	])("InvalidPayload: %s", (_name, text) => {
 		const r = rejectedWith(Buffer.from(text), "InvalidPayload");
 		expect(r.reply.body.statusDetails?.ErrorMessage).toBe("Malformed metrics report");
+	});
+
+	it("CBOR 64-bit integers (report ids in epoch ms) decode as numbers; ids beyond 2^53 are refused", () => {
+		const head = Buffer.from([0xa2, 0x63, 0x68, 0x65, 0x64, 0xa2, 0x63, 0x72, 0x69, 0x64]);
+		const tail = Buffer.from([0x61, 0x76, 0x63, 0x31, 0x2e, 0x30, 0x63, 0x6d, 0x65, 0x74, 0xa0]);
+		const uint64 = (n: bigint): Buffer => {
+			const b = Buffer.alloc(9);
+			b[0] = 0x1b;
+			b.writeBigUInt64BE(n, 1);
+			return b;
+		};
+		const ok = intakeReport("t1", "cbor", Buffer.concat([head, uint64(1767225600123n), tail]), {}, opts, NOW);
+		expect(ok.kind === "accepted" && ok.report.reportId).toBe(1767225600123);
+		rejectedWith(Buffer.concat([head, uint64(2n ** 60n), tail]), "InvalidPayload", "cbor");
 	});
 
 	it("InvalidPayload: CorruptCbor", () => {

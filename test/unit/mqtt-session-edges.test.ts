@@ -86,3 +86,19 @@ describe("edges", () => {
 		expect(publishSize(3, 200, 1)).toBe(3 + 2 + 3 + 2 + 200);
 	});
 });
+
+describe("stop() from inside onState", () => {
+	it("stays stopped when stopped on 'connecting' or on 'waiting'", () => {
+		for (const when of ["connecting", "waiting"]) {
+			const h = harness();
+			h.client.onState = (s) => {
+				if (s === when) h.client.stop();
+			};
+			h.client.start();
+			h.link()?.handlers.onError("refused");
+			h.clock.advance(100_000);
+			expect(h.client.state).toBe("stopped");
+			expect(h.links.length).toBeLessThanOrEqual(1);
+		}
+	});
+});

@@ -4,7 +4,7 @@
  * oversized packets, callbacks that throw.
  */
 import { describe, expect, it } from "vitest";
-import { harness, text } from "../helpers/mqtt-memory";
+import { harness } from "../helpers/mqtt-memory";
 import * as S from "../../modules/mqtt/status";
 
 describe("subscribe", () => {

@@ -46,8 +46,8 @@ describe("cbor-decode", () => {
 		expect(Object.getOwnPropertyDescriptor(o, "__proto__")?.value).toBe(1);
 	});
 
-	it("round-trips what cborg writes for JSON-like values", () => {
-		fc.assert(fc.property(fc.jsonValue(), (v) => {
+	it("round-trips what cborg writes for JSON-like values (-0 aside: cborg writes it as 0)", () => {
+		fc.assert(fc.property(fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown), (v) => {
 			expect(decodeCbor(cborgEncode(v))).toEqual(v);
 		}), { numRuns: 300 });
 	});

@@ -3,6 +3,7 @@ import { decode as cborgDecode, encode as cborgEncode } from "cborg";
 import { Decoder } from "cbor-x";
 import { encodeReport, reportSize } from "../../modules/report/report";
 import { halfBits } from "../../modules/report/cbor";
+import { encodeCborReport } from "../../modules/report/cbor-report";
 import { referenceModel, reportFixtures } from "../fixtures/reports";
 
 const insertionOrder = { mapSorter: undefined } as unknown as Parameters<typeof cborgEncode>[1];
@@ -75,5 +76,26 @@ describe("report CBOR", () => {
 		expect(halfBits(bits(3 * 2 ** -24))).toBe(0x0003);
 		expect(halfBits(bits(2 ** -149))).toBe(-1);
 		expect(halfBits(bits(3 * 2 ** -23 / 4))).toBe(-1);
+	});
+});
+
+describe("CBOR-only entry", () => {
+	it("encodeCborReport gives the same bytes as encodeReport cbor, for every fixture", () => {
+		for (const f of reportFixtures) expect(hex(encodeCborReport(f.model, { maxListSize: f.maxListSize }))).toBe(hex(encodeReport(f.model, "cbor", { maxListSize: f.maxListSize })));
+	});
+});
+
+describe("CBOR containers of 24 entries or more", () => {
+	it("use a one-byte length argument, as cborg does", () => {
+		const ports = Array.from({ length: 30 }, (_, i) => ({ port: 1000 + i }));
+		const customMetrics = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`m${i}`, { number: i }]));
+		customMetrics["a_metric_name_of_thirty_chars"] = { number: 1 };
+		const model = { reportId: 1, listeningTcpPorts: ports, customMetrics };
+		const cbor = encodeReport(model, "cbor");
+		expect(hex(cbor)).toContain("981e");
+		expect(hex(cbor)).toContain("b81a");
+		expect(hex(cbor)).toContain("781d");
+		const doc = JSON.parse(Buffer.from(encodeReport(model, "json-short")).toString());
+		expect(hex(cbor)).toBe(hex(cborgEncode(doc, insertionOrder)));
 	});
 });

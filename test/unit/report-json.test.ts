@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeReport, encodeReportInto, reportSize } from "../../modules/report/report";
+import { decode as cborgDecode } from "cborg";
 import { utf8Decode } from "../../modules/bytes/utf8";
 import { reportFixtures } from "../fixtures/reports";
 import { validateLong, validateShort } from "../fixtures/report-validators";
@@ -55,5 +56,25 @@ describe("report JSON", () => {
 		const out = new Uint8Array(size + extra).fill(0xa5);
 		expect(() => encodeReportInto(f.model, "json", out, offset)).toThrow(expect.objectContaining({ code: "BufferTooSmall" }));
 		expect(out.every((b) => b === 0xa5)).toBe(true);
+	});
+});
+
+describe("report buffer growth", () => {
+	it("a report far larger than the writer's initial buffer comes out whole, and a small one after it too", () => {
+		const customMetrics: Record<string, { string_list: string[] }> = {};
+		for (let i = 0; i < 80; i++) customMetrics[`metric_${i}`] = { string_list: ["x".repeat(40), "é".repeat(10)] };
+		const model = { reportId: 3, customMetrics };
+		const big = encodeReport(model, "json-short");
+		expect(big.length).toBeGreaterThan(4000);
+		expect(JSON.parse(text(big))).toEqual({ hed: { rid: 3, v: "1.0" }, met: {}, cmet: Object.fromEntries(Object.entries(customMetrics).map(([k, v]) => [k, [v]])) });
+		expect(cborgDecode(encodeReport(model, "cbor"))).toEqual(JSON.parse(text(big)));
+		expect(text(encodeReport(reportFixtures[0].model, "json-short"))).toBe(reportFixtures[0].jsonShort);
+	});
+
+	it("returned buffers are copies: a later report does not change an earlier one", () => {
+		const first = encodeReport(reportFixtures[1].model, "cbor");
+		const copy = Uint8Array.from(first);
+		encodeReport(reportFixtures[0].model, "cbor");
+		expect(first).toEqual(copy);
 	});
 });

@@ -24,6 +24,17 @@ describe("report encoders on XS", () => {
 		});
 	}
 
+	it("encodes the fixtures bundled into XS exactly as Node does", async () => {
+		const { result } = await xs.call<Uint8Array[][]>("encodeFixtures");
+		expect(result.map((row) => row.map(hex))).toEqual(reportFixtures.map((f) => FORMATS.map((format) => hex(encodeReport(f.model, format, { maxListSize: f.maxListSize })))));
+	});
+
+	it.each(FORMATS)("writes a lone surrogate the same way (%s)", async (format) => {
+		const model = { reportId: 1, customMetrics: { m: { string_list: ["a\ud800b", "\udfff"] } } };
+		const { result } = await xs.call<Uint8Array>("encode", model, format);
+		expect(hex(result)).toBe(hex(encodeReport(model, format)));
+	});
+
 	it("refuses bad input with the same ReportError code", async () => {
 		const bad = { reportId: 1, customMetrics: { m: { ip_list: ["1.2.3.256"] } } };
 		await expect(xs.call("encode", bad, "cbor")).rejects.toEqual(expect.objectContaining({ name: "ReportError", code: "BadIp" }));

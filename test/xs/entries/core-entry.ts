@@ -4,6 +4,7 @@
  */
 import { encodeReport, parseReply, replyTopics, reportTopic } from "../../../modules/report/report";
 import type { ReportFormat, ReportModel } from "../../../modules/report/report";
+import { reportFixtures } from "../../fixtures/reports";
 import { traceSamplerScript } from "../../fixtures/scripted-driver";
 import type { SamplerStep } from "../../fixtures/scripted-driver";
 
@@ -11,6 +12,11 @@ export function noop(): void {}
 
 export function encode(model: ReportModel, format: ReportFormat, maxListSize?: number): Uint8Array {
 	return encodeReport(model, format, { maxListSize });
+}
+
+/** Every fixture (bundled into XS, not sent from Node) in json, json-short and cbor. */
+export function encodeFixtures(): Uint8Array[][] {
+	return reportFixtures.map((f) => [encodeReport(f.model, "json", { maxListSize: f.maxListSize }), encodeReport(f.model, "json-short", { maxListSize: f.maxListSize }), encodeReport(f.model, "cbor", { maxListSize: f.maxListSize })]);
 }
 
 export function reply(payload: Uint8Array, format: ReportFormat): unknown {

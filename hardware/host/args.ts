@@ -1,0 +1,92 @@
+/*
+ * args — the command line of `npm run device`: parsed and checked here (no I/O), so a bad argument
+ * is a clear ArgsError before anything starts.
+ */
+import type { ReportFormat } from "../../modules/report/report";
+
+export const USAGE = `usage: npm run device -- --thing <name> --host <host> --port <port> --ca <ca.pem> --cert <cert.pem> --key <key.pem>
+       [--format json|json-short|cbor] [--interval <seconds>] [--allow-short-interval]
+       [--reply-timeout <seconds>] [--store <file.json>] [--rogue] [--rogue-topic <topic>]`;
+
+export interface DeviceArgs {
+	thing: string;
+	host: string;
+	port: number;
+	ca: string;
+	cert: string;
+	key: string;
+	format: ReportFormat;
+	interval?: number;
+	allowShortInterval: boolean;
+	replyTimeout?: number;
+	store: string;
+	rogue: boolean;
+	rogueTopic?: string;
+}
+
+export class ArgsError extends Error {
+	readonly code = "BadArguments";
+	constructor(message: string) {
+		super(`${message}\n${USAGE}`);
+		this.name = "ArgsError";
+	}
+}
+
+const FLAGS = new Set(["--rogue", "--allow-short-interval"]);
+const VALUES = new Set(["--thing", "--host", "--port", "--ca", "--cert", "--key", "--format", "--interval", "--reply-timeout", "--store", "--rogue-topic"]);
+const FORMATS: ReportFormat[] = ["json", "json-short", "cbor"];
+
+export function parseArgs(argv: string[]): DeviceArgs {
+	const v = collect(argv);
+	const need = (name: string): string => {
+		const value = v.get(name);
+		if (value === undefined) throw new ArgsError(`missing ${name}`);
+		return value;
+	};
+	const format = (v.get("--format") ?? "json") as ReportFormat;
+	if (!FORMATS.includes(format)) throw new ArgsError(`--format must be one of ${FORMATS.join(", ")}, got ${format}`);
+	const thing = need("--thing");
+	return {
+		thing,
+		host: need("--host"),
+		port: integer(need("--port"), "--port", 1, 65535),
+		ca: need("--ca"),
+		cert: need("--cert"),
+		key: need("--key"),
+		format,
+		interval: optionalNumber(v.get("--interval"), "--interval"),
+		allowShortInterval: v.has("--allow-short-interval"),
+		replyTimeout: optionalNumber(v.get("--reply-timeout"), "--reply-timeout"),
+		store: v.get("--store") ?? `.defender-${thing}.json`,
+		rogue: v.has("--rogue"),
+		rogueTopic: v.get("--rogue-topic"),
+	};
+}
+
+function collect(argv: string[]): Map<string, string> {
+	const v = new Map<string, string>();
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (v.has(arg)) throw new ArgsError(`${arg} given twice`);
+		if (FLAGS.has(arg)) v.set(arg, "");
+		else if (VALUES.has(arg)) {
+			const value = argv[++i];
+			if (value === undefined || value.startsWith("--")) throw new ArgsError(`${arg} needs a value`);
+			v.set(arg, value);
+		} else throw new ArgsError(`unknown argument ${JSON.stringify(arg)}`);
+	}
+	return v;
+}
+
+function integer(text: string, name: string, min: number, max: number): number {
+	const n = Number(text);
+	if (!/^[0-9]+$/.test(text) || n < min || n > max) throw new ArgsError(`${name} must be an integer ${min}..${max}, got ${JSON.stringify(text)}`);
+	return n;
+}
+
+function optionalNumber(text: string | undefined, name: string): number | undefined {
+	if (text === undefined) return undefined;
+	const n = Number(text);
+	if (text.trim() === "" || !Number.isFinite(n) || n <= 0) throw new ArgsError(`${name} must be a positive number of seconds, got ${JSON.stringify(text)}`);
+	return n;
+}

@@ -1,0 +1,83 @@
+/* ListActiveViolations / ListViolationEvents filters, and the store's metric history and restart data. */
+import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { StateRecord, ViolationEvent } from "../../cloud/detect/engine";
+import type { SecurityProfile } from "../../cloud/detect/profile";
+import { ensureCa, ensureServerCertificate } from "../../cloud/pki";
+import { CloudStore } from "../../cloud/store";
+import { activeViolations, violationEvents } from "../../cloud/violations";
+import { tempDir } from "../helpers/cloud-setup";
+
+const profile: SecurityProfile = {
+	securityProfileName: "p",
+	behaviors: [
+		{ name: "loud", metric: "aws:all-bytes-out", criteria: { comparisonOperator: "less-than", value: { count: 1 } } },
+		{ name: "quiet", metric: "aws:all-bytes-in", criteria: { comparisonOperator: "less-than", value: { count: 1 } }, suppressAlerts: true },
+		{ name: "stat", metric: "aws:all-bytes-in", criteria: { comparisonOperator: "less-than", statisticalThreshold: { statistic: "p90" }, durationSeconds: 300 } },
+	],
+};
+const state = (behavior: string, thing: string, inAlarm = true): StateRecord => ({
+	profile: "p",
+	behavior,
+	thing,
+	state: { inAlarm, violating: 0, conforming: 0, violationId: `${behavior}-${thing}`, violationStartTime: 5, lastViolationValue: { count: 9 }, lastViolationTime: 6 },
+});
+const ev = (behavior: string, thing: string, time: number): ViolationEvent => ({
+	violationId: "v",
+	thingName: thing,
+	securityProfileName: "p",
+	behavior: profile.behaviors!.find((b) => b.name === behavior)!,
+	violationEventType: "in-alarm",
+	violationEventTime: time,
+});
+
+describe("cloud violations", () => {
+	const states = [state("loud", "a"), state("quiet", "b"), state("stat", "a"), state("loud", "c", false)];
+	const find = (n: string) => (n === "p" ? profile : undefined);
+
+	it("lists only alarms, with AWS's filters", () => {
+		expect(activeViolations(states, find).map((v) => v.violationId)).toEqual(["loud-a", "quiet-b", "stat-a"]);
+		expect(activeViolations(states, find, { thingName: "a" }).map((v) => v.violationId)).toEqual(["loud-a", "stat-a"]);
+		expect(activeViolations(states, find, { listSuppressedAlerts: false }).map((v) => v.violationId)).toEqual(["loud-a", "stat-a"]);
+		expect(activeViolations(states, find, { behaviorCriteriaType: "STATISTICAL" }).map((v) => v.violationId)).toEqual(["stat-a"]);
+		expect(activeViolations(states, find, { securityProfileName: "other" })).toEqual([]);
+		expect(activeViolations([{ ...state("gone", "a"), profile: "deleted" }], find)[0].behavior).toEqual({ name: "gone" });
+	});
+
+	it("filters the event history by time window", () => {
+		const events = [ev("loud", "a", 10), ev("quiet", "a", 20), ev("loud", "b", 30)];
+		expect(violationEvents(events, { startTime: 15, endTime: 30 }).map((e) => e.violationEventTime)).toEqual([20]);
+		expect(violationEvents(events, { listSuppressedAlerts: false }).map((e) => e.violationEventTime)).toEqual([10, 30]);
+	});
+});
+
+describe("cloud store and pki files", () => {
+	it("keeps metric history by range, prunes it, and round-trips states and gates", () => {
+		const dir = tempDir();
+		const s = new CloudStore(join(dir, "data"));
+		s.writeBatch([["k", state("loud", "a")]], [["a", 7]], [
+			{ thing: "a", metric: "m", time: 1, value: { count: 1 } },
+			{ thing: "a", metric: "m", time: 2, value: { count: 2 } },
+		]);
+		s.saveGate("a", { lastReportId: 3, lastAcceptedAt: 4 });
+		expect(s.metricValues("a", "m", 2)).toEqual([{ timestamp: 2, value: { count: 2 } }]);
+		s.pruneMetrics(2);
+		expect(s.metricValues("a", "m")).toHaveLength(1);
+		s.writeBatch([["k", undefined]], [], []);
+		s.close();
+		const again = new CloudStore(join(dir, "data"));
+		expect([again.loadStates(), again.loadSeen(), again.loadGates().get("a")]).toEqual([[], [["a", 7]], { lastReportId: 3, lastAcceptedAt: 4 }]);
+		again.close();
+	});
+
+	it("creates the CA and the broker certificate once", () => {
+		const dir = tempDir();
+		const ca = ensureCa(dir);
+		const pem = readFileSync(ca.certPem, "utf8");
+		const server = ensureServerCertificate(dir);
+		expect(existsSync(server.keyPem)).toBe(true);
+		expect(readFileSync(ensureCa(dir).certPem, "utf8")).toBe(pem);
+		expect(ensureServerCertificate(dir)).toEqual(server);
+	});
+});
