@@ -2,7 +2,7 @@
  * formats — one handler per reserved report topic kind (…/metrics/json and …/metrics/cbor), in the style of
  * aedes' lib/handlers: how that kind's payload is parsed and how its accepted/rejected replies are encoded.
  */
-import { Decoder, encode as cborEncode } from "cbor-x";
+import { Decoder, encode as cborEncode, type Options } from "cbor-x";
 
 export type ReportFormat = "json" | "cbor";
 
@@ -11,7 +11,8 @@ export interface FormatHandler {
 	encode(body: object): Buffer;
 }
 
-const cbor = new Decoder({ mapsAsObjects: true, useRecords: false, int64AsNumber: true });
+/** int64AsNumber (a cbor-x option missing from its typings): 64-bit integers decode as numbers, not BigInt */
+const cbor = new Decoder({ mapsAsObjects: true, useRecords: false, int64AsNumber: true } as Options);
 
 export const FORMATS: Record<ReportFormat, FormatHandler> = {
 	json: {

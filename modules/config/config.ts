@@ -47,7 +47,7 @@ export interface FirmwareConfig {
 /** AWS's minimum report period. */
 export const MIN_INTERVAL_SECONDS = 300;
 const MAX_THING_NAME = 128;
-const FORMATS: readonly string[] = ["json", "json-short", "cbor"];
+const FORMATS: readonly string[] = Object.freeze(["json", "json-short", "cbor"]);
 const HOST = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
 
 type Raw = Readonly<Record<string, unknown>>;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { encodeReport, encodeReportInto, reportSize } from "../../modules/report/report";
 import { decode as cborgDecode } from "cborg";
 import { utf8Decode } from "../../modules/bytes/utf8";
+import { decodeCbor } from "../../modules/report/cbor-decode";
 import { reportFixtures } from "../fixtures/reports";
 import { validateLong, validateShort } from "../fixtures/report-validators";
 
@@ -56,6 +57,16 @@ describe("report JSON", () => {
 		const out = new Uint8Array(size + extra).fill(0xa5);
 		expect(() => encodeReportInto(f.model, "json", out, offset)).toThrow(expect.objectContaining({ code: "BufferTooSmall" }));
 		expect(out.every((b) => b === 0xa5)).toBe(true);
+	});
+});
+
+describe("a custom metric named __proto__ (a valid name)", () => {
+	it("is written as an ordinary key in JSON and CBOR", () => {
+		const model = JSON.parse('{"reportId":1,"customMetrics":{"__proto__":{"number":0}}}');
+		const json = text(encodeReport(model, "json-short"));
+		expect(json).toBe('{"hed":{"rid":1,"v":"1.0"},"met":{},"cmet":{"__proto__":[{"number":0}]}}');
+		const cmet = (decodeCbor(encodeReport(model, "cbor")) as Record<string, Record<string, unknown>>).cmet;
+		expect(Object.getOwnPropertyDescriptor(cmet, "__proto__")?.value).toEqual([{ number: 0 }]);
 	});
 });
 
