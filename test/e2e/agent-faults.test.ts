@@ -1,37 +1,24 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevice } from "../../hardware/host/device";
 import type { Device } from "../../hardware/host/device";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
-import { makeTestPki } from "../helpers/certs";
-import type { TestPki } from "../helpers/certs";
-import { startMosquitto } from "../helpers/mosquitto";
-import type { Mosquitto } from "../helpers/mosquitto";
-import { startResponder } from "../helpers/agent-responder";
-import type { Responder } from "../helpers/agent-responder";
+import { startResponderRig } from "../helpers/agent-responder";
+import type { ResponderRig } from "../helpers/agent-responder";
 import { expectConserved, realUntil, running } from "../helpers/agent-e2e";
 
 const LIFETIMES = 4;
 const BROKER_RESTARTS_PER_LIFETIME = 5;
 const REJECTIONS = 5;
 
-let dir: string;
-let pki: TestPki;
-let broker: Mosquitto;
-let responder: Responder;
+let rig: ResponderRig;
 
 beforeAll(async () => {
-	dir = mkdtempSync(join(tmpdir(), "agent-faults-"));
-	pki = makeTestPki(dir, { things: ["MyDevice", "responder"] });
-	broker = await startMosquitto(pki);
-	responder = await startResponder(broker.port, pki.ca.cert, pki.clients.responder);
+	rig = await startResponderRig("agent-faults-");
 });
 
 afterAll(async () => {
-	await responder?.close();
-	await broker?.stop();
+	await rig?.close();
 });
 
 /** A small deterministic random source (Park–Miller). */
@@ -44,7 +31,8 @@ describe("agent fault run (virtual time, real mosquitto)", () => {
 	it("20 broker restarts, 5 rejected reports, 3 agent restarts: bytes conserved, report ids strictly increasing", { timeout: 180_000 }, async () => {
 		const clock = new VirtualClock();
 		const random = lcg(7);
-		const storePath = join(dir, "device.json");
+		const { broker, responder } = rig;
+		const storePath = join(rig.dir, "device.json");
 		let seen = 0;
 		let rejectedByCloud = 0;
 		responder.decide = () => {
@@ -61,7 +49,7 @@ describe("agent fault run (virtual time, real mosquitto)", () => {
 		for (let life = 0; life < LIFETIMES; life++) {
 			if (life === 2) clock.setWall(clock.now() - 86_400_000);
 			const device: Device = await startDevice({
-				thingName: "MyDevice", host: "127.0.0.1", port: broker.port, ca: pki.ca.cert, cert: pki.clients.MyDevice.cert, key: pki.clients.MyDevice.key,
+				...rig.connection(),
 				format: life % 2 ? "cbor" : "json-short", clock, storePath, rogue: true, random,
 			});
 			const acceptedIds: number[] = [];

@@ -1,33 +1,20 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevice } from "../../hardware/host/device";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import type { ReportFormat } from "../../modules/report/report";
-import { makeTestPki } from "../helpers/certs";
-import type { TestPki } from "../helpers/certs";
-import { startMosquitto } from "../helpers/mosquitto";
-import type { Mosquitto } from "../helpers/mosquitto";
-import { startResponder } from "../helpers/agent-responder";
-import type { Responder } from "../helpers/agent-responder";
+import { startResponderRig } from "../helpers/agent-responder";
+import type { ResponderRig } from "../helpers/agent-responder";
 import { expectConserved, running } from "../helpers/agent-e2e";
 
-let dir: string;
-let pki: TestPki;
-let broker: Mosquitto;
-let responder: Responder;
+let rig: ResponderRig;
 
 beforeAll(async () => {
-	dir = mkdtempSync(join(tmpdir(), "agent-e2e-"));
-	pki = makeTestPki(dir, { things: ["MyDevice", "responder"] });
-	broker = await startMosquitto(pki);
-	responder = await startResponder(broker.port, pki.ca.cert, pki.clients.responder);
+	rig = await startResponderRig("agent-e2e-");
 });
 
 afterAll(async () => {
-	await responder?.close();
-	await broker?.stop();
+	await rig?.close();
 });
 
 describe("agent on a real broker (mosquitto + test responder)", () => {
@@ -35,11 +22,11 @@ describe("agent on a real broker (mosquitto + test responder)", () => {
 		it(`${format}: reports go out every interval, replies are matched, bytes are conserved`, async () => {
 			const clock = new VirtualClock();
 			const device = await startDevice({
-				thingName: "MyDevice", host: "127.0.0.1", port: broker.port, ca: pki.ca.cert, cert: pki.clients.MyDevice.cert, key: pki.clients.MyDevice.key,
-				format, clock, storePath: join(dir, `store-${format}.json`),
+				...rig.connection(), format, clock, storePath: join(rig.dir, `store-${format}.json`),
 			});
 			const accepted: number[] = [];
 			device.agent.onOutcome = (state, id) => state === "ACCEPTED" && accepted.push(id);
+			const responder = rig.responder;
 			const before = responder.reports.length;
 			try {
 				await clock.runUntil(() => device.status.accepted >= 3, 3 * 300_000 + 60_000, running(device));

@@ -1,33 +1,26 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevice } from "../../hardware/host/device";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
-import { makeTestPki } from "../helpers/certs";
-import type { TestPki } from "../helpers/certs";
-import { startMosquitto } from "../helpers/mosquitto";
-import type { Mosquitto } from "../helpers/mosquitto";
+import { startResponderRig } from "../helpers/agent-responder";
+import type { ResponderRig } from "../helpers/agent-responder";
 import { realUntil, running } from "../helpers/agent-e2e";
 
-let dir: string;
-let pki: TestPki;
-let broker: Mosquitto;
+let rig: ResponderRig;
 
 beforeAll(async () => {
-	dir = mkdtempSync(join(tmpdir(), "agent-rogue-"));
-	pki = makeTestPki(dir, { things: ["MyDevice", "watcher"] });
-	broker = await startMosquitto(pki);
+	rig = await startResponderRig("agent-rogue-");
 });
 
 afterAll(async () => {
-	await broker?.stop();
+	await rig?.close();
 });
 
 describe("rogue mode on the host", () => {
 	it("every message and byte rogue mode counts is what the broker delivered, and its own echo comes back", async () => {
-		const watcher = await mqtt.connectAsync(`mqtts://127.0.0.1:${broker.port}`, { ca: pki.ca.cert, cert: pki.clients.watcher.cert, key: pki.clients.watcher.key, rejectUnauthorized: true });
+		const { pki, broker } = rig;
+		const watcher = await mqtt.connectAsync(`mqtts://127.0.0.1:${broker.port}`, { ca: pki.ca.cert, cert: pki.clients.responder.cert, key: pki.clients.responder.key, rejectUnauthorized: true });
 		const seen = { messages: 0, bytes: 0, bad: 0 };
 		watcher.on("message", (_topic, payload) => {
 			seen.messages++;
@@ -37,8 +30,7 @@ describe("rogue mode on the host", () => {
 		await watcher.subscribeAsync("/rogue/agent", { qos: 0 });
 		const clock = new VirtualClock();
 		const device = await startDevice({
-			thingName: "MyDevice", host: "127.0.0.1", port: broker.port, ca: pki.ca.cert, cert: pki.clients.MyDevice.cert, key: pki.clients.MyDevice.key,
-			clock, storePath: join(dir, "store.json"),
+			...rig.connection(), clock, storePath: join(rig.dir, "store.json"),
 		});
 		try {
 			await clock.runUntil(() => device.client.connected, 60_000, running(device));

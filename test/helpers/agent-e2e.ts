@@ -10,7 +10,7 @@ import type { RunOptions } from "../../hardware/host/virtual-clock";
 
 /**
  * Run options for a device: virtual time stands still during a TLS handshake, and for up to one
- * real second per report while its reply is on its way (a lost reply then times out in virtual time).
+ * three real seconds per report while its reply is on its way (a lost reply then times out in virtual time).
  */
 export function running(device: Device, realMs = 1): RunOptions {
 	let report = 0;
@@ -22,7 +22,7 @@ export function running(device: Device, realMs = 1): RunOptions {
 			report = s.lastReportId;
 			since = Date.now();
 		}
-		return Date.now() - since < 1000;
+		return Date.now() - since < 3000;
 	};
 	return { step: 1000, realMs, hold: () => device.client.state === "connecting" || waitingForReply(), maxHoldMs: 2000 };
 }

@@ -2,11 +2,18 @@
  * agent-responder — a stand-in for the cloud's reserved topics on a plain broker (mosquitto): an
  * mqtt.js client that takes every Device Defender report, decodes it, and answers on the accepted
  * or rejected topic in the report's encoding with the report's id. `decide` picks the answer.
+ * startResponderRig() starts mosquitto (mutual TLS, test PKI) with a responder on it.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import mqtt from "mqtt";
 import type { MqttClient } from "mqtt";
 import { decode as cborDecode, encode as cborEncode } from "cborg";
-import type { Credential } from "./certs";
+import { makeTestPki } from "./certs";
+import type { Credential, TestPki } from "./certs";
+import { startMosquitto } from "./mosquitto";
+import type { Mosquitto } from "./mosquitto";
 
 export interface SeenReport {
 	thing: string;
@@ -61,4 +68,30 @@ export async function startResponder(port: number, ca: string, client: Credentia
 	c.on("connect", () => c.subscribe("$aws/things/+/defender/metrics/+", { qos: 1 }, () => (ready = true)));
 	await c.subscribeAsync("$aws/things/+/defender/metrics/+", { qos: 1 });
 	return responder;
+}
+
+export interface ResponderRig {
+	dir: string;
+	pki: TestPki;
+	broker: Mosquitto;
+	responder: Responder;
+	/** Connection options for the device "MyDevice" (spread into startDevice). */
+	connection(): { thingName: string; host: string; port: number; ca: string; cert: string; key: string };
+	close(): Promise<void>;
+}
+
+export async function startResponderRig(prefix: string): Promise<ResponderRig> {
+	const dir = mkdtempSync(join(tmpdir(), prefix));
+	const pki = makeTestPki(dir, { things: ["MyDevice", "responder"] });
+	const broker = await startMosquitto(pki);
+	const responder = await startResponder(broker.port, pki.ca.cert, pki.clients.responder);
+	const device = pki.clients.MyDevice;
+	return {
+		dir, pki, broker, responder,
+		connection: () => ({ thingName: "MyDevice", host: "127.0.0.1", port: broker.port, ca: pki.ca.cert, cert: device.cert, key: device.key }),
+		async close() {
+			await responder.close();
+			await broker.stop();
+		},
+	};
 }
