@@ -6,7 +6,7 @@
  * Every broker event a Detect metric needs is handed to BrokerHooks.
  */
 import { Aedes, type AuthenticateError, type Client } from "aedes";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { createServer, type Server, type TLSSocket } from "node:tls";
 import { checkThingName } from "../thing-name";
 import type { TopicPolicy } from "./policy";
@@ -109,6 +109,8 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
 		{ key: o.key, cert: o.cert, ca: o.ca, requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.2" },
 		(socket) => aedes.handle(socket),
 	);
+	// MQTT is small request/response packets: no Nagle delay (it would hold an echo or a reply until the peer's delayed ACK)
+	server.on("connection", (raw: Socket) => raw.setNoDelay(true));
 	server.on("tlsClientError", (err) => o.log(`broker: TLS handshake refused: ${err.message}`));
 	await new Promise<void>((resolve, reject) => {
 		server.once("error", reject);

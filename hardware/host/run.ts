@@ -1,7 +1,7 @@
 /*
  * run — `npm run device -- --thing MyDevice --host 127.0.0.1 --port 8883 --ca … --cert … --key …`:
  * the firmware on Node in real time against the self-hosted cloud or AWS. Prints the agent's log
- * with timestamps and a status line after each report outcome; Ctrl-C stops it cleanly.
+ * with timestamps and a status line after each report outcome; Ctrl-C (or SIGTERM) stops it cleanly.
  */
 import { readFileSync } from "node:fs";
 import { ArgsError, parseArgs } from "./args";
@@ -41,10 +41,12 @@ async function main(args: DeviceArgs): Promise<void> {
 		log(`report ${id}: ${state}${s.lastErrorCode ? ` ${s.lastErrorCode}` : ""} (sent ${s.sent}, accepted ${s.accepted}, rejected ${s.rejected}, timed out ${s.timedOut}; rogue sent ${s.rogue.sent})`);
 	};
 	log(`device ${args.thing}: reporting ${args.format} to ${args.host}:${args.port}${args.rogue ? ", rogue mode on" : ""}`);
-	process.once("SIGINT", () => {
+	const stop = () => {
 		log("stopping");
 		void device.stop().then(() => process.exit(0));
-	});
+	};
+	process.once("SIGINT", stop);
+	process.once("SIGTERM", stop);
 }
 
 try {

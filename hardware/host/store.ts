@@ -4,7 +4,8 @@
  * that is not a JSON object is refused with a StoreError naming the file and the backup, never
  * overwritten, so no data is lost silently.
  */
-import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Store } from "../../modules/platform/platform";
 
 type Value = string | number | boolean;
@@ -23,9 +24,11 @@ export class FileStore implements Store {
 	/** Writes done, for tests that check flash-wear budgets. */
 	writes = 0;
 
+	/** Creates the file's folder if needed; throws StoreError for a corrupt file. */
 	constructor(path: string) {
 		this.path = path;
 		this.#data = load(path);
+		mkdirSync(dirname(path), { recursive: true });
 	}
 
 	get(key: string): Value | undefined {

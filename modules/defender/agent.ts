@@ -65,6 +65,7 @@ export class DefenderAgent {
 
 	get status(): Readonly<AgentStatus> {
 		this.#status.connected = this.#p.mqtt.connected;
+		this.#status.storeFailures = this.#ids.failures;
 		return this.#status;
 	}
 

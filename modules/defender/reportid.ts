@@ -5,24 +5,38 @@
  * Moddable's Preference keeps numbers as 32-bit integers and epoch milliseconds do not fit.
  */
 import type { Log, Store } from "../platform/platform";
+import { describe } from "./errors";
 
 export const REPORT_ID_KEY = "lastReportId";
 
 export class ReportIds {
+	/** Store writes that threw. */
+	failures = 0;
 	#store: Store;
+	#log: Log;
 	#last: number;
 
 	constructor(store: Store, log: Log) {
 		this.#store = store;
+		this.#log = log;
 		this.#last = readLast(store, log);
 	}
 
-	/** The next id for a report made at wall-clock `now` (ms); persisted before it is returned. */
+	/**
+	 * The next id for a report made at wall-clock `now` (ms); persisted before it is returned. A
+	 * store that throws (flash full or worn) is logged and the id is still used: reporting goes on,
+	 * and ids stay increasing in this boot.
+	 */
 	next(now: number): number {
 		const wall = Number.isFinite(now) ? Math.floor(now) : 0;
 		const id = Math.max(wall, this.#last + 1);
-		this.#store.set(REPORT_ID_KEY, String(id));
 		this.#last = id;
+		try {
+			this.#store.set(REPORT_ID_KEY, String(id));
+		} catch (error) {
+			this.failures++;
+			this.#log(`defender: could not store report id ${id}: ${describe(error)}`);
+		}
 		return id;
 	}
 }

@@ -33,6 +33,8 @@ export interface AgentStatus {
 	collectorsFailed: number;
 	/** Sampler polls that failed (driver returned a bad counter). */
 	pollFailures: number;
+	/** Report ids that could not be written to the Store (the report still went out). */
+	storeFailures: number;
 	/** Replies that could not be parsed, matched no report, or overflowed the queue. */
 	badReplies: number;
 }
@@ -41,6 +43,6 @@ export function newStatus(): AgentStatus {
 	return {
 		connected: false, lastReportId: 0, lastReply: "NONE", lastReplyId: 0, lastErrorCode: "", lastErrorMessage: "", awaitingReply: false,
 		sent: 0, accepted: 0, rejected: 0, throttled: 0, timedOut: 0, skippedOffline: 0, publishFailures: 0, encodeFailures: 0,
-		collectorsFailed: 0, pollFailures: 0, badReplies: 0,
+		collectorsFailed: 0, pollFailures: 0, storeFailures: 0, badReplies: 0,
 	};
 }

@@ -10,7 +10,7 @@ function dir(): string {
 
 describe("file store", () => {
 	it("starts empty, persists values across instances and keeps the previous file as .bak", () => {
-		const path = join(dir(), "device.json");
+		const path = join(dir(), "new", "folder", "device.json");
 		const a = new FileStore(path);
 		expect(a.get("x")).toBeUndefined();
 		a.set("x", "1");

@@ -77,6 +77,19 @@ describe("report ids", () => {
 		}
 	});
 
+	it("a store that throws is logged and counted; the report still goes out and ids keep increasing", () => {
+		const r = rig();
+		r.store.set = () => {
+			throw new Error("flash full");
+		};
+		r.agent.start();
+		r.clock.setWall(0);
+		r.clock.advance(600_000);
+		expect(r.reports().map((d) => d.id)).toEqual([300_000, 600_000]);
+		expect(r.agent.status.storeFailures).toBe(2);
+		expect(r.logs.join()).toMatch(/could not store report id 300000: flash full/);
+	});
+
 	it("fall back to last + 1 when the clock reads NaN", () => {
 		const r = rig();
 		r.clock.now = () => Number.NaN;
