@@ -43,7 +43,7 @@ export function parseArgs(argv: string[]): DeviceArgs {
 		if (value === undefined) throw new ArgsError(`missing ${name}`);
 		return value;
 	};
-	const format = (v.get("--format") ?? "json") as ReportFormat;
+	const format = (v.get("--format") ?? "json-short") as ReportFormat;
 	if (!FORMATS.includes(format)) throw new ArgsError(`--format must be one of ${FORMATS.join(", ")}, got ${format}`);
 	const thing = need("--thing");
 	return {

@@ -30,7 +30,7 @@ export interface DeviceOptions {
 	ca: string | Buffer;
 	cert: string | Buffer;
 	key: string | Buffer;
-	/** Default "json" (long keys). */
+	/** Default "json-short" (short keys, as AWS's embedded library). */
 	format?: ReportFormat;
 	/** Default 300; below 300 only with allowShortInterval. */
 	intervalSeconds?: number;

@@ -11,7 +11,7 @@ export const MIN_INTERVAL_SECONDS = 300;
 
 export interface AgentConfig {
 	thingName: string;
-	/** Default "json" (long keys). */
+	/** Default "json-short" (short keys, as AWS's embedded library). */
 	format?: ReportFormat;
 	/** Seconds between reports, default 300; below 300 only with allowShortInterval. */
 	intervalSeconds?: number;
@@ -46,7 +46,7 @@ export function settings(config: AgentConfig, defaultMaxListSize: number): Setti
 	if (!Number.isInteger(maxListSize) || maxListSize < 1) throw new AgentError("BadOption", `maxListSize must be a positive integer, got ${maxListSize}`);
 	return {
 		thingName: config.thingName,
-		format: config.format ?? "json",
+		format: config.format ?? "json-short",
 		intervalMs: Math.round(interval * 1000),
 		replyTimeoutMs: Math.round(replyTimeout * 1000),
 		pollMs: Math.round(poll * 1000),

@@ -15,9 +15,14 @@ export interface Subscription {
 export class Subscriptions {
 	readonly #list: Subscription[] = [];
 
-	/** Adds or updates a filter; it is (re)sent on the next pump. */
+	/**
+	 * Adds or updates a filter; it is (re)sent on the next pump. Adding a filter that is already
+	 * waiting to be sent with the same QoS changes nothing, so an application that subscribes again on
+	 * every reconnect does not double the restored SUBSCRIBE.
+	 */
 	add(filter: string, qos: number): void {
 		const s = this.#list.find((x) => x.filter === filter);
+		if (s && s.qos === qos && !s.sent) return;
 		if (s) {
 			s.qos = qos;
 			s.sent = false;

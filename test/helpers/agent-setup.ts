@@ -69,8 +69,9 @@ export function rig(config: Partial<AgentConfig> = {}, reuse: { store?: MemorySt
 	const sampler = new Sampler({ driver });
 	const store = reuse.store ?? new MemoryStore();
 	const logs: string[] = [];
+	// long keys unless a test asks otherwise: the decoded documents read like the spec's tables
 	const format = config.format ?? "json";
-	const agent = new DefenderAgent({ mqtt, sampler, driver, clock, store, log: (s) => logs.push(s) }, { thingName: "T1", ...config });
+	const agent = new DefenderAgent({ mqtt, sampler, driver, clock, store, log: (s) => logs.push(s) }, { thingName: "T1", format, ...config });
 	const reports = () => mqtt.published.filter((p) => p.topic === agent.topic).map((p) => decodeReport(p.payload, format));
 	return {
 		agent, clock, mqtt, driver, sampler, store, logs, format, reports,

@@ -5,7 +5,7 @@ const base = ["--thing", "MyDevice", "--host", "127.0.0.1", "--port", "8883", "-
 
 describe("npm run device arguments", () => {
 	it("parses the required arguments with defaults", () => {
-		expect(parseArgs(base)).toEqual({ thing: "MyDevice", host: "127.0.0.1", port: 8883, ca: "ca.pem", cert: "c.pem", key: "k.pem", format: "json", interval: undefined, allowShortInterval: false, replyTimeout: undefined, store: ".defender-MyDevice.json", rogue: false, rogueTopic: undefined });
+		expect(parseArgs(base)).toEqual({ thing: "MyDevice", host: "127.0.0.1", port: 8883, ca: "ca.pem", cert: "c.pem", key: "k.pem", format: "json-short", interval: undefined, allowShortInterval: false, replyTimeout: undefined, store: ".defender-MyDevice.json", rogue: false, rogueTopic: undefined });
 	});
 
 	it("parses every option", () => {

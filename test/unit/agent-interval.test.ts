@@ -11,6 +11,7 @@ describe("agent schedule", () => {
 	it("reports every 300 s by default, the first one interval after start", () => {
 		const r = rig();
 		expect(r.agent.settings).toMatchObject({ intervalMs: 300_000, replyTimeoutMs: 30_000, pollMs: 10_000, format: "json", maxListSize: 50 });
+		expect(rig({ format: undefined }).agent.settings.format).toBe("json-short");
 		r.agent.start();
 		r.agent.start();
 		r.clock.advance(299_999);

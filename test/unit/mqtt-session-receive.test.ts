@@ -28,6 +28,20 @@ describe("subscribe", () => {
 		expect(h.connect().sent("subscribe").map((s) => s.subscriptions[0].topic)).toEqual(["a/#", "b"]);
 	});
 
+	it("sends one SUBSCRIBE per filter after reconnect even when the application subscribes again on connect", () => {
+		const h = harness();
+		h.client.onState = (state) => {
+			if (state === "connected") h.client.subscribe("r/+", 1);
+		};
+		h.client.subscribe("r/+", 1);
+		h.client.start();
+		const first = h.connect();
+		expect(first.sent("subscribe")).toHaveLength(1);
+		first.handlers.onError("gone");
+		h.clock.advance(1000);
+		expect(h.connect().sent("subscribe").map((s) => s.subscriptions[0])).toEqual([{ topic: "r/+", qos: 1 }]);
+	});
+
 	it("unsubscribes now when connected and drops the filter for later connections", () => {
 		const h = harness();
 		h.client.subscribe("a", 0);
