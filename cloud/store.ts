@@ -1,8 +1,8 @@
 /*
  * store — persistence on better-sqlite3 (a file under the data dir, or ":memory:"): profiles, targets,
  * thing groups, report gate state, Detect behavior states, active violations, violation history and
- * metric history. Small writes go through at once; behavior states and metric rows are written behind in
- * one transaction per batch (see Cloud.flush).
+ * metric history. Statements are prepared once and reused. Small writes go through at once; behavior
+ * states and metric rows are written behind in one transaction per batch (see Cloud.flush).
  */
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, time I
 CREATE INDEX IF NOT EXISTS events_time ON events (time);
 CREATE TABLE IF NOT EXISTS metrics (thing TEXT NOT NULL, metric TEXT NOT NULL, time INTEGER NOT NULL, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS metrics_key ON metrics (thing, metric, time);
+CREATE INDEX IF NOT EXISTS metrics_time ON metrics (time);
 `;
 
 export interface MetricRow {
@@ -35,6 +36,8 @@ export interface MetricRow {
 
 export class CloudStore implements RegistryPersistence {
 	readonly #db: Database.Database;
+	/** Prepared statements by SQL text: prepared once, run many times. */
+	readonly #statements = new Map<string, Database.Statement>();
 
 	constructor(dataDir: string) {
 		let file = ":memory:";
@@ -49,53 +52,53 @@ export class CloudStore implements RegistryPersistence {
 	}
 
 	saveProfile(p: SecurityProfile): void {
-		this.#db.prepare("INSERT OR REPLACE INTO profiles (name, json) VALUES (?, ?)").run(p.securityProfileName, JSON.stringify(p));
+		this.#sql("INSERT OR REPLACE INTO profiles (name, json) VALUES (?, ?)").run(p.securityProfileName, JSON.stringify(p));
 	}
 
 	saveTarget(profile: string, arn: string): void {
-		this.#db.prepare("INSERT OR IGNORE INTO targets (profile, arn) VALUES (?, ?)").run(profile, arn);
+		this.#sql("INSERT OR IGNORE INTO targets (profile, arn) VALUES (?, ?)").run(profile, arn);
 	}
 
 	saveGroup(group: string): void {
-		this.#db.prepare("INSERT OR IGNORE INTO groups (name, thing) VALUES (?, '')").run(group);
+		this.#sql("INSERT OR IGNORE INTO groups (name, thing) VALUES (?, '')").run(group);
 	}
 
 	saveMember(group: string, thing: string): void {
-		this.#db.prepare("INSERT OR IGNORE INTO groups (name, thing) VALUES (?, ?)").run(group, thing);
+		this.#sql("INSERT OR IGNORE INTO groups (name, thing) VALUES (?, ?)").run(group, thing);
 	}
 
 	loadRegistry(): { profiles: SecurityProfile[]; targets: [string, string][]; groups: [string, string | undefined][] } {
-		const profiles = (this.#db.prepare("SELECT json FROM profiles").all() as { json: string }[]).map((r) => JSON.parse(r.json) as SecurityProfile);
-		const targets = (this.#db.prepare("SELECT profile, arn FROM targets").all() as { profile: string; arn: string }[]).map((r) => [r.profile, r.arn] as [string, string]);
-		const groups = (this.#db.prepare("SELECT name, thing FROM groups").all() as { name: string; thing: string }[]).map(
+		const profiles = (this.#sql("SELECT json FROM profiles").all() as { json: string }[]).map((r) => JSON.parse(r.json) as SecurityProfile);
+		const targets = (this.#sql("SELECT profile, arn FROM targets").all() as { profile: string; arn: string }[]).map((r) => [r.profile, r.arn] as [string, string]);
+		const groups = (this.#sql("SELECT name, thing FROM groups").all() as { name: string; thing: string }[]).map(
 			(r) => [r.name, r.thing === "" ? undefined : r.thing] as [string, string | undefined],
 		);
 		return { profiles, targets, groups };
 	}
 
 	saveGate(thing: string, s: ReportGateState): void {
-		this.#db.prepare("INSERT OR REPLACE INTO gates VALUES (?, ?, ?)").run(thing, s.lastReportId ?? null, s.lastAcceptedAt ?? null);
+		this.#sql("INSERT OR REPLACE INTO gates VALUES (?, ?, ?)").run(thing, s.lastReportId ?? null, s.lastAcceptedAt ?? null);
 	}
 
 	loadGates(): Map<string, ReportGateState> {
-		const rows = this.#db.prepare("SELECT * FROM gates").all() as { thing: string; last_report_id: number | null; last_accepted_at: number | null }[];
+		const rows = this.#sql("SELECT * FROM gates").all() as { thing: string; last_report_id: number | null; last_accepted_at: number | null }[];
 		return new Map(rows.map((r) => [r.thing, { lastReportId: r.last_report_id ?? undefined, lastAcceptedAt: r.last_accepted_at ?? undefined }]));
 	}
 
 	appendEvent(e: ViolationEvent): void {
-		this.#db.prepare("INSERT INTO events (time, thing, profile, json) VALUES (?, ?, ?, ?)").run(e.violationEventTime, e.thingName, e.securityProfileName, JSON.stringify(e));
+		this.#sql("INSERT INTO events (time, thing, profile, json) VALUES (?, ?, ?, ?)").run(e.violationEventTime, e.thingName, e.securityProfileName, JSON.stringify(e));
 	}
 
 	loadEvents(): ViolationEvent[] {
-		return (this.#db.prepare("SELECT json FROM events ORDER BY seq").all() as { json: string }[]).map((r) => JSON.parse(r.json) as ViolationEvent);
+		return (this.#sql("SELECT json FROM events ORDER BY seq").all() as { json: string }[]).map((r) => JSON.parse(r.json) as ViolationEvent);
 	}
 
 	/** Write-behind batch: states (undefined = delete), last-seen times and metric rows, one transaction. */
 	writeBatch(states: [string, StateRecord | undefined][], seen: [string, number][], metrics: MetricRow[]): void {
-		const putState = this.#db.prepare("INSERT OR REPLACE INTO states (key, json) VALUES (?, ?)");
-		const delState = this.#db.prepare("DELETE FROM states WHERE key = ?");
-		const putSeen = this.#db.prepare("INSERT OR REPLACE INTO seen (thing, at) VALUES (?, ?)");
-		const putMetric = this.#db.prepare("INSERT INTO metrics (thing, metric, time, value) VALUES (?, ?, ?, ?)");
+		const putState = this.#sql("INSERT OR REPLACE INTO states (key, json) VALUES (?, ?)");
+		const delState = this.#sql("DELETE FROM states WHERE key = ?");
+		const putSeen = this.#sql("INSERT OR REPLACE INTO seen (thing, at) VALUES (?, ?)");
+		const putMetric = this.#sql("INSERT INTO metrics (thing, metric, time, value) VALUES (?, ?, ?, ?)");
 		this.#db.transaction(() => {
 			for (const [k, r] of states) (r ? putState.run(k, JSON.stringify(r)) : delState.run(k));
 			for (const [thing, at] of seen) putSeen.run(thing, at);
@@ -104,26 +107,32 @@ export class CloudStore implements RegistryPersistence {
 	}
 
 	loadStates(): StateRecord[] {
-		return (this.#db.prepare("SELECT json FROM states").all() as { json: string }[]).map((r) => JSON.parse(r.json) as StateRecord);
+		return (this.#sql("SELECT json FROM states").all() as { json: string }[]).map((r) => JSON.parse(r.json) as StateRecord);
 	}
 
 	loadSeen(): [string, number][] {
-		return (this.#db.prepare("SELECT thing, at FROM seen").all() as { thing: string; at: number }[]).map((r) => [r.thing, r.at]);
+		return (this.#sql("SELECT thing, at FROM seen").all() as { thing: string; at: number }[]).map((r) => [r.thing, r.at]);
 	}
 
 	/** ListMetricValues: datapoints of one thing's metric in [startTime, endTime). */
 	metricValues(thing: string, metric: string, startTime = 0, endTime = Number.MAX_SAFE_INTEGER): { timestamp: number; value: MetricValue }[] {
-		const rows = this.#db
-			.prepare("SELECT time, value FROM metrics WHERE thing = ? AND metric = ? AND time >= ? AND time < ? ORDER BY time")
-			.all(thing, metric, startTime, endTime) as { time: number; value: string }[];
+		const select = this.#sql("SELECT time, value FROM metrics WHERE thing = ? AND metric = ? AND time >= ? AND time < ? ORDER BY time");
+		const rows = select.all(thing, metric, startTime, endTime) as { time: number; value: string }[];
 		return rows.map((r) => ({ timestamp: r.time, value: JSON.parse(r.value) as MetricValue }));
 	}
 
 	pruneMetrics(before: number): void {
-		this.#db.prepare("DELETE FROM metrics WHERE time < ?").run(before);
+		this.#sql("DELETE FROM metrics WHERE time < ?").run(before);
 	}
 
 	close(): void {
+		this.#statements.clear();
 		this.#db.close();
+	}
+
+	#sql(text: string): Database.Statement {
+		let statement = this.#statements.get(text);
+		if (!statement) this.#statements.set(text, (statement = this.#db.prepare(text)));
+		return statement;
 	}
 }

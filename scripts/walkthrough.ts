@@ -68,7 +68,7 @@ function virtualTimeline(): Timeline {
 		clock,
 		async until(done, maxS, hold) {
 			const end = clock.ticks() + maxS * 1000;
-			while (!done() && clock.ticks() < end) await clock.runFor(1000, { step: 1000, realMs: 1, hold, maxHoldMs: 5000 });
+			while (!done() && clock.ticks() < end) await clock.runFor(1000, { step: 1000, realMs: 0, hold, maxHoldMs: 5000, immediate: true });
 			return done();
 		},
 		elapsed: () => hms(clock.ticks()),
@@ -120,7 +120,7 @@ async function main(): Promise<number> {
 	cloud.onReply((r) => {
 		const b = r.body;
 		const detail = b.statusDetails ? ` ${b.statusDetails.ErrorCode}: ${b.statusDetails.ErrorMessage}` : "";
-		say("cloud", `report ${b.reportId ?? "?"} ${b.status}${detail} (${r.format})`);
+		say("cloud", `report ${b.reportId ?? "?"} ${b.status}${detail} on …/metrics/${r.format}`);
 	});
 
 	const files = cloud.issueThingCertificate(THING);
@@ -139,7 +139,9 @@ async function main(): Promise<number> {
 		log: debug,
 	});
 	say("device", `${THING} started: ${opts.format} reports every ${INTERVAL_S} s, certificate ${files.certPem}`);
-	const hold = () => device.status.awaitingReply || device.status.mqttState === "connecting";
+	// virtual time stands still while something is on the wire: a connect, a report awaiting its reply, an echo
+	const hold = () =>
+		device.status.awaitingReply || device.status.mqttState === "connecting" || device.client.stats.messagesIn < device.client.stats.messagesOut;
 	try {
 		return await story(cloud, device, time, hold, say, alerts);
 	} finally {

@@ -20,6 +20,7 @@ function ownPrefix(thing: string): string {
 
 /** True when `filter` (may hold + and #) matches the concrete `topic`. */
 export function topicMatches(filter: string, topic: string): boolean {
+	if (filter.indexOf("+") < 0 && filter.indexOf("#") < 0) return filter === topic;
 	const f = filter.split("/");
 	const t = topic.split("/");
 	if (t[0].startsWith("$") && (f[0] === "+" || f[0] === "#")) return false;

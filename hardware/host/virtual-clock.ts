@@ -3,7 +3,8 @@
  * milliseconds. advance(ms) fires due timers in order: due-ness is a signed difference, the timers
  * due at one instant are marked first and then fired (a timer set while firing waits for the next
  * pass), and now()/ticks() read the timer's due time inside its callback. runFor() interleaves real
- * I/O between steps so real sockets keep working while virtual time passes. The wall clock can be
+ * I/O between steps so real sockets keep working while virtual time passes; with `immediate` it
+ * holds virtual time only while work is in flight, without real sleeps. The wall clock can be
  * set or stepped back independently of ticks, like a device whose RTC is unset or corrected.
  */
 import type { Clock, TimerHandle } from "../../modules/platform/platform";
@@ -26,6 +27,13 @@ export interface RunOptions {
 	 */
 	hold?: () => boolean;
 	maxHoldMs?: number;
+	/**
+	 * Settle without real sleeps: while holding, yield one setImmediate turn at a time (I/O is
+	 * polled on each) and fire the timers already due, e.g. the zero-delay work an I/O callback
+	 * queued, without moving time — so a hold ends as soon as the work in flight is done. Pair it
+	 * with realMs 0. Default false.
+	 */
+	immediate?: boolean;
 }
 
 export class VirtualClock implements Clock {
@@ -90,10 +98,19 @@ export class VirtualClock implements Clock {
 		const step = options.step ?? 100;
 		const realMs = options.realMs ?? 1;
 		for (let left = ms; left > 0; left -= step) {
-			await settle(options, realMs);
+			await this.#settle(options, realMs);
 			this.advance(Math.min(step, left));
 			await pause(realMs);
 		}
+	}
+
+	/**
+	 * Waits in real time, virtual time standing still, while `options.hold` is true (up to
+	 * `maxHoldMs`). Returns false when it gave up at that limit.
+	 */
+	async settle(options: RunOptions = {}): Promise<boolean> {
+		await this.#settle(options, options.realMs ?? 1);
+		return !options.hold?.();
 	}
 
 	/** Steps like runFor until `done()` is true; throws after `maxMs` of virtual time. */
@@ -102,6 +119,17 @@ export class VirtualClock implements Clock {
 		for (let spent = 0; !done(); spent += step) {
 			if (spent >= maxMs) throw new Error(`condition not met within ${maxMs} virtual ms`);
 			await this.runFor(step, options);
+		}
+	}
+
+	async #settle(options: RunOptions, realMs: number): Promise<void> {
+		if (!options.immediate) return settle(options, realMs);
+		const hold = options.hold;
+		if (hold === undefined) return;
+		const deadline = Date.now() + (options.maxHoldMs ?? 1000);
+		while (hold() && Date.now() < deadline) {
+			await pause(0);
+			this.advance(0);
 		}
 	}
 
