@@ -1,4 +1,4 @@
-/* XS bench entry: our CBOR report encoder, fed the report model. */
+/* XS bench entry: the firmware's CBOR encoder: encodeCborReport (validation + cbor-small, copied out into a new buffer). */
 import { encodeCborReport } from "../../modules/report/cbor-report";
 import type { ReportModel } from "../../modules/report/report";
 

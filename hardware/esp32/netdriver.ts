@@ -25,10 +25,11 @@ const PENDING = "NETMON_ERR_NOT_READY";
 
 /** A failure of the native module; `code` is the C status name, e.g. "NETMON_ERR_NO_NETIF". */
 export class NetmonError extends Error {
+	/** A field, not `this.name = …`: XS freezes Error.prototype when modules are preloaded. */
+	override readonly name = "NetmonError";
 	readonly code: string;
 	constructor(code: string, message: string) {
 		super(message);
-		this.name = "NetmonError";
 		this.code = code;
 	}
 }

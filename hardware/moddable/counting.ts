@@ -34,7 +34,7 @@ export function countingTcp(meter: SocketMeter): CountingTcpClass {
 				nodelay: true,
 				onReadable: (count) => this.#guard(() => options.onReadable(count)),
 				onWritable: (count) => this.#writableNow(count),
-				onError: () => this.#fail("connection lost"),
+				onError: () => this.#fail(this.#id === 0 ? "cannot connect (refused or unreachable)" : "connection lost"),
 			});
 		}
 

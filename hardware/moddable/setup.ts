@@ -56,10 +56,11 @@ export interface Credentials {
 }
 
 export class MissingResourceError extends Error {
+	/** A field, not `this.name = …`: XS freezes Error.prototype when modules are preloaded. */
+	override readonly name = "MissingResourceError";
 	readonly code = "MissingResource";
 	constructor(name: string, what: string) {
 		super(`MissingResource: ${what} "${name}" is not among the resources (put it next to manifest.json and list it under "resources")`);
-		this.name = "MissingResourceError";
 	}
 }
 

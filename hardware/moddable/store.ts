@@ -9,10 +9,11 @@ import type { Store } from "../../modules/platform/platform";
 const MAX_NAME = 15;
 
 export class StoreKeyError extends Error {
+	/** A field, not `this.name = …`: XS freezes Error.prototype when modules are preloaded. */
+	override readonly name = "StoreKeyError";
 	readonly code = "StoreKeyTooLong";
 	constructor(key: string) {
 		super(`StoreKeyTooLong: preference key "${key}" is longer than ${MAX_NAME} characters (NVS limit)`);
-		this.name = "StoreKeyError";
 	}
 }
 

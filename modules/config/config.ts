@@ -11,11 +11,12 @@ import type { ReportFormat } from "../report/topics";
 export type ConfigErrorCode = "MissingSetting" | "BadSetting";
 
 export class ConfigError extends Error {
+	/** A field, not `this.name = …`: XS freezes Error.prototype when modules are preloaded. */
+	override readonly name = "ConfigError";
 	readonly code: ConfigErrorCode;
 	readonly key: string;
 	constructor(code: ConfigErrorCode, key: string, message: string) {
 		super(`${code}: config "${key}" ${message}`);
-		this.name = "ConfigError";
 		this.code = code;
 		this.key = key;
 	}
@@ -53,11 +54,13 @@ const HOST = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62})
 type Raw = Readonly<Record<string, unknown>>;
 
 export function parseConfig(raw: Raw): FirmwareConfig {
+	const thingName = readThingName(raw);
+	const endpoint = readHost(raw, "endpoint");
 	const allowShortInterval = readFlag(raw, "allowShortInterval", false);
 	const intervalSeconds = readInterval(raw, allowShortInterval);
 	return {
-		thingName: readThingName(raw),
-		endpoint: readHost(raw, "endpoint"),
+		thingName,
+		endpoint,
 		port: readPort(raw),
 		alpn: readOptionalText(raw, "alpn"),
 		intervalSeconds,

@@ -5,10 +5,11 @@
 export type AgentErrorCode = "IntervalTooShort" | "BadOption" | "BadMetricName" | "DuplicateMetric";
 
 export class AgentError extends Error {
+	/** A field, not `this.name = …`: XS freezes Error.prototype when modules are preloaded. */
+	override readonly name = "AgentError";
 	readonly code: AgentErrorCode;
 	constructor(code: AgentErrorCode, message: string) {
 		super(`${code}: ${message}`);
-		this.name = "AgentError";
 		this.code = code;
 	}
 }

@@ -1,15 +1,20 @@
 /*
  * cbor-report — the CBOR-only entry: a firmware that reports in CBOR imports this and carries
- * neither the JSON writer nor reply parsing. Same validation, walk and bytes as report.ts "cbor".
+ * neither the JSON writer, the walk nor reply parsing. Validates the model (model.ts), then writes it
+ * with the compact writer (cbor-small.ts): the same bytes as the walk + CborWriter.
  */
-import { CborWriter } from "./cbor";
-import { encodeToNew } from "./encode";
-import { SHORT } from "./keys";
+import { writeCbor } from "./cbor-small";
+import { listCap, validateReport } from "./model";
 import type { EncodeOptions, ReportModel } from "./model";
 
-const writer = new CborWriter();
+/** The validated model's CBOR (short keys) as a view of the writer's reusable buffer, valid until the next call. */
+export function cborReportView(model: ReportModel, options?: EncodeOptions): Uint8Array {
+	const cap = listCap(options);
+	validateReport(model, cap);
+	return writeCbor(model, cap);
+}
 
 /** CBOR (short keys) of a validated model, in a new buffer of exactly its size. */
 export function encodeCborReport(model: ReportModel, options?: EncodeOptions): Uint8Array {
-	return encodeToNew(writer, SHORT, model, options);
+	return cborReportView(model, options).slice();
 }

@@ -1,7 +1,9 @@
 /*
  * cbor — the CBOR writer (RFC 8949 §4.2.1 preferred serialization): shortest heads, definite
  * lengths, text-string keys. Safe integers (including epoch-ms report ids) are major type 0/1;
- * other numbers take the shortest float (16, 32 or 64 bits) that holds them exactly.
+ * other numbers take the shortest float (16, 32 or 64 bits) that holds them exactly. The encoders
+ * use cbor-small.ts (same bytes, fewer XS slots); this Writer for the one walk is the reference it is
+ * checked against byte for byte (test/unit/report-cbor-small.test.ts) and the bench's "before" row.
  */
 import { utf8Length } from "../bytes/utf8";
 import { ByteSink } from "./writer";

@@ -12,8 +12,8 @@ import type { ByteSink, Writer } from "./writer";
 
 export type SinkWriter = ByteSink & Writer;
 
-/** Validates `model`, writes it into `writer.bytes[0..size)` and returns the size. */
-export function encodeWith(writer: SinkWriter, style: KeyStyle, model: ReportModel, options: EncodeOptions | undefined): number {
+/** Validates `model`, writes it into the writer's buffer and returns a view of the bytes, valid until the writer's next report. */
+export function encodeWith(writer: SinkWriter, style: KeyStyle, model: ReportModel, options: EncodeOptions | undefined): Uint8Array {
 	const cap = listCap(options);
 	validateReport(model, cap);
 	writer.begin();
@@ -23,21 +23,14 @@ export function encodeWith(writer: SinkWriter, style: KeyStyle, model: ReportMod
 		writer.begin();
 		walkReport(model, writer, style, cap);
 	}
-	return writer.pos;
+	return writer.bytes.subarray(0, writer.pos);
 }
 
-/** A new buffer holding exactly the encoded report. */
-export function encodeToNew(writer: SinkWriter, style: KeyStyle, model: ReportModel, options: EncodeOptions | undefined): Uint8Array {
-	const size = encodeWith(writer, style, model, options);
-	return writer.bytes.slice(0, size);
-}
-
-/** Copies the encoded report into `out` at `offset`, writing nothing when it does not fit; returns the end offset. */
-export function encodeInto(writer: SinkWriter, style: KeyStyle, model: ReportModel, options: EncodeOptions | undefined, out: Uint8Array, offset: number): number {
-	const size = encodeWith(writer, style, model, options);
-	if (!Number.isInteger(offset) || offset < 0 || offset + size > out.length) {
-		throw new ReportError("BufferTooSmall", `report needs ${size} bytes at offset ${offset}, buffer has ${out.length}`);
+/** Copies an encoded report into `out` at `offset`, writing nothing when it does not fit; returns the end offset. */
+export function copyInto(report: Uint8Array, out: Uint8Array, offset: number): number {
+	if (!Number.isInteger(offset) || offset < 0 || offset + report.length > out.length) {
+		throw new ReportError("BufferTooSmall", `report needs ${report.length} bytes at offset ${offset}, buffer has ${out.length}`);
 	}
-	out.set(writer.bytes.subarray(0, size), offset);
-	return offset + size;
+	out.set(report, offset);
+	return offset + report.length;
 }

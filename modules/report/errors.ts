@@ -21,10 +21,11 @@ export type ReportErrorCode =
 	| "BadReply";
 
 export class ReportError extends Error {
+	/** A field, not `this.name = …`: XS freezes Error.prototype when modules are preloaded. */
+	override readonly name = "ReportError";
 	readonly code: ReportErrorCode;
 	constructor(code: ReportErrorCode, message: string) {
 		super(`${code}: ${message}`);
-		this.name = "ReportError";
 		this.code = code;
 	}
 }

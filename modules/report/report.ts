@@ -1,14 +1,13 @@
 /*
  * report — the public entry of the report module: encode a ReportModel as JSON (long keys), JSON
  * (short keys) or CBOR (short keys); topics; reply parsing. Every encoding is validated first, then
- * written by one pass of the one walk into the writer's reusable buffer and copied out.
+ * written into the writer's reusable buffer and copied out: JSON by one pass of the one walk, CBOR
+ * by the compact writer cbor-small.ts (the same bytes as the walk + CborWriter, fewer XS slots).
  */
-import { CborWriter } from "./cbor";
-import { encodeInto, encodeToNew, encodeWith } from "./encode";
-import type { SinkWriter } from "./encode";
+import { cborReportView } from "./cbor-report";
+import { copyInto, encodeWith } from "./encode";
 import { JsonWriter } from "./json";
 import { LONG, SHORT } from "./keys";
-import type { KeyStyle } from "./keys";
 import type { EncodeOptions, ReportModel } from "./model";
 import { checkFormat } from "./topics";
 import type { ReportFormat } from "./topics";
@@ -23,25 +22,22 @@ export { parseReply } from "./reply";
 export type { Reply } from "./reply";
 
 const json = new JsonWriter();
-const cbor = new CborWriter();
 
-function writerFor(format: ReportFormat): SinkWriter {
+/** The validated report's bytes, a view of the encoder's reusable buffer valid until its next report. */
+function encoded(model: ReportModel, format: ReportFormat, options: EncodeOptions | undefined): Uint8Array {
 	checkFormat(format);
-	return format === "cbor" ? cbor : json;
-}
-
-function styleOf(format: ReportFormat): KeyStyle {
-	return format === "json" ? LONG : SHORT;
+	if (format === "cbor") return cborReportView(model, options);
+	return encodeWith(json, format === "json" ? LONG : SHORT, model, options);
 }
 
 /** Encoded size in bytes (validates like encodeReport). */
 export function reportSize(model: ReportModel, format: ReportFormat, options?: EncodeOptions): number {
-	return encodeWith(writerFor(format), styleOf(format), model, options);
+	return encoded(model, format, options).length;
 }
 
 /** Encodes into a new buffer of exactly the report's size. Throws ReportError on bad input. */
 export function encodeReport(model: ReportModel, format: ReportFormat, options?: EncodeOptions): Uint8Array {
-	return encodeToNew(writerFor(format), styleOf(format), model, options);
+	return encoded(model, format, options).slice();
 }
 
 /**
@@ -49,5 +45,5 @@ export function encodeReport(model: ReportModel, format: ReportFormat, options?:
  * ReportError("BufferTooSmall") before writing anything when it does not fit.
  */
 export function encodeReportInto(model: ReportModel, format: ReportFormat, out: Uint8Array, offset: number, options?: EncodeOptions): number {
-	return encodeInto(writerFor(format), styleOf(format), model, options, out, offset);
+	return copyInto(encoded(model, format, options), out, offset);
 }

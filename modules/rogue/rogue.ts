@@ -41,10 +41,11 @@ export interface RogueStatus {
 }
 
 export class RogueError extends Error {
+	/** A field, not `this.name = …`: XS freezes Error.prototype when modules are preloaded. */
+	override readonly name = "RogueError";
 	readonly code = "BadRogueOption";
 	constructor(message: string) {
 		super(`BadRogueOption: ${message}`);
-		this.name = "RogueError";
 	}
 }
 

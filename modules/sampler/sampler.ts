@@ -27,10 +27,11 @@ export function newNetStats(): NetStats {
 export type SamplerErrorCode = "BadCapacity" | "BadCounterBits" | "BadCounterValue" | "BadAcknowledge" | "AcknowledgeExceedsPending" | "BadIndex";
 
 export class SamplerError extends Error {
+	/** A field, not `this.name = …`: XS freezes Error.prototype when modules are preloaded. */
+	override readonly name = "SamplerError";
 	readonly code: SamplerErrorCode;
 	constructor(code: SamplerErrorCode, message: string) {
 		super(`${code}: ${message}`);
-		this.name = "SamplerError";
 		this.code = code;
 	}
 }

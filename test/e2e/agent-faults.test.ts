@@ -37,7 +37,7 @@ describe("agent fault run (virtual time, real mosquitto)", () => {
 		let rejectedByCloud = 0;
 		responder.decide = () => {
 			seen++;
-			if (seen % 4 !== 0 || rejectedByCloud >= REJECTIONS) return { status: "ACCEPTED" };
+			if (seen % 3 !== 0 || rejectedByCloud >= REJECTIONS) return { status: "ACCEPTED" };
 			rejectedByCloud++;
 			return { status: "REJECTED", code: rejectedByCloud % 2 ? "InvalidPayload" : "Throttled" };
 		};
