@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
 	test: {
 		include: ["test/**/*.test.ts"],
+		reporters: ["default", "./test/reporters/summary.ts"],
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
 		// interop and e2e tests start real brokers on loopback ports; keep files from fighting over CPU

@@ -1,0 +1,22 @@
+/*
+ * summary — a vitest reporter that closes the run with one plain line, "tests: N passed, N failed,
+ * N skipped", which any CI log reader understands.
+ */
+import type { Reporter, TestModule } from "vitest/node";
+
+export default class SummaryReporter implements Reporter {
+	onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+		let passed = 0;
+		let failed = 0;
+		let skipped = 0;
+		for (const m of modules) {
+			for (const t of m.children.allTests()) {
+				const state = t.result().state;
+				if (state === "passed") passed++;
+				else if (state === "failed") failed++;
+				else skipped++;
+			}
+		}
+		process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+	}
+}
