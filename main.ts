@@ -3,16 +3,16 @@
  *
  * config (mc/config → modules/config) → wall clock plausible (SNTP on the device) → endpoint
  * resolved → mutual-TLS MQTT over a counting TCP socket → sampler + Device Defender agent
- * (+ rogue mode when configured). The counting socket feeds the socket-level network driver.
+ * (+ rogue mode when configured). The network driver is "hardware/platform/netdriver", mapped per
+ * platform in manifest.json: the simulator's socket-level driver (fed by the counting socket) or
+ * the ESP32's lwIP driver.
  * Everything is traced; a bad setting stops the firmware with one message.
  */
 import config from "mc/config";
 import { parseConfig } from "./modules/config/config";
 import type { FirmwareConfig } from "./modules/config/config";
-import { DefenderAgent } from "./modules/defender/defender";
-import type { MqttPort } from "./modules/defender/defender";
+import { DefenderAgent, portOf } from "./modules/defender/defender";
 import { MqttClient } from "./modules/mqtt/client";
-import { isSuccess } from "./modules/mqtt/status";
 import type { Log } from "./modules/platform/platform";
 import { Rogue } from "./modules/rogue/rogue";
 import { Sampler } from "./modules/sampler/sampler";
@@ -20,7 +20,7 @@ import { ModdableClock } from "./hardware/moddable/clock";
 import { loadCredentials, resolveHost, waitForClock } from "./hardware/moddable/setup";
 import { PreferenceStore } from "./hardware/moddable/store";
 import { tlsTransport } from "./hardware/moddable/transport";
-import { SimNetDriver } from "./hardware/sim/netdriver";
+import { DeviceNetDriver } from "hardware/platform/netdriver";
 
 /** Largest MQTT payload sent or received: a capped report, a Defender reply, a rogue message. */
 const MAX_PAYLOAD = 4096;
@@ -52,7 +52,7 @@ function start(): void {
 
 function run(settings: FirmwareConfig, address: string): void {
 	const clock = new ModdableClock();
-	const driver = new SimNetDriver();
+	const driver = new DeviceNetDriver();
 	const sampler = new Sampler({ driver });
 	const credentials = loadCredentials(settings);
 	const client = new MqttClient({
@@ -93,19 +93,6 @@ function run(settings: FirmwareConfig, address: string): void {
 	agent.start();
 	rogue?.start();
 	client.start();
-}
-
-/** The agent's and rogue mode's view of the client: a publish counts as done when sent or queued. */
-function portOf(client: MqttClient): MqttPort {
-	return {
-		get connected() {
-			return client.connected;
-		},
-		publish: (topic, payload, qos) => isSuccess(client.publish(topic, payload, qos)),
-		subscribe: (topic, qos) => {
-			client.subscribe(topic, qos);
-		},
-	};
 }
 
 start();

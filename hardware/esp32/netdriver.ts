@@ -6,9 +6,12 @@
  * not even when Wi-Fi restarts, so the generation is one random number drawn per boot.
  * Construct the driver after Wi-Fi is initialised (the station netif must exist); it attaches at
  * once if the interface is up, otherwise as soon as lwIP adds it.
+ * On esp32 the top manifest maps "hardware/platform/netdriver" here; main.ts uses DeviceNetDriver.
+ * lwIP counts every socket itself, so the reports of the counting socket (SocketMeter) are ignored.
  */
 
 import type { EstablishedConnection, ListeningPort, NetDriver } from "../../modules/netdriver/netdriver";
+import type { SocketMeter } from "../moddable/meter";
 
 const start = native("xs_netmon_start") as () => string;
 const status = native("xs_netmon_status") as () => string;
@@ -56,7 +59,7 @@ function connections(flat: (number | string)[]): EstablishedConnection[] {
 	return result;
 }
 
-export class Esp32NetDriver implements NetDriver {
+export class Esp32NetDriver implements NetDriver, SocketMeter {
 	readonly counterBits = 53;
 
 	constructor() {
@@ -87,4 +90,17 @@ export class Esp32NetDriver implements NetDriver {
 	establishedConnections(): EstablishedConnection[] {
 		return connections(list(LIST_ESTABLISHED));
 	}
+	/** SocketMeter: ignored, lwIP already counted these bytes. */
+	received(_bytes: number): void {}
+
+	sent(_bytes: number): void {}
+
+	opened(_remoteAddr: string): number {
+		return 1;
+	}
+
+	closed(_id: number): void {}
 }
+
+/** The name each platform's "hardware/platform/netdriver" exports (see hardware/sim/netdriver.ts). */
+export { Esp32NetDriver as DeviceNetDriver };

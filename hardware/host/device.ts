@@ -8,11 +8,10 @@
  *   device.status.accepted; device.setRogue(false); await device.stop();
  */
 import type { Clock } from "../../modules/platform/platform";
-import { DefenderAgent } from "../../modules/defender/defender";
-import type { AgentStatus, MqttPort } from "../../modules/defender/defender";
+import { DefenderAgent, portOf } from "../../modules/defender/defender";
+import type { AgentStatus } from "../../modules/defender/defender";
 import { MqttClient } from "../../modules/mqtt/client";
 import type { MqttState, MqttStats } from "../../modules/mqtt/client";
-import { isSuccess } from "../../modules/mqtt/status";
 import type { ReportFormat } from "../../modules/report/report";
 import { Rogue } from "../../modules/rogue/rogue";
 import type { RogueStatus } from "../../modules/rogue/rogue";
@@ -129,19 +128,6 @@ export async function startDevice(options: DeviceOptions): Promise<Device> {
 			rogue.stop();
 			agent.stop();
 			client.stop();
-		},
-	};
-}
-
-/** The agent's and rogue mode's view of the client: a publish counts as done when sent or queued. */
-function portOf(client: MqttClient): MqttPort {
-	return {
-		get connected() {
-			return client.connected;
-		},
-		publish: (topic, payload, qos) => isSuccess(client.publish(topic, payload, qos)),
-		subscribe: (topic, qos) => {
-			client.subscribe(topic, qos);
 		},
 	};
 }

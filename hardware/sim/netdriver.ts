@@ -13,6 +13,7 @@
  * (SYN, ACK) and 1 in (SYN-ACK); ending it 2 out and 2 in (FIN/ACK both ways). IP and TCP headers
  * are not added to the byte counts: they are payload bytes, like Moddable's own instrumentation.
  * Counters are JS numbers that never wrap (counterBits 53), and they start at 0 with the driver.
+ * On lin/mac/win the manifest maps "hardware/platform/netdriver" here; main.ts uses DeviceNetDriver.
  */
 import { BYTES_IN, BYTES_OUT, PACKETS_IN, PACKETS_OUT } from "../../modules/netdriver/netdriver";
 import type { EstablishedConnection, ListeningPort, NetDriver } from "../../modules/netdriver/netdriver";
@@ -94,3 +95,6 @@ export class SimNetDriver implements NetDriver, SocketMeter {
 		this.#counts[PACKETS_IN] += 2;
 	}
 }
+
+/** The name each platform's "hardware/platform/netdriver" exports (see hardware/esp32/netdriver.ts). */
+export { SimNetDriver as DeviceNetDriver };

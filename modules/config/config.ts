@@ -34,6 +34,7 @@ export interface FirmwareConfig {
 	intervalSeconds: number;
 	/** Intervals below AWS's 300 s minimum are allowed (local testing only). */
 	allowShortInterval: boolean;
+	/** Default "json-short" (short keys, as AWS's embedded library). */
 	format: ReportFormat;
 	/** Rogue mode (the seed's compromised device). */
 	rogue: boolean;
@@ -147,7 +148,7 @@ function readInterval(raw: Raw, allowShort: boolean): number {
 }
 
 function readFormat(raw: Raw): ReportFormat {
-	const value = raw.reportFormat ?? "json";
+	const value = raw.reportFormat ?? "json-short";
 	if (typeof value !== "string" || !FORMATS.includes(value)) throw bad("reportFormat", value, "json, json-short or cbor");
 	return value as ReportFormat;
 }

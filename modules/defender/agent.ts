@@ -6,18 +6,21 @@
  * rejection, a timeout or an offline interval they stay pending and go into the next report under a
  * new id, so nothing is lost and nothing is counted twice. A reply that comes after the timeout
  * still counts until the next report is built (it no longer counts as timed out). Throttled backs
- * off a whole interval. MQTT callbacks only queue; replies are handled on a 0 ms timer.
+ * off a whole interval. MQTT callbacks only queue; replies are handled on a 0 ms timer. Nothing
+ * thrown by a port (clock, driver, client, store, log) or by onOutcome leaves a timer or MQTT
+ * callback: it is counted in status.faults and logged.
  */
 import type { Log, TimerHandle } from "../platform/platform";
 import type { NetStats } from "../sampler/sampler";
 import { newNetStats } from "../sampler/sampler";
-import type { Reply, ReportModel } from "../report/report";
-import { DEFAULT_MAX_LIST_SIZE, encodeReport, parseReply, replyTopics, reportTopic } from "../report/report";
+import type { Reply } from "../report/report";
+import { DEFAULT_MAX_LIST_SIZE, parseReply, replyTopics, reportTopic } from "../report/report";
 import type { AgentConfig, Settings } from "./config";
 import { settings } from "./config";
 import { describe } from "./errors";
 import { CustomMetrics } from "./metrics";
 import type { CustomKind } from "./metrics";
+import { reportPayload } from "./payload";
 import { ReportIds } from "./reportid";
 import type { AgentStatus, ReplyState } from "./status";
 import { newStatus } from "./status";
@@ -104,13 +107,13 @@ export class DefenderAgent {
 		this.#pollTimer = this.#reportTimer = this.#replyTimer = this.#workTimer = undefined;
 	}
 
-	/** Call after every (re)connection: the reply topics are subscribed again (clean sessions). */
+	/** Call after every (re)connection: the reply topics are subscribed again (clean sessions). Never throws. */
 	onConnected(): void {
 		this.#subscribe = true;
-		this.#defer();
+		this.#defer("onConnected");
 	}
 
-	/** Call for every incoming message; only the two reply topics are taken (copied) and queued here. */
+	/** Call for every incoming message; only the two reply topics are taken (copied) and queued here. Never throws. */
 	onMessage(topic: string, payload: Uint8Array): void {
 		if (topic !== this.acceptedTopic && topic !== this.rejectedTopic) return;
 		if (this.#replies.length >= MAX_QUEUED_REPLIES) {
@@ -118,7 +121,7 @@ export class DefenderAgent {
 			return;
 		}
 		this.#replies.push(payload.slice());
-		this.#defer();
+		this.#defer("onMessage");
 	}
 
 	/** Polls and reports now instead of at the next interval (the schedule is unchanged). */
@@ -130,33 +133,69 @@ export class DefenderAgent {
 		this.#metrics.add(name, kind, collect);
 	}
 
-	#defer(): void {
-		if (this.#running && this.#workTimer === undefined) this.#workTimer = this.#p.clock.set(() => this.#work(), 0);
+	/** Runs #work on a 0 ms timer (from an MQTT callback: `step` names it if the clock throws). */
+	#defer(step: string): void {
+		try {
+			if (this.#running && this.#workTimer === undefined) this.#workTimer = this.#p.clock.set(() => this.#work(), 0);
+		} catch (error) {
+			this.#fault(step, error);
+		}
+	}
+
+	/**
+	 * Counts and logs what a timer or MQTT callback step threw; callers catch it inline (no wrapper
+	 * frames: the TLS write below a publish already runs deep in the 384-slot stack).
+	 */
+	#fault(step: string, error: unknown): void {
+		this.#status.faults++;
+		try {
+			this.#log(`defender: ${step} failed: ${describe(error)}`);
+		} catch {
+			// the log itself threw: the fault is still counted
+		}
 	}
 
 	#work(): void {
 		this.#workTimer = undefined;
 		const mqtt = this.#p.mqtt;
-		if (this.#subscribe && mqtt.connected) {
-			this.#subscribe = false;
-			mqtt.subscribe(this.acceptedTopic, 1);
-			mqtt.subscribe(this.rejectedTopic, 1);
+		try {
+			if (this.#subscribe && mqtt.connected) {
+				this.#subscribe = false;
+				mqtt.subscribe(this.acceptedTopic, 1);
+				mqtt.subscribe(this.rejectedTopic, 1);
+			}
+		} catch (error) {
+			this.#fault("subscribe", error);
 		}
-		for (let payload = this.#replies.shift(); payload !== undefined; payload = this.#replies.shift()) this.#handle(payload);
+		for (let payload = this.#replies.shift(); payload !== undefined; payload = this.#replies.shift()) {
+			try {
+				this.#handle(payload);
+			} catch (error) {
+				this.#fault("reply handling", error);
+			}
+		}
 	}
 
 	#armPoll(): void {
 		this.#pollTimer = this.#p.clock.set(() => {
-			this.#armPoll();
-			this.#poll();
+			try {
+				this.#armPoll();
+				this.#poll();
+			} catch (error) {
+				this.#fault("poll", error);
+			}
 		}, this.settings.pollMs);
 	}
 
 	#armReport(ms: number): void {
 		this.#p.clock.clear(this.#reportTimer);
 		this.#reportTimer = this.#p.clock.set(() => {
-			this.#armReport(this.settings.intervalMs);
-			this.#report();
+			try {
+				this.#armReport(this.settings.intervalMs);
+				this.#report();
+			} catch (error) {
+				this.#fault("report", error);
+			}
 		}, ms);
 	}
 
@@ -181,7 +220,9 @@ export class DefenderAgent {
 		}
 		const stats = sampler.pending(newNetStats());
 		const id = this.#ids.next(clock.now());
-		const payload = this.#encode(id, stats);
+		const { format, maxListSize } = this.settings;
+		const payload = reportPayload({ driver: this.#p.driver, metrics: this.#metrics, format, maxListSize, status: this.#status, log: this.#log }, id, stats);
+		if (payload === undefined) return;
 		if (!mqtt.publish(this.topic, payload, 1)) {
 			this.#status.publishFailures++;
 			this.#log(`defender: report ${id} could not be queued; deltas carried into the next report`);
@@ -193,30 +234,13 @@ export class DefenderAgent {
 		s.awaitingReply = true;
 		this.#inFlight = stats;
 		this.#inFlightId = id;
-		this.#replyTimer = clock.set(() => this.#timeout(), this.settings.replyTimeoutMs);
-	}
-
-	#encode(id: number, stats: NetStats): Uint8Array {
-		const { driver } = this.#p;
-		const model: ReportModel = {
-			reportId: id,
-			listeningTcpPorts: driver.listeningTcpPorts(),
-			listeningUdpPorts: driver.listeningUdpPorts(),
-			connections: driver.establishedConnections(),
-			networkStats: stats,
-			customMetrics: this.#metrics.collect((name, message) => {
-				this.#status.collectorsFailed++;
-				this.#log(`defender: custom metric ${name} omitted: ${message}`);
-			}),
-		};
-		const options = { maxListSize: this.settings.maxListSize };
-		try {
-			return encodeReport(model, this.settings.format, options);
-		} catch (error) {
-			this.#status.encodeFailures++;
-			this.#log(`defender: report ${id} could not be encoded (${describe(error)}); sending network_stats only`);
-			return encodeReport({ reportId: id, networkStats: stats }, this.settings.format, options);
-		}
+		this.#replyTimer = clock.set(() => {
+			try {
+				this.#timeout();
+			} catch (error) {
+				this.#fault("reply timeout", error);
+			}
+		}, this.settings.replyTimeoutMs);
 	}
 
 	#timeout(): void {
@@ -231,7 +255,7 @@ export class DefenderAgent {
 		this.#lateId = this.#inFlightId;
 		this.#inFlight = undefined;
 		this.#log(`defender: no reply to report ${this.#inFlightId}; deltas carried into the next report`);
-		this.onOutcome?.("TIMEOUT", this.#lateId);
+		this.#notify("TIMEOUT", this.#lateId);
 	}
 
 	#handle(payload: Uint8Array): void {
@@ -264,7 +288,16 @@ export class DefenderAgent {
 
 	#outcome(reply: Reply, id: number, stats: NetStats): void {
 		this.#record(reply, id, stats);
-		this.onOutcome?.(reply.status, id);
+		this.#notify(reply.status, id);
+	}
+
+	/** onOutcome belongs to the application: what it throws must not stop the agent's own work. */
+	#notify(state: ReplyState, id: number): void {
+		try {
+			this.onOutcome?.(state, id);
+		} catch (error) {
+			this.#fault("onOutcome", error);
+		}
 	}
 
 	#record(reply: Reply, id: number, stats: NetStats): void {

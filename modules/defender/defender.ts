@@ -3,6 +3,7 @@
  */
 export { DefenderAgent } from "./agent";
 export type { AgentPorts, MqttPort, SamplerPort } from "./ports";
+export { portOf } from "./mqtt-port";
 export { MIN_INTERVAL_SECONDS } from "./config";
 export type { AgentConfig, Settings } from "./config";
 export { AgentError } from "./errors";

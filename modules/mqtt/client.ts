@@ -209,11 +209,11 @@ export class MqttClient implements MqttCallbacks {
 		this.#clearTimer();
 		this.#setState("connecting");
 		if (this.#state !== "connecting") return; // stopped from inside onState
-		this.#timer = this.#o.clock.set(() => {
+		this.#timer = this.#o.clock.set(() => this.#call(() => {
 			this.#timer = undefined;
 			this.#link.close(false);
 			this.#lost(S.CONNECT_TIMEOUT);
-		}, this.#o.connectTimeoutMs ?? 10000);
+		}), this.#o.connectTimeoutMs ?? 10000);
 		this.#link.open();
 	}
 
@@ -231,12 +231,12 @@ export class MqttClient implements MqttCallbacks {
 		this.#outbox.requeue();
 		this.#subs.requeue();
 		const reason = detail ? `${S.statusName(status)}: ${detail}` : S.statusName(status);
-		this.#o.log?.(`mqtt: connection lost (${reason})`);
+		this.#call(() => this.#o.log?.(`mqtt: connection lost (${reason})`));
 		const delay = backoffDelay(this.#failures++, this.#o.reconnect.minMs, this.#o.reconnect.maxMs, this.#o.random ?? Math.random);
-		this.#timer = this.#o.clock.set(() => {
+		this.#timer = this.#o.clock.set(() => this.#call(() => {
 			this.#timer = undefined;
 			this.#connect();
-		}, delay);
+		}), delay);
 		this.#setState("waiting", reason);
 	}
 
@@ -251,12 +251,16 @@ export class MqttClient implements MqttCallbacks {
 		this.#call(() => this.onState?.(state, reason));
 	}
 
-	/** Runs an application callback; an exception is logged, never thrown into the event loop. */
+	/** Runs an application callback or a timer step; an exception is logged, never thrown into the event loop. */
 	#call(f: () => void): void {
 		try {
 			f();
 		} catch (e) {
-			this.#o.log?.(`mqtt: callback threw: ${String(e)}`);
+			try {
+				this.#o.log?.(`mqtt: callback threw: ${String(e)}`);
+			} catch {
+				// the log threw too: nothing left to tell
+			}
 		}
 	}
 }

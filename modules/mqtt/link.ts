@@ -90,11 +90,41 @@ export class Link {
 		const live = () => g === this.#gen;
 		try {
 			this.#transport = this.#o.openTransport({
-				onOpen: () => live() && this.#onOpen(),
-				onData: (bytes) => live() && this.#onData(bytes),
-				onWritable: () => live() && this.pump(),
-				onClose: () => live() && this.#fail(S.TRANSPORT_CLOSED),
-				onError: (reason) => live() && this.#fail(S.TRANSPORT_ERROR, reason),
+				onOpen: () => {
+					try {
+						if (live()) this.#onOpen();
+					} catch (e) {
+						this.#crash(e);
+					}
+				},
+				onData: (bytes) => {
+					try {
+						if (live()) this.#onData(bytes);
+					} catch (e) {
+						this.#crash(e);
+					}
+				},
+				onWritable: () => {
+					try {
+						if (live()) this.pump();
+					} catch (e) {
+						this.#crash(e);
+					}
+				},
+				onClose: () => {
+					try {
+						if (live()) this.#fail(S.TRANSPORT_CLOSED);
+					} catch (e) {
+						this.#crash(e);
+					}
+				},
+				onError: (reason) => {
+					try {
+						if (live()) this.#fail(S.TRANSPORT_ERROR, reason);
+					} catch (e) {
+						this.#crash(e);
+					}
+				},
 			});
 		} catch (e) {
 			this.#fail(S.TRANSPORT_ERROR, String(e));
@@ -142,6 +172,19 @@ export class Link {
 	#fail(status: S.Status, detail?: string): void {
 		this.close(false);
 		this.#hooks.lost(status, detail);
+	}
+
+	/**
+	 * A transport or timer callback threw (a broken transport, clock or log): the link is dropped
+	 * rather than letting the exception reach the event loop; if even that throws, the link stays
+	 * closed until the client is started again.
+	 */
+	#crash(e: unknown): void {
+		try {
+			this.#fail(S.TRANSPORT_ERROR, String(e));
+		} catch {
+			this.close(false);
+		}
 	}
 
 	#onOpen(): void {
@@ -266,7 +309,13 @@ export class Link {
 		this.#clearTimer();
 		const g = this.#gen;
 		const delay = keepAliveDelay(this.#o.clock.ticks(), this.#lastWrite, this.#lastRead, this.#pingOut, ka);
-		this.#timer = this.#o.clock.set(() => g === this.#gen && this.#onKeepAlive(ka), delay);
+		this.#timer = this.#o.clock.set(() => {
+			try {
+				if (g === this.#gen) this.#onKeepAlive(ka);
+			} catch (e) {
+				this.#crash(e);
+			}
+		}, delay);
 	}
 
 	#onKeepAlive(ka: number): void {

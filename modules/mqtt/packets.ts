@@ -48,7 +48,7 @@ export interface Packet {
 }
 
 export const EMPTY = new Uint8Array(0);
-const NONE: readonly number[] = [];
+const NONE: readonly number[] = Object.freeze([]);
 
 export function makePacket(type: number): Packet {
 	return { type, dup: false, qos: 0, retain: false, packetId: 0, topic: "", payload: EMPTY, sessionPresent: false, returnCode: 0, granted: NONE };

@@ -21,7 +21,7 @@ const LENGTH = 1;
 const BODY = 2;
 
 /** Required low nibble per packet type for a client (-1: a client never receives this type; -2: PUBLISH). */
-const FLAGS = [-1, -1, 0, -2, 0, 0, 2, 0, -1, 0, -1, 0, -1, 0, -1, -1];
+const FLAGS: readonly number[] = Object.freeze([-1, -1, 0, -2, 0, 0, 2, 0, -1, 0, -1, 0, -1, 0, -1, -1]);
 
 export class MqttParser {
 	#state = HEADER;

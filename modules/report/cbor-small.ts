@@ -4,7 +4,7 @@
  * serialization: shortest heads, definite lengths, safe integers as major type 0/1, other numbers as
  * the shortest exact float 16/32/64), in a few plain functions and module state: small and quick on
  * XS. The constant parts (short keys of keys.ts and the container heads between them) are encoded
- * once at load into the head of the module buffer and copied from there as runs; reports are
+ * on first use (not at load: a preloaded buffer is read-only) into the head of the module buffer and copied from there as runs; reports are
  * written after them. Writes past the buffer's end are dropped by the typed array while `pos` counts
  * on, so an overflowing pass yields the exact size: the buffer grows to it (plus the room a non-ASCII
  * text borrows past its end, see utf8) and the report is written once more.
@@ -49,16 +49,17 @@ const enum R {
 	Count,
 }
 
-/** The module buffer: the runs table (written once, below), then the report being written. */
-let out = new Uint8Array(512);
+/** The module buffer, made by the first report: the runs table, then the report being written. */
+let out: Uint8Array;
 let pos = 0;
 
 /**
- * The runs table, written at load by a function not kept afterwards: out[r] is where run r starts,
- * out[r + 1] where it ends (out[R.Count] is the end of the table, where reports start), then the
- * runs. Strings are written as CBOR text, numbers as one raw byte (a container head).
+ * Makes the module buffer and writes the runs table: out[r] is where run r starts, out[r + 1] where
+ * it ends (out[R.Count] is the end of the table, where reports start), then the runs. Strings are
+ * written as CBOR text, numbers as one raw byte (a container head).
  */
-((): void => {
+function writeTable(): void {
+	out = new Uint8Array(512);
 	const spec: (string | number)[][] = [
 		[K.HEADER_SHORT, C.Map | 2, K.REPORT_ID_SHORT],
 		[K.VERSION_SHORT, K.REPORT_VERSION, K.METRICS_SHORT],
@@ -90,10 +91,11 @@ let pos = 0;
 		}
 	}
 	out[R.Count] = pos;
-})();
+}
 
 /** Writes the CBOR of `model` (already validated; lists cut at `cap`) and returns a view of the module buffer, valid until the next call. */
 export function writeCbor(model: ReportModel, cap: number): Uint8Array {
+	if (out === undefined) writeTable();
 	const base = out[R.Count];
 	pos = base;
 	report(model, cap);

@@ -16,7 +16,8 @@ const ARRAY = 0x80;
 const MAP = 0xa0;
 const TWO_32 = 0x100000000;
 
-const scratch = new DataView(new ArrayBuffer(8));
+/** Made on first use, not at load: a preloaded buffer is read-only. */
+let scratch: DataView | undefined;
 
 export class CborWriter extends ByteSink implements Writer {
 	map(size: number): void {
@@ -87,6 +88,7 @@ export class CborWriter extends ByteSink implements Writer {
 	}
 
 	#float(value: number): void {
+		scratch ??= new DataView(new ArrayBuffer(8));
 		scratch.setFloat32(0, value);
 		let size = 9;
 		if (scratch.getFloat32(0) === value) {

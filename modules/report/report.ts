@@ -21,12 +21,14 @@ export type { ReportFormat } from "./topics";
 export { parseReply } from "./reply";
 export type { Reply } from "./reply";
 
-const json = new JsonWriter();
+/** Made on first use, not at load: a preloaded writer would be frozen into flash and could not be written. */
+let json: JsonWriter | undefined;
 
 /** The validated report's bytes, a view of the encoder's reusable buffer valid until its next report. */
 function encoded(model: ReportModel, format: ReportFormat, options: EncodeOptions | undefined): Uint8Array {
 	checkFormat(format);
 	if (format === "cbor") return cborReportView(model, options);
+	json ??= new JsonWriter();
 	return encodeWith(json, format === "json" ? LONG : SHORT, model, options);
 }
 

@@ -3,10 +3,11 @@
  * message (uppercase letters and digits) as {"message":"…"} at QoS 0 to a topic it also subscribes
  * to, so the device both sends and receives unusual traffic. Off until start(). Clock, random
  * source and MQTT come in as small interfaces; the traffic goes through the same counted transport
- * as the rest of the firmware. Counts what it sends and receives.
+ * as the rest of the firmware. Counts what it sends and receives. The JSON bytes are written
+ * straight into one buffer, made on the first tick and reused: the MQTT client copies what it
+ * accepts (QoS 0 into its transmit buffer), so no string or buffer is made per message.
  */
 import type { Clock, Log, TimerHandle } from "../platform/platform";
-import { utf8Encode } from "../bytes/utf8";
 
 /** The part of an MQTT client rogue mode needs. */
 export interface RoguePort {
@@ -38,6 +39,8 @@ export interface RogueStatus {
 	receivedBytes: number;
 	/** Ticks at which no message went out because the client was offline or refused it. */
 	skipped: number;
+	/** Ticks and subscriptions that threw (a platform or client fault; logged, never rethrown). */
+	failures: number;
 }
 
 export class RogueError extends Error {
@@ -49,7 +52,10 @@ export class RogueError extends Error {
 	}
 }
 
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const PREFIX = '{"message":"';
+const SUFFIX = '"}';
+/** A–Z then 0–9. */
+const SYMBOLS = 36;
 
 export class Rogue {
 	readonly topic: string;
@@ -60,7 +66,8 @@ export class Rogue {
 	#random: () => number;
 	#log: Log | undefined;
 	#timer: TimerHandle | undefined;
-	#status: RogueStatus = { running: false, sent: 0, sentBytes: 0, received: 0, receivedBytes: 0, skipped: 0 };
+	#buffer: Uint8Array | undefined;
+	#status: RogueStatus = { running: false, sent: 0, sentBytes: 0, received: 0, receivedBytes: 0, skipped: 0, failures: 0 };
 
 	constructor(options: RogueOptions) {
 		const topic = options.topic ?? "/rogue/agent";
@@ -99,9 +106,18 @@ export class Rogue {
 		this.#log?.(`rogue: stopped after ${this.#status.sent} messages`);
 	}
 
-	/** The composition root calls this after every (re)connection: sessions are clean. */
+	/**
+	 * The composition root calls this after every (re)connection: sessions are clean. Never throws.
+	 * The subscription is made on a 0 ms timer: this callback runs deep inside the client's receive
+	 * path, and a subscribe writes through TLS.
+	 */
 	onConnected(): void {
-		if (this.#status.running) this.#port.subscribe(this.topic, 0);
+		if (!this.#status.running) return;
+		try {
+			this.#clock.set(() => this.#subscribe(), 0);
+		} catch (error) {
+			this.#fault("subscribe", error);
+		}
 	}
 
 	/** The composition root forwards every incoming message; only our topic is counted. */
@@ -111,23 +127,59 @@ export class Rogue {
 		this.#status.receivedBytes += payload.length;
 	}
 
-	/** A fresh random message of `length` characters from A–Z and 0–9. */
-	message(): string {
-		let s = "";
-		for (let i = 0; i < this.length; i++) s += ALPHABET[Math.floor(this.#random() * ALPHABET.length) % ALPHABET.length];
-		return s;
+	#arm(): void {
+		this.#timer = this.#clock.set(() => {
+			try {
+				this.#tick();
+			} catch (error) {
+				this.#fault("tick", error);
+			}
+		}, this.periodMs);
 	}
 
-	#arm(): void {
-		this.#timer = this.#clock.set(() => this.#tick(), this.periodMs);
+	#subscribe(): void {
+		try {
+			if (this.#status.running && this.#port.connected) this.#port.subscribe(this.topic, 0);
+		} catch (error) {
+			this.#fault("subscribe", error);
+		}
 	}
 
 	#tick(): void {
 		this.#arm();
-		const payload = utf8Encode(`{"message":"${this.message()}"}`);
+		const payload = this.#fill();
 		if (this.#port.connected && this.#port.publish(this.topic, payload, 0)) {
 			this.#status.sent++;
 			this.#status.sentBytes += payload.length;
 		} else this.#status.skipped++;
 	}
+
+	/** Counts and logs what a timer or MQTT callback step threw (caught inline by the caller). */
+	#fault(step: string, error: unknown): void {
+		this.#status.failures++;
+		try {
+			this.#log?.(`rogue: ${step} failed: ${error instanceof Error ? error.message : String(error)}`);
+		} catch {
+			// the log itself threw: the failure is still counted
+		}
+	}
+
+	/** The reused buffer holding {"message":"…"} around `length` fresh random characters from A–Z and 0–9. */
+	#fill(): Uint8Array {
+		let b = this.#buffer;
+		if (b === undefined) {
+			b = this.#buffer = new Uint8Array(PREFIX.length + this.length + SUFFIX.length);
+			ascii(b, 0, PREFIX);
+			ascii(b, b.length - SUFFIX.length, SUFFIX);
+		}
+		for (let i = PREFIX.length, end = b.length - SUFFIX.length; i < end; i++) {
+			const k = Math.floor(this.#random() * SYMBOLS) % SYMBOLS;
+			b[i] = k < 26 ? 0x41 + k : 0x30 + k - 26;
+		}
+		return b;
+	}
+}
+
+function ascii(out: Uint8Array, at: number, text: string): void {
+	for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
 }

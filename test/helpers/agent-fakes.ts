@@ -14,7 +14,7 @@ export interface Published {
 export class FakeMqtt {
 	connected = true;
 	accept = true;
-	/** false: count publishes without keeping them (for footprint measurements). */
+	/** false: count publishes without keeping them (for footprint measurements). Kept payloads are copies, as the MQTT client copies what it accepts. */
 	keep = true;
 	count = 0;
 	published: Published[] = [];
@@ -23,7 +23,7 @@ export class FakeMqtt {
 	publish(topic: string, payload: Uint8Array, qos: 0 | 1): boolean {
 		if (!this.connected || !this.accept) return false;
 		this.count++;
-		if (this.keep) this.published.push({ topic, payload, qos });
+		if (this.keep) this.published.push({ topic, payload: payload.slice(), qos });
 		return true;
 	}
 

@@ -19,11 +19,10 @@ const sources = (dir: string) =>
 const moduleDirs = readdirSync(join(root, "modules")).filter((d) => statSync(join(root, "modules", d)).isDirectory()).sort();
 const top = json("manifest.json");
 /**
- * Not preloaded: report.ts builds its writers at module load (a module-level instance with
- * #private fields and ArrayBuffers cannot be written after XS freezes it into flash at preload),
- * and the agent imports report. Remove a folder from here once it is preload-safe.
+ * Folders that may not be preloaded (none: every module makes its writers and buffers on first
+ * use, since XS freezes what a preloaded module made at load into flash).
  */
-const NOT_PRELOADED = ["defender", "report"];
+const NOT_PRELOADED: string[] = [];
 
 describe("module manifests", () => {
 	it.each(moduleDirs)("modules/%s/manifest.json maps and preloads every .ts file of its folder", (dir) => {
@@ -38,11 +37,23 @@ describe("module manifests", () => {
 		expect(included.sort()).toEqual(moduleDirs.map((d) => `./modules/${d}/manifest.json`));
 	});
 
-	it.each(["hardware/moddable", "hardware/sim"])("the top manifest maps and preloads every file of %s", (dir) => {
-		for (const f of sources(dir)) {
-			expect(top.modules[`${dir}/${f}`]).toBe(`./${dir}/${f}`);
-			expect(top.preload).toContain(`${dir}/${f}`);
+	it("the top manifest maps and preloads every file of hardware/moddable", () => {
+		for (const f of sources("hardware/moddable")) {
+			expect(top.modules[`hardware/moddable/${f}`]).toBe(`./hardware/moddable/${f}`);
+			expect(top.preload).toContain(`hardware/moddable/${f}`);
 		}
+	});
+
+	it.each([["lin", "sim"], ["mac", "sim"], ["win", "sim"], ["esp32", "esp32"]])("on %s the one specifier hardware/platform/netdriver is hardware/%s/netdriver, preloaded", (platform, dir) => {
+		const entry = top.platforms[platform];
+		expect(entry.modules).toEqual({ "hardware/platform/netdriver": `./hardware/${dir}/netdriver` });
+		expect(entry.preload).toEqual(["hardware/platform/netdriver"]);
+		expect(top.modules["hardware/platform/netdriver"]).toBeUndefined();
+	});
+
+	it("the esp32 build includes the netmon fragment, which leaves the driver's specifier to the top manifest", () => {
+		expect(top.platforms.esp32.include).toContain("./hardware/esp32/manifest.json");
+		expect(json("hardware/esp32/manifest.json").modules).toEqual({ "*": ["./netmon", "./netmon_sockets", "./netmon_esp"] });
 	});
 });
 
@@ -55,7 +66,7 @@ describe("top manifest config", () => {
 	it("needs the per-device settings and parses once they are given as command-line strings", () => {
 		expect(() => parseConfig(top.config)).toThrow(ConfigError);
 		const c = parseConfig({ ...top.config, thingName: "MyThing", endpoint: "example-ats.iot.us-east-1.amazonaws.com", interval: "600" });
-		expect(c).toMatchObject({ thingName: "MyThing", port: 8883, intervalSeconds: 600, format: "json", rogue: false });
+		expect(c).toMatchObject({ thingName: "MyThing", port: 8883, intervalSeconds: 600, format: "json-short", rogue: false });
 	});
 
 	it("the ESP32-heap variant fixes the XS heaps at a plain -p esp32 build's defaults", () => {

@@ -16,7 +16,7 @@ function errorOf(raw: Record<string, unknown>): ConfigError {
 
 describe("parseConfig defaults and JSON values", () => {
 	it("fills the defaults when only the required keys are given", () => {
-		expect(parseConfig(base)).toEqual({ ...base, port: 8883, alpn: undefined, intervalSeconds: MIN_INTERVAL_SECONDS, allowShortInterval: false, format: "json", rogue: false, sntp: undefined });
+		expect(parseConfig(base)).toEqual({ ...base, port: 8883, alpn: undefined, intervalSeconds: MIN_INTERVAL_SECONDS, allowShortInterval: false, format: "json-short", rogue: false, sntp: undefined });
 	});
 
 	it("takes typed manifest values", () => {
@@ -32,8 +32,8 @@ describe("parseConfig defaults and JSON values", () => {
 
 describe("parseConfig command-line strings", () => {
 	it("converts numbers and flags given as strings", () => {
-		const c = parseConfig({ ...base, port: "8884", interval: "2", allowShortInterval: "on", rogue: "true", reportFormat: "json-short" });
-		expect(c).toMatchObject({ port: 8884, intervalSeconds: 2, allowShortInterval: true, rogue: true, format: "json-short" });
+		const c = parseConfig({ ...base, port: "8884", interval: "2", allowShortInterval: "on", rogue: "true", reportFormat: "json" });
+		expect(c).toMatchObject({ port: 8884, intervalSeconds: 2, allowShortInterval: true, rogue: true, format: "json" });
 	});
 
 	it.each([["off", false], ["false", false], ["0", false], [0, false], [false, false], ["on", true], ["1", true], [1, true]])("reads rogue=%s as %s", (value, expected) => {

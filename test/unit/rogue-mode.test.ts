@@ -3,6 +3,8 @@ import { Rogue, RogueError } from "../../modules/rogue/rogue";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import { FakeMqtt } from "../helpers/agent-fakes";
 
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
 function setup(options: { topic?: string; periodMs?: number } = {}) {
 	const clock = new VirtualClock();
 	const mqtt = new FakeMqtt();
@@ -76,11 +78,95 @@ describe("rogue mode", () => {
 		expect(() => new Rogue({ port, clock, random, topic: "" })).toThrow(/BadRogueOption/);
 		expect(() => new Rogue({ port, clock, random, periodMs: 0 })).toThrow(/periodMs/);
 		expect(() => new Rogue({ port, clock, random, length: 1.5 })).toThrow(/length/);
-		expect(new Rogue({ port, clock, random, length: 3 }).message()).toMatch(/^[A-Z0-9]{3}$/);
+		const short = new Rogue({ port, clock, random, length: 3 });
+		short.start();
+		clock.advance(1000);
+		expect(text(port.published[0].payload)).toMatch(/^\{"message":"[A-Z0-9]{3}"\}$/);
 	});
 
-	it("never indexes past the alphabet even if the random source returns 1", () => {
-		const rogue = new Rogue({ port: new FakeMqtt(), clock: new VirtualClock(), random: () => 1, length: 4 });
-		expect(rogue.message()).toMatch(/^[A-Z0-9]{4}$/);
+	it("never goes past the alphabet's ends whatever the random source returns", () => {
+		const clock = new VirtualClock();
+		const port = new FakeMqtt();
+		const values = [1, 0, 0.9999999, 25 / 36, 26 / 36];
+		let n = 0;
+		new Rogue({ port, clock, random: () => values[n++ % values.length], length: 5 }).start();
+		clock.advance(1000);
+		expect(JSON.parse(text(port.published[0].payload)).message).toBe("AA9Z0");
+	});
+
+	it("writes every message into one reused buffer, which the client copies", () => {
+		const seen: Uint8Array[] = [];
+		const port = { connected: true, publish: (_t: string, p: Uint8Array) => seen.push(p) > 0, subscribe: () => {} };
+		const clock = new VirtualClock();
+		const rogue = new Rogue({ port, clock, random: Math.random });
+		rogue.start();
+		clock.advance(3000);
+		expect(seen).toHaveLength(3);
+		expect(seen[1]).toBe(seen[0]);
+		expect(seen[2]).toBe(seen[0]);
+		expect(seen[0].length).toBe(114);
+		expect(rogue.status).toMatchObject({ sent: 3, sentBytes: 342, failures: 0 });
+	});
+
+	it("never throws out of its timer or the connection callback: a fault is counted, logged and the ticks go on", () => {
+		const clock = new VirtualClock();
+		const logs: string[] = [];
+		let fail = true;
+		const port = {
+			connected: true,
+			publish: () => {
+				if (fail) throw new Error("client broke");
+				return true;
+			},
+			subscribe: () => {
+				throw "no subscribe";
+			},
+		};
+		const rogue = new Rogue({ port, clock, random: Math.random, log: (s) => logs.push(s) });
+		expect(() => rogue.start()).toThrow("no subscribe");
+		port.connected = false;
+		const r2 = new Rogue({ port, clock, random: Math.random, log: (s) => logs.push(s) });
+		r2.start();
+		port.connected = true;
+		expect(() => r2.onConnected()).not.toThrow();
+		expect(() => clock.advance(2000)).not.toThrow();
+		expect(r2.status).toMatchObject({ sent: 0, failures: 3 });
+		fail = false;
+		clock.advance(1000);
+		expect(r2.status).toMatchObject({ sent: 1, failures: 3 });
+		expect(logs).toContain("rogue: subscribe failed: no subscribe");
+		expect(logs).toContain("rogue: tick failed: client broke");
+	});
+
+	it("survives a log that throws too", () => {
+		const clock = new VirtualClock();
+		const port = {
+			connected: true,
+			publish: (): boolean => {
+				throw new Error("x");
+			},
+			subscribe: () => {},
+		};
+		const log = (s: string) => {
+			if (s.includes("failed")) throw new Error("log broke");
+		};
+		const rogue = new Rogue({ port, clock, random: Math.random, log });
+		rogue.start();
+		expect(() => clock.advance(1000)).not.toThrow();
+		expect(rogue.status.failures).toBe(1);
+	});
+
+	it("a clock that refuses the subscription timer after a connection is a counted failure", () => {
+		const clock = new VirtualClock();
+		const port = new FakeMqtt();
+		const rogue = new Rogue({ port, clock, random: Math.random });
+		rogue.start();
+		const set = clock.set.bind(clock);
+		clock.set = () => {
+			throw new Error("no timers");
+		};
+		expect(() => rogue.onConnected()).not.toThrow();
+		clock.set = set;
+		expect(rogue.status.failures).toBe(1);
 	});
 });
