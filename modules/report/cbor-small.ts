@@ -4,10 +4,12 @@
  * serialization: shortest heads, definite lengths, safe integers as major type 0/1, other numbers as
  * the shortest exact float 16/32/64), in a few plain functions and module state: small and quick on
  * XS. The constant parts (short keys of keys.ts and the container heads between them) are encoded
- * on first use (not at load: a preloaded buffer is read-only) into the head of the module buffer and copied from there as runs; reports are
- * written after them. Writes past the buffer's end are dropped by the typed array while `pos` counts
- * on, so an overflowing pass yields the exact size: the buffer grows to it (plus the room a non-ASCII
- * text borrows past its end, see utf8) and the report is written once more.
+ * once at load into a table (by a function not kept afterwards); the first report copies the table
+ * into the module buffer, whose head the runs are then copied from; reports are written after them.
+ * The table is only read after load, so it may stay in flash when the module is preloaded (a
+ * preloaded buffer is read-only). Writes past the buffer's end are dropped by the typed array while
+ * `pos` counts on, so an overflowing pass yields the exact size: the buffer grows to it (plus the room
+ * a non-ASCII text borrows past its end, see utf8) and the report is written once more.
  */
 import type { EstablishedConnection, ListeningPort } from "../netdriver/netdriver";
 import * as K from "./keys";
@@ -49,16 +51,16 @@ const enum R {
 	Count,
 }
 
-/** The module buffer, made by the first report: the runs table, then the report being written. */
+/** The module buffer: the runs table, then the report being written. It is TABLE until the first report. */
 let out: Uint8Array;
 let pos = 0;
 
 /**
- * Makes the module buffer and writes the runs table: out[r] is where run r starts, out[r + 1] where
- * it ends (out[R.Count] is the end of the table, where reports start), then the runs. Strings are
- * written as CBOR text, numbers as one raw byte (a container head).
+ * The runs table, written at load by a function not kept afterwards: out[r] is where run r starts,
+ * out[r + 1] where it ends (out[R.Count] is the end of the table, where reports start), then the
+ * runs. Strings are written as CBOR text, numbers as one raw byte (a container head).
  */
-function writeTable(): void {
+const TABLE = ((): Uint8Array => {
 	out = new Uint8Array(512);
 	const spec: (string | number)[][] = [
 		[K.HEADER_SHORT, C.Map | 2, K.REPORT_ID_SHORT],
@@ -91,11 +93,12 @@ function writeTable(): void {
 		}
 	}
 	out[R.Count] = pos;
-}
+	return out;
+})();
 
 /** Writes the CBOR of `model` (already validated; lists cut at `cap`) and returns a view of the module buffer, valid until the next call. */
 export function writeCbor(model: ReportModel, cap: number): Uint8Array {
-	if (out === undefined) writeTable();
+	if (out === TABLE) out = TABLE.slice();
 	const base = out[R.Count];
 	pos = base;
 	report(model, cap);
@@ -258,8 +261,10 @@ function customMetrics(custom: Record<string, CustomMetricValue>): void {
 			num(value.number);
 			continue;
 		}
-		const list: (number | string)[] = "number_list" in value ? value.number_list : "ip_list" in value ? value.ip_list : value.string_list;
-		run("number_list" in value ? R.NumberList : "ip_list" in value ? R.IpList : R.StringList);
+		const numbers = "number_list" in value;
+		const ips = "ip_list" in value;
+		const list: (number | string)[] = numbers ? value.number_list : ips ? value.ip_list : value.string_list;
+		run(numbers ? R.NumberList : ips ? R.IpList : R.StringList);
 		head(C.Array, list.length);
 		for (const item of list) {
 			if (typeof item === "number") num(item);
