@@ -6,7 +6,7 @@
  * on the host as MyDevice and reports every 300 s over mutual-TLS MQTT. After two quiet intervals
  * rogue mode is switched on; both behaviors go in alarm and their alerts are printed; rogue mode is
  * switched off again and the alarms clear. Virtual time by default (the five-minute windows pass in
- * seconds); `--real` runs on the wall clock (about 35 minutes).
+ * seconds); `--real` runs on the wall clock (about 20 minutes).
  *
  *   npm start [-- --real] [--format json|json-short|cbor] [--data DIR] [--verbose]
  *
