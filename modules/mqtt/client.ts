@@ -44,6 +44,7 @@ import type { Clock, Log, TimerHandle } from "../platform/platform";
 import type { OpenTransport } from "./transport";
 import * as S from "./status";
 import { Link } from "./link";
+import type { LinkStats } from "./link";
 import { Outbox } from "./outbox";
 import { Subscriptions } from "./subscriptions";
 import { topicFilterLength, topicNameLength } from "./topic";
@@ -51,16 +52,7 @@ import { backoffDelay } from "./timing";
 
 export type MqttState = "idle" | "connecting" | "connected" | "waiting" | "stopped";
 
-export interface MqttStats {
-	/** PUBLISH packets received / written (retransmissions included in messagesOut). */
-	messagesIn: number;
-	messagesOut: number;
-	/** MQTT bytes received / accepted by the transport (TLS overhead not included). */
-	bytesIn: number;
-	bytesOut: number;
-	/** QoS 1 messages acknowledged by PUBACK. */
-	acked: number;
-	retransmits: number;
+export interface MqttStats extends LinkStats {
 	/** CONNACK accepted. */
 	connects: number;
 	/** Established connections that were lost (not counting stop()). */

@@ -32,11 +32,15 @@ export interface LinkOptions {
 	password?: Uint8Array;
 }
 
+/** What a link counts, shared with the client's stats. */
 export interface LinkStats {
+	/** PUBLISH packets received / written (retransmissions included in messagesOut). */
 	messagesIn: number;
 	messagesOut: number;
+	/** MQTT bytes received / accepted by the transport (TLS overhead not included). */
 	bytesIn: number;
 	bytesOut: number;
+	/** QoS 1 messages acknowledged by PUBACK. */
 	acked: number;
 	retransmits: number;
 }
