@@ -7,9 +7,10 @@ import { readFileSync } from "node:fs";
 import { parseArgs, option, required, intOption, UsageError, type Args } from "./cli-args";
 import { ALL_THINGS_ARN, Registry, thingGroupArn } from "./detect/registry";
 import { validateSecurityProfile } from "./detect/validate";
+import { writeMosquittoConf } from "./broker/mosquitto-conf";
 import { CloudError } from "./errors";
 import { startCloud } from "./index";
-import { ensureCa, issueThingCertificate } from "./pki";
+import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate, issueThingCertificate } from "./pki";
 import { CloudStore } from "./store";
 import { activeViolations, violationEvents } from "./violations";
 
@@ -17,7 +18,13 @@ const HELP = `usage: npm run cloud -- <command> [options]
 
   start [--port 8883] [--data DIR] [--pki DIR] [--allow FILTER]... [--min-interval 300]
         [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout]
-                                  run the broker + Detect in the foreground (Ctrl-C stops)
+        [--broker mqtts://127.0.0.1:PORT]
+                                  run the broker + Detect in the foreground (Ctrl-C stops);
+                                  with --broker, Detect subscribes to that external broker instead
+                                  (client defender-detect, certificate from --pki; no cloud-side metrics)
+  mosquitto-conf --port PORT --out DIR [--pki DIR] [--allow FILTER]... [--user USER]
+                                  write DIR/mosquitto.conf + DIR/mosquitto.acl for the external broker
+                                  (mutual TLS with the pki's CA and broker certificate, per-thing ACL)
   ca [--pki DIR]                  create the local CA (ca.cert.pem, ca.key.pem, ca.cert.der)
   cert <thing> [--pki DIR]        issue a thing certificate: PEM, DER and PKCS#8 DER key
   group create <group> [--data DIR]
@@ -67,8 +74,17 @@ function positional(a: Args, i: number, what: string): string {
 	return v;
 }
 
+function brokerOption(a: Args): { url: string } | undefined {
+	const url = option(a, "broker");
+	if (url === undefined) return undefined;
+	if (!/^mqtts:\/\/[^/\s]+$/.test(url)) throw new UsageError(`--broker must be mqtts://host:port, got "${url}"`);
+	return { url };
+}
+
 async function start(a: Args): Promise<void> {
+	const broker = brokerOption(a);
 	const cloud = await startCloud({
+		broker,
 		port: intOption(a, "port", 8883),
 		dataDir: dataDir(a),
 		pkiDir: pkiDir(a),
@@ -77,10 +93,19 @@ async function start(a: Args): Promise<void> {
 		invalidateAfterSeconds: intOption(a, "invalidate-after", 172_800),
 		alerts: { stdout: option(a, "no-stdout") === undefined, jsonl: option(a, "jsonl"), webhook: option(a, "webhook") },
 	});
-	process.stderr.write(`cloud: broker on mqtts://127.0.0.1:${cloud.port} (pki ${pkiDir(a)}, data ${dataDir(a)})\n`);
+	const where = broker ? `Detect subscribed to external broker ${broker.url}` : `broker on mqtts://127.0.0.1:${cloud.port}`;
+	process.stderr.write(`cloud: ${where} (pki ${pkiDir(a)}, data ${dataDir(a)})\n`);
 	const stop = (): void => void cloud.stop().then(() => process.exit(0));
 	process.on("SIGINT", stop);
 	process.on("SIGTERM", stop);
+}
+
+function mosquittoConf(a: Args): void {
+	const port = intOption(a, "port", 0);
+	if (port < 1 || port > 65535) throw new UsageError("mosquitto-conf needs --port 1..65535");
+	ensureServerCertificate(pkiDir(a));
+	ensureDetectClientCertificate(pkiDir(a));
+	print(writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], user: option(a, "user") }));
 }
 
 function group(a: Args): void {
@@ -137,6 +162,9 @@ async function run(argv: string[]): Promise<number> {
 			return 0;
 		case "cert":
 			print(issueThingCertificate(pkiDir(a), positional(a, 1, "thing name")));
+			return 0;
+		case "mosquitto-conf":
+			mosquittoConf(a);
 			return 0;
 		case "group":
 			group(a);

@@ -9,6 +9,7 @@ import type { Broker, BrokerHooks } from "./broker/server";
 import type { DetectEngine, ViolationEvent } from "./detect/engine";
 import type { MetricValue } from "./detect/metric-value";
 import type { SecurityProfile } from "./detect/profile";
+import { METRICS } from "./detect/catalogue";
 import { ALL_THINGS_ARN, type Registry } from "./detect/registry";
 import { validateBehaviors } from "./detect/validate";
 import type { ValidationError } from "./errors";
@@ -62,7 +63,26 @@ export class Cloud {
 
 	attach(broker: Broker): void {
 		this.#broker = broker;
+		if (!broker.cloudSideMetrics) this.#warnUnavailable();
 		this.#schedule();
+	}
+
+	/** Cloud-side metrics the broker cannot provide (all of them with an external broker): never evaluated. */
+	unavailableMetrics(): string[] {
+		if (this.#broker?.cloudSideMetrics !== false) return [];
+		return [...METRICS].filter(([, info]) => info.side === "cloud").map(([name]) => name);
+	}
+
+	#warnUnavailable(): void {
+		const unavailable = new Set(this.unavailableMetrics());
+		this.#p.log(`detect: external broker: cloud-side metrics unavailable (${[...unavailable].join(", ")}); their behaviors are not evaluated`);
+		for (const { securityProfileName } of this.listSecurityProfiles()) this.#warnProfile(securityProfileName, unavailable);
+	}
+
+	#warnProfile(name: string, unavailable: Set<string>): void {
+		for (const b of this.describeSecurityProfile(name)?.behaviors ?? []) {
+			if (b.metric && unavailable.has(b.metric)) this.#p.log(`detect: ${name}/${b.name} uses ${b.metric}: unavailable with an external broker, not evaluated`);
+		}
 	}
 
 	createThingGroup(name: string): string {
@@ -75,6 +95,7 @@ export class Cloud {
 
 	createSecurityProfile(json: unknown): { securityProfileName: string; securityProfileArn: string } {
 		const p = this.#p.registry.createSecurityProfile(json);
+		if (this.#broker?.cloudSideMetrics === false) this.#warnProfile(p.securityProfileName, new Set(this.unavailableMetrics()));
 		return { securityProfileName: p.securityProfileName, securityProfileArn: `arn:aws:iot:local:000000000000:securityprofile/${p.securityProfileName}` };
 	}
 
@@ -175,6 +196,7 @@ export class Cloud {
 			},
 			fromDevice: (t, topic, payload) => this.#fromDevice(t, topic, payload),
 			toDevice: (t) => this.#count(t, "aws:num-messages-received"),
+			report: (topic, payload) => this.#subscribed(topic, payload),
 		};
 	}
 
@@ -205,6 +227,14 @@ export class Cloud {
 		this.#emit(this.#p.engine.message(t, payload.length, now));
 		const reserved = matchReportTopic(topic);
 		if (reserved) this.#report(reserved.thing, reserved.format, payload, now);
+		this.#later();
+	}
+
+	/** A report seen as a subscriber (external broker): the broker's ACL already checked who published it. */
+	#subscribed(topic: string, payload: Buffer): void {
+		const reserved = matchReportTopic(topic);
+		if (!reserved) return this.#p.log(`report: ignored message on ${topic}`);
+		this.#report(reserved.thing, reserved.format, payload, this.#p.clock.now());
 		this.#later();
 	}
 

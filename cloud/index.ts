@@ -7,12 +7,13 @@ import { readFileSync } from "node:fs";
 import type { Clock } from "../modules/platform/platform";
 import { AlertDispatcher, type AlertOptions } from "./alerts";
 import { TopicPolicy } from "./broker/policy";
-import { startBroker } from "./broker/server";
+import { startExternalBroker } from "./broker/external";
+import { startBroker, type Broker, type BrokerHooks } from "./broker/server";
 import { Cloud } from "./cloud";
 import { realClock } from "./clock";
 import { DetectEngine } from "./detect/engine";
 import { Registry } from "./detect/registry";
-import { ensureCa, ensureServerCertificate } from "./pki";
+import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate } from "./pki";
 import { CloudStore } from "./store";
 
 export { ALL_THINGS_ARN, thingGroupArn } from "./detect/registry";
@@ -43,6 +44,13 @@ export interface CloudOptions {
 	rejectLowerReportIds?: boolean;
 	/** alarms of a thing silent longer than this are invalidated (default 172800 = two days) */
 	invalidateAfterSeconds?: number;
+	/**
+	 * Run against an external broker (mosquitto with the ACL of `writeMosquittoConf`) instead of the embedded
+	 * one: Detect subscribes as the privileged client `defender-detect`. PEM text; `ca` defaults to the pki
+	 * CA, and unless both `cert` and `key` are given the Detect client certificate created in the pki dir is used. `port`, `host` and `allowTopics` are
+	 * then the broker's business. Cloud-side metrics are unavailable in this mode.
+	 */
+	broker?: ExternalBroker;
 	/** stdout, JSON-lines file and webhook sinks for alerts */
 	alerts?: AlertOptions;
 	log?: (s: string) => void;
@@ -50,12 +58,45 @@ export interface CloudOptions {
 
 export type { AlertOptions };
 
-/** Starts the cloud; resolves once the broker listens. */
+export interface ExternalBroker {
+	/** mqtts://host:port */
+	url: string;
+	ca?: string;
+	cert?: string;
+	key?: string;
+}
+
+function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: string) => void): Promise<Broker> {
+	const tls = ensureServerCertificate(options.pkiDir);
+	const ext = options.broker;
+	if (!ext) {
+		return startBroker({
+			host: options.host ?? "127.0.0.1",
+			port: options.port ?? 8883,
+			key: readFileSync(tls.keyPem, "utf8"),
+			cert: readFileSync(tls.certPem, "utf8"),
+			ca: readFileSync(tls.caPem, "utf8"),
+			policy: new TopicPolicy(options.allowTopics),
+			hooks,
+			log,
+		});
+	}
+	const client = ext.cert && ext.key ? undefined : ensureDetectClientCertificate(options.pkiDir);
+	return startExternalBroker({
+		url: ext.url,
+		ca: ext.ca ?? readFileSync(tls.caPem, "utf8"),
+		cert: client ? readFileSync(client.certPem, "utf8") : ext.cert!,
+		key: client ? readFileSync(client.keyPem, "utf8") : ext.key!,
+		hooks,
+		log,
+	});
+}
+
+/** Starts the cloud; resolves once the broker listens (or Detect is subscribed to the external broker). */
 export async function startCloud(options: CloudOptions): Promise<Cloud> {
 	const clock = options.clock ?? realClock;
 	const log = options.log ?? ((s: string) => process.stderr.write(s + "\n"));
 	ensureCa(options.pkiDir);
-	const tls = ensureServerCertificate(options.pkiDir);
 	const store = new CloudStore(options.dataDir ?? ":memory:");
 	const registry = new Registry(store);
 	const saved = store.loadRegistry();
@@ -73,16 +114,13 @@ export async function startCloud(options: CloudOptions): Promise<Cloud> {
 		pkiDir: options.pkiDir,
 		intake: { minReportIntervalSeconds: options.minReportIntervalSeconds ?? 300, rejectLowerReportIds: options.rejectLowerReportIds ?? false },
 	});
-	const broker = await startBroker({
-		host: options.host ?? "127.0.0.1",
-		port: options.port ?? 8883,
-		key: readFileSync(tls.keyPem, "utf8"),
-		cert: readFileSync(tls.certPem, "utf8"),
-		ca: readFileSync(tls.caPem, "utf8"),
-		policy: new TopicPolicy(options.allowTopics),
-		hooks: cloud.hooks(),
-		log,
-	});
+	let broker: Broker;
+	try {
+		broker = await connectBroker(options, cloud.hooks(), log);
+	} catch (e) {
+		await cloud.stop();
+		throw e;
+	}
 	cloud.attach(broker);
 	return cloud;
 }

@@ -35,6 +35,9 @@ export interface ServerFiles {
 
 const DAY_MS = 86_400_000;
 
+/** CN of the cloud's own Detect client on an external broker; no thing may take this name. */
+export const DETECT_CLIENT_CN = "defender-detect";
+
 function caPaths(dir: string): CaFiles {
 	return { certPem: join(dir, "ca.cert.pem"), keyPem: join(dir, "ca.key.pem"), certDer: join(dir, "ca.cert.der") };
 }
@@ -117,10 +120,24 @@ export function ensureServerCertificate(dir: string): ServerFiles {
 	return files;
 }
 
+/** The Detect client's certificate (CN defender-detect) for an external broker, created once under `dir`. */
+export function ensureDetectClientCertificate(dir: string): ServerFiles {
+	const files = { certPem: join(dir, `${DETECT_CLIENT_CN}.cert.pem`), keyPem: join(dir, `${DETECT_CLIENT_CN}.key.pem`), caPem: caPaths(dir).certPem };
+	if (existsSync(files.certPem) && existsSync(files.keyPem)) return files;
+	const leaf = signLeaf(loadCa(dir), DETECT_CLIENT_CN, [
+		{ name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+		{ name: "extKeyUsage", clientAuth: true },
+	]);
+	writeFileSync(files.keyPem, leaf.keys.privatePem, { mode: 0o600 });
+	writeFileSync(files.certPem, leaf.certPem);
+	return files;
+}
+
 /** Issues (or re-issues) a thing's client certificate; CN = thing name. */
 export function issueThingCertificate(dir: string, thingName: string): ThingFiles {
 	const problem = checkThingName(thingName);
 	if (problem) throw new CloudError(ErrorCodes.InvalidRequest, problem);
+	if (thingName === DETECT_CLIENT_CN) throw new CloudError(ErrorCodes.InvalidRequest, `thing name "${thingName}" is reserved for the cloud's Detect client`);
 	if (!/^[A-Za-z0-9:_-]+$/.test(thingName)) {
 		throw new CloudError(ErrorCodes.InvalidRequest, `thing name "${thingName}" must match [a-zA-Z0-9:_-]+ to be used as a file name`);
 	}

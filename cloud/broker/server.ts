@@ -20,6 +20,8 @@ export interface BrokerHooks {
 	fromDevice(thing: string, topic: string, payload: Buffer): void;
 	/** one message delivered to a device */
 	toDevice(thing: string): void;
+	/** a message on a reserved report topic, seen by Detect as a subscriber of an external broker */
+	report(topic: string, payload: Buffer): void;
 }
 
 export interface BrokerOptions {
@@ -35,6 +37,8 @@ export interface BrokerOptions {
 
 export interface Broker {
 	port: number;
+	/** true when the broker reports per-client events (the cloud-side metrics); false for an external broker */
+	cloudSideMetrics: boolean;
 	publish(topic: string, payload: Buffer, qos: 0 | 1): Promise<void>;
 	connectedThings(): string[];
 	close(): Promise<void>;
@@ -118,6 +122,7 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
 	});
 	return {
 		port: (server.address() as AddressInfo).port,
+		cloudSideMetrics: true,
 		publish: (topic, payload, qos) =>
 			new Promise<void>((resolve, reject) => aedes.publish({ cmd: "publish", topic, payload, qos, retain: false, dup: false }, (e) => (e ? reject(e) : resolve()))),
 		connectedThings: () => [...things.keys()],

@@ -2,6 +2,7 @@
  * mosquitto — starts the real /usr/sbin/mosquitto for a test: 127.0.0.1 only, an ephemeral port,
  * mutual TLS (require_certificate) with a TestPki, persistence off. stop() kills it by PID and
  * waits for the exit; restart() starts it again on the same port (broker-restart tests).
+ * launchMosquitto() runs it with a config file of the caller's instead.
  * A missing binary is a failure with a clear message, never a skip.
  */
 import { spawn } from "node:child_process";
@@ -78,9 +79,16 @@ function writeConfig(pki: TestPki, port: number): string {
 
 /** Starts mosquitto with mutual TLS on an ephemeral 127.0.0.1 port and waits until it accepts. */
 export async function startMosquitto(pki: TestPki): Promise<Mosquitto> {
-	if (!existsSync(MOSQUITTO)) throw new Error(`${MOSQUITTO} not found: install the mosquitto package (apt-get install mosquitto); interop tests do not skip`);
 	const port = await freePort();
-	const config = writeConfig(pki, port);
+	return launchMosquitto(port, writeConfig(pki, port));
+}
+
+/**
+ * Starts mosquitto with a config file of the caller's (which must listen on 127.0.0.1:`port`, e.g. one
+ * from cloud/broker/mosquitto-conf.ts) and waits until it accepts.
+ */
+export async function launchMosquitto(port: number, config: string): Promise<Mosquitto> {
+	if (!existsSync(MOSQUITTO)) throw new Error(`${MOSQUITTO} not found: install the mosquitto package (apt-get install mosquitto); interop tests do not skip`);
 	let child: ChildProcess | undefined;
 	let output = "";
 	const launch = async () => {
