@@ -12,11 +12,17 @@ declare module "embedded:io/socket/tcp" {
 	}
 	export default class TCP {
 		constructor(options: TCPOptions);
-		/** Into a view: returns the bytes read. With a count: an ArrayBuffer of that many. */
-		read(into: ArrayBufferView): number;
+		/**
+		 * Into a view: fills all of it and returns its length (throws when fewer bytes are
+		 * buffered). With a count: an ArrayBuffer of that many. Undefined when nothing is buffered.
+		 */
+		read(into: ArrayBufferView): number | undefined;
 		read(count?: number): ArrayBuffer | undefined;
-		/** Returns the free send-buffer bytes; throws when the data does not fit. */
-		write(data: ArrayBufferView | ArrayBuffer): number;
+		/**
+		 * Returns the free send-buffer bytes; throws when the data does not fit. Undefined, with
+		 * nothing sent, once the socket has failed or closed.
+		 */
+		write(data: ArrayBufferView | ArrayBuffer): number | undefined;
 		close(): void;
 		readonly remoteAddress: string | undefined;
 		readonly remotePort: number | undefined;

@@ -9,6 +9,9 @@
  * connection is established (first onWritable) and when it ends, and turns an exception thrown by
  * the layer above inside a socket callback (a failed handshake, a rejected certificate) into
  * onError, with the message handed to the optional `onFault` option.
+ *
+ * The SDK's TCP read(view) returns nothing when no data is buffered, and write() returns nothing
+ * when the socket has already failed (nothing sent): both count as 0 bytes here.
  */
 import TCP from "embedded:io/socket/tcp";
 import type { TLSUnderlyingOptions, TLSUnderlyingSocket } from "embedded:io/socket/tcp/tls";
@@ -39,14 +42,15 @@ export function countingTcp(meter: SocketMeter): CountingTcpClass {
 		}
 
 		read(into: Uint8Array): number {
-			const n = this.#tcp ? this.#tcp.read(into) : 0;
+			const n = countOf(this.#tcp?.read(into));
 			meter.received(n);
 			return n;
 		}
 
 		write(data: Uint8Array): number {
 			if (!this.#tcp) throw new Error("socket closed");
-			const free = this.#tcp.write(data);
+			const free: unknown = this.#tcp.write(data);
+			if (typeof free !== "number") return 0;
 			meter.sent(data.byteLength);
 			return free;
 		}
@@ -83,4 +87,9 @@ export function countingTcp(meter: SocketMeter): CountingTcpClass {
 			this.#id = 0;
 		}
 	};
+}
+
+/** A TCP read/write result as a byte count: the SDK returns undefined when nothing moved. */
+function countOf(result: unknown): number {
+	return typeof result === "number" ? result : 0;
 }
