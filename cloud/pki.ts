@@ -76,6 +76,9 @@ export function ensureCa(dir: string): CaFiles {
 		{ name: "basicConstraints", cA: true, critical: true },
 		{ name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
 		{ name: "subjectKeyIdentifier" },
+		// Moddable's TLS matches a chain's CA to the trusted one by this CA's authority key identifier:
+		// without it the device's handshake fails ("invalid buffer (in comp)")
+		{ name: "authorityKeyIdentifier", keyIdentifier: true },
 	]);
 	cert.sign(forge.pki.privateKeyFromPem(keys.privatePem), forge.md.sha256.create());
 	writeFileSync(paths.keyPem, keys.privatePem, { mode: 0o600 });
@@ -101,7 +104,8 @@ function signLeaf(ca: Ca, commonName: string, extensions: object[]): { certPem: 
 	const keys = newKeyPair();
 	const cert = newCertificate(keys.publicKey, commonName, 5);
 	cert.setIssuer(ca.cert.subject.attributes);
-	cert.setExtensions([{ name: "basicConstraints", cA: false }, ...extensions]);
+	const authority = ca.cert.generateSubjectKeyIdentifier().getBytes();
+	cert.setExtensions([{ name: "basicConstraints", cA: false }, { name: "authorityKeyIdentifier", keyIdentifier: authority }, ...extensions]);
 	cert.sign(ca.key, forge.md.sha256.create());
 	return { certPem: forge.pki.certificateToPem(cert), certDer: derOf(cert), keys };
 }
