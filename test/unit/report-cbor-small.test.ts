@@ -8,6 +8,7 @@ import { encodeWith } from "../../modules/report/encode";
 import { SHORT } from "../../modules/report/keys";
 import { encodeReport, encodeReportInto, ReportError } from "../../modules/report/report";
 import type { ReportModel } from "../../modules/report/report";
+import { cborNumbers } from "../fixtures/cbor-numbers";
 import { referenceModel, reportFixtures } from "../fixtures/reports";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -76,44 +77,7 @@ describe("compact CBOR writer (cbor-small)", () => {
 		expect([out[2], out[end]]).toEqual([0xee, 0xee]);
 	});
 
-	it.each([
-		[0, "00"],
-		[23, "17"],
-		[24, "1818"],
-		[255, "18ff"],
-		[256, "190100"],
-		[65535, "19ffff"],
-		[65536, "1a00010000"],
-		[4294967295, "1affffffff"],
-		[4294967296, "1b0000000100000000"],
-		[1700000000123, "1b0000018bcfe5687b"],
-		[9007199254740991, "1b001fffffffffffff"],
-		[-0, "00"],
-		[-1, "20"],
-		[-24, "37"],
-		[-25, "3818"],
-		[-256, "38ff"],
-		[-257, "390100"],
-		[-4294967297, "3b0000000100000000"],
-		[-9007199254740991, "3b001ffffffffffffe"],
-		[0.5, "f93800"],
-		[-12.5, "f9ca40"],
-		[1023.5, "f963ff"],
-		[2047.5, "fa44fff000"],
-		[-0.00006103515625, "f98400"],
-		[5.960464477539063e-8, "f90001"],
-		[2 ** -25, "fa33000000"],
-		[3 * 2 ** -25, "fa33c00000"],
-		[1 + 2 ** -10, "f93c01"],
-		[1 + 2 ** -11, "fa3f801000"],
-		[100000.5, "fa47c35040"],
-		[2 ** -149, "fa00000001"],
-		[1e21, "fb444b1ae4d6e2ef50"],
-		[0.1, "fb3fb999999999999a"],
-		[5e-324, "fb0000000000000001"],
-		[9007199254740992, "fa5a000000"],
-		[-1.7976931348623157e308, "fbffefffffffffffff"],
-	])("number %s is the shortest exact form %s (as cborg writes it)", (n, expected) => {
+	it.each(cborNumbers)("number %s is the shortest exact form %s (as cborg writes it)", (n, expected) => {
 		const tail = small({ reportId: 1, customMetrics: { m: { number: n } } }).split(hex(Buffer.from("number")))[1];
 		expect(tail).toBe(expected);
 		expect(hex(cborgEncode(n))).toBe(expected);

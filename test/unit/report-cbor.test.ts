@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import { decode as cborgDecode, encode as cborgEncode } from "cborg";
 import { Decoder } from "cbor-x";
 import { encodeReport, reportSize } from "../../modules/report/report";
-import { halfBits } from "../../modules/report/cbor";
+import { CborWriter, halfBits } from "../../modules/report/cbor";
+import { encodeWith } from "../../modules/report/encode";
+import { SHORT } from "../../modules/report/keys";
 import { encodeCborReport } from "../../modules/report/cbor-report";
+import { cborNumbers } from "../fixtures/cbor-numbers";
 import { referenceModel, reportFixtures } from "../fixtures/reports";
 
 const insertionOrder = { mapSorter: undefined } as unknown as Parameters<typeof cborgEncode>[1];
@@ -38,31 +41,8 @@ describe("report CBOR", () => {
 		expect(0x0000018bcfe5687b).toBe(1700000000123);
 	});
 
-	it.each([
-		[0, "00"],
-		[23, "17"],
-		[24, "1818"],
-		[255, "18ff"],
-		[256, "190100"],
-		[65535, "19ffff"],
-		[65536, "1a00010000"],
-		[4294967295, "1affffffff"],
-		[4294967296, "1b0000000100000000"],
-		[9007199254740991, "1b001fffffffffffff"],
-		[-1, "20"],
-		[-24, "37"],
-		[-25, "3818"],
-		[-9007199254740991, "3b001ffffffffffffe"],
-		[0.5, "f93800"],
-		[-12.5, "f9ca40"],
-		[-0.00006103515625, "f98400"],
-		[5.960464477539063e-8, "f90001"],
-		[100000.5, "fa47c35040"],
-		[1e21, "fb444b1ae4d6e2ef50"],
-		[0.1, "fb3fb999999999999a"],
-		[9007199254740992, "fa5a000000"],
-	])("number %s is the shortest exact form %s", (n, expected) => {
-		const cbor = encodeReport({ reportId: 1, customMetrics: { m: { number: n } } }, "cbor");
+	it.each(cborNumbers)("number %s is the shortest exact form %s", (n, expected) => {
+		const cbor = encodeWith(new CborWriter(), SHORT, { reportId: 1, customMetrics: { m: { number: n } } }, {});
 		const tail = hex(cbor).split(hex(Buffer.from("number")))[1];
 		expect(tail).toBe(expected);
 		expect(hex(cborgEncode(n))).toBe(expected);
