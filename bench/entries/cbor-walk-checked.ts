@@ -1,5 +1,5 @@
 /* XS bench entry: the walk-based CBOR encoder as it was (validate + walk + CborWriter, copied out): the "before" row. */
-import { CborWriter } from "../../modules/report/cbor";
+import { CborWriter } from "../../test/fixtures/cbor-reference";
 import { encodeWith } from "../../modules/report/encode";
 import { SHORT } from "../../modules/report/keys";
 import type { ReportModel } from "../../modules/report/report";

@@ -1,5 +1,5 @@
 /* XS bench entry: the CBOR writer and the walk alone, on a model already validated (no validation). */
-import { CborWriter } from "../../modules/report/cbor";
+import { CborWriter } from "../../test/fixtures/cbor-reference";
 import { SHORT } from "../../modules/report/keys";
 import type { ReportModel } from "../../modules/report/report";
 import { walkReport } from "../../modules/report/walk";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { decode as cborgDecode, encode as cborgEncode } from "cborg";
-import { CborWriter } from "../../modules/report/cbor";
+import { CborWriter } from "../fixtures/cbor-reference";
 import { cborReportView, encodeCborReport } from "../../modules/report/cbor-report";
 import { writeCbor } from "../../modules/report/cbor-small";
 import { encodeWith } from "../../modules/report/encode";

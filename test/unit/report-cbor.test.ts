@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decode as cborgDecode, encode as cborgEncode } from "cborg";
 import { Decoder } from "cbor-x";
 import { encodeReport, reportSize } from "../../modules/report/report";
-import { CborWriter, halfBits } from "../../modules/report/cbor";
+import { CborWriter, halfBits } from "../fixtures/cbor-reference";
 import { encodeWith } from "../../modules/report/encode";
 import { SHORT } from "../../modules/report/keys";
 import { encodeCborReport } from "../../modules/report/cbor-report";

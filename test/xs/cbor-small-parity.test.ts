@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startXS } from "./xs-harness";
 import type { XSWorker } from "./xs-harness";
-import { CborWriter } from "../../modules/report/cbor";
+import { CborWriter } from "../fixtures/cbor-reference";
 import { encodeWith } from "../../modules/report/encode";
 import { SHORT } from "../../modules/report/keys";
 import type { ReportModel } from "../../modules/report/report";
