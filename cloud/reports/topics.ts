@@ -1,28 +1,18 @@
 /*
- * topics — the reserved Device Defender topics (spec §2.1): build them and match an incoming topic to its
- * kind and thing name, like Defender_MatchTopic in the AWS embedded library.
+ * topics — the reserved Device Defender topics (spec §2.1) as the cloud uses them: the spelling and the
+ * match live in modules/facts, shared with the firmware.
  */
-import type { ReportFormat } from "./decode";
+import { defenderReplyTopic, defenderTopic, matchDefenderTopic, type ReplyKind, type WireFormat } from "../../modules/facts/facts";
 
-export type ReplyKind = "accepted" | "rejected";
+export type { ReplyKind };
 
-const PREFIX = "$aws/things/";
-const BRIDGE = "/defender/metrics/";
-
-export function reportTopic(thing: string, format: ReportFormat): string {
-	return `${PREFIX}${thing}${BRIDGE}${format}`;
+export function reportTopic(thing: string, format: WireFormat): string {
+	return defenderTopic(thing, format);
 }
 
-export function replyTopic(thing: string, format: ReportFormat, kind: ReplyKind): string {
-	return `${reportTopic(thing, format)}/${kind}`;
+export function replyTopic(thing: string, format: WireFormat, kind: ReplyKind): string {
+	return defenderReplyTopic(thing, format, kind);
 }
 
-/** The thing and format of a report publish topic, or undefined for any other topic. */
-export function matchReportTopic(topic: string): { thing: string; format: ReportFormat } | undefined {
-	if (!topic.startsWith(PREFIX)) return undefined;
-	const slash = topic.indexOf("/", PREFIX.length);
-	if (slash <= PREFIX.length) return undefined;
-	const tail = topic.slice(slash);
-	if (tail !== `${BRIDGE}json` && tail !== `${BRIDGE}cbor`) return undefined;
-	return { thing: topic.slice(PREFIX.length, slash), format: tail.endsWith("json") ? "json" : "cbor" };
-}
+/** The thing and format of a report publish topic, or undefined for any other topic (or a bad thing name). */
+export const matchReportTopic = matchDefenderTopic;

@@ -6,6 +6,7 @@
  * malformed setting throws one ConfigError naming the key, what was found and what is expected.
  * The report format's key is `reportFormat`: mcconfig reserves `format` (the screen pixel format).
  */
+import { THING_NAME_RULE, thingNameProblem } from "../facts/facts";
 import type { ReportFormat } from "../report/topics";
 
 export type ConfigErrorCode = "MissingSetting" | "BadSetting";
@@ -48,7 +49,6 @@ export interface FirmwareConfig {
 
 /** AWS's minimum report period. */
 export const MIN_INTERVAL_SECONDS = 300;
-const MAX_THING_NAME = 128;
 const FORMATS: readonly string[] = Object.freeze(["json", "json-short", "cbor"]);
 const HOST = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
 
@@ -116,7 +116,7 @@ function readFlag(raw: Raw, key: string, fallback: boolean): boolean {
 
 function readThingName(raw: Raw): string {
 	const name = readText(raw, "thingName");
-	if (name.length > MAX_THING_NAME || !/^[A-Za-z0-9:_-]+$/.test(name)) throw bad("thingName", name, `1..${MAX_THING_NAME} characters of A-Z a-z 0-9 : _ - (AWS IoT thing name)`);
+	if (thingNameProblem(name) !== undefined) throw bad("thingName", name, THING_NAME_RULE);
 	return name;
 }
 

@@ -18,8 +18,8 @@ describe("report topics", () => {
 		expect(replyTopics(name, "cbor").accepted).toHaveLength(43 + 128);
 	});
 
-	it("accepts a non-ASCII name of exactly 128 bytes", () => {
-		expect(reportTopic("é".repeat(64), "json")).toContain("é");
+	it("accepts every character of the AWS IoT thing-name pattern [a-zA-Z0-9:_-]", () => {
+		expect(reportTopic("AZaz09:_-", "json")).toBe("$aws/things/AZaz09:_-/defender/metrics/json");
 	});
 
 	it.each([
@@ -33,6 +33,9 @@ describe("report topics", () => {
 		["a newline", "a\nb"],
 		["DEL", "a\u007f"],
 		["a C1 control", "a\u0085"],
+		["non-ASCII (the AWS pattern is [a-zA-Z0-9:_-])", "dev-é"],
+		["a space", "a b"],
+		["a dot", "a.b"],
 		["not a string", 5],
 	])("refuses a thing name that is %s", (_n, name) => {
 		expect(() => reportTopic(name as string, "json")).toThrow(expect.objectContaining({ code: "BadThingName" }));
