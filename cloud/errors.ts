@@ -8,6 +8,7 @@ export const ErrorCodes = {
 	ResourceNotFound: "ResourceNotFound",
 	ResourceAlreadyExists: "ResourceAlreadyExists",
 	LimitExceeded: "LimitExceeded",
+	VersionConflict: "VersionConflict",
 	BadInput: "BadInput",
 } as const;
 

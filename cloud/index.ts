@@ -9,7 +9,9 @@ import { AlertDispatcher, type AlertOptions } from "./alerts";
 import { TopicPolicy } from "./broker/policy";
 import { startExternalBroker } from "./broker/external";
 import { startBroker, type Broker, type BrokerHooks } from "./broker/server";
-import { Cloud } from "./cloud";
+import { ApiCloud } from "./api/api-cloud";
+import { startApi, type ApiOptions } from "./api/index";
+import { RegistryRemovalStore } from "./api/store-registry";
 import { realClock } from "./clock";
 import { DetectEngine } from "./detect/engine";
 import { Registry } from "./detect/registry";
@@ -19,6 +21,8 @@ import { CloudStore } from "./store";
 export { ALL_THINGS_ARN, thingGroupArn } from "./detect/registry";
 export { CloudError, ErrorCodes } from "./errors";
 export type { Cloud } from "./cloud";
+export type { ApiCloud } from "./api/api-cloud";
+export type { Api, ApiOptions, AccessKey } from "./api/index";
 export type { Alert } from "./alerts";
 export type { ViolationEvent } from "./detect/engine";
 export type { SecurityProfile, Behavior } from "./detect/profile";
@@ -54,6 +58,8 @@ export interface CloudOptions {
 	/** stdout, JSON-lines file and webhook sinks for alerts */
 	alerts?: AlertOptions;
 	log?: (s: string) => void;
+	/** serve the AWS IoT control-plane API (SigV4, docs/api.md); `cloud.api` has its URL and first access key */
+	api?: ApiOptions;
 }
 
 export type { AlertOptions };
@@ -93,18 +99,18 @@ function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: strin
 }
 
 /** Starts the cloud; resolves once the broker listens (or Detect is subscribed to the external broker). */
-export async function startCloud(options: CloudOptions): Promise<Cloud> {
+export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	const clock = options.clock ?? realClock;
 	const log = options.log ?? ((s: string) => process.stderr.write(s + "\n"));
 	ensureCa(options.pkiDir);
 	const store = new CloudStore(options.dataDir ?? ":memory:");
-	const registry = new Registry(store);
+	const registry = new Registry(store, new RegistryRemovalStore(store.database));
 	const saved = store.loadRegistry();
 	registry.restore(saved.profiles, saved.targets, saved.groups);
 	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now() });
 	engine.restore(store.loadStates(), store.loadSeen());
 	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log);
-	const cloud = new Cloud({
+	const cloud = new ApiCloud({
 		clock,
 		log,
 		store,
@@ -122,5 +128,13 @@ export async function startCloud(options: CloudOptions): Promise<Cloud> {
 		throw e;
 	}
 	cloud.attach(broker);
+	if (options.api) {
+		try {
+			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log }, options.api));
+		} catch (e) {
+			await cloud.stop();
+			throw e;
+		}
+	}
 	return cloud;
 }

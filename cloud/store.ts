@@ -51,6 +51,11 @@ export class CloudStore implements RegistryPersistence {
 		this.#db.exec(SCHEMA);
 	}
 
+	/** The open database, for tables kept by other modules (cloud/api/store-*.ts). */
+	get database(): Database.Database {
+		return this.#db;
+	}
+
 	saveProfile(p: SecurityProfile): void {
 		this.#sql("INSERT OR REPLACE INTO profiles (name, json) VALUES (?, ?)").run(p.securityProfileName, JSON.stringify(p));
 	}

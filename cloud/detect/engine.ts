@@ -137,6 +137,15 @@ export class DetectEngine {
 		return events;
 	}
 
+	/** Drops the states `stale` picks (behaviors deleted or no longer targeting the thing), without events. */
+	forget(stale: (r: StateRecord) => boolean): void {
+		for (const [k, r] of this.#states) {
+			if (!stale(r)) continue;
+			this.#states.delete(k);
+			this.#dirty.add(k);
+		}
+	}
+
 	activeStates(): StateRecord[] {
 		return [...this.#states.values()];
 	}

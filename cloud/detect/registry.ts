@@ -33,6 +33,14 @@ export interface RegistryPersistence {
 	saveGroup(group: string): void;
 }
 
+/** Deletions (update/delete/detach through the API); a registry without them refuses those operations. */
+export interface RegistryRemovals {
+	deleteProfile(name: string): void;
+	deleteTarget(profile: string, arn: string): void;
+	deleteGroup(group: string): void;
+	deleteMember(group: string, thing: string): void;
+}
+
 /** A behavior of an attached profile, as Detect walks it. */
 export interface BoundBehavior {
 	profile: SecurityProfile;
@@ -48,11 +56,13 @@ export class Registry {
 	readonly #targets = new Map<string, Set<string>>();
 	readonly #groups = new Map<string, Set<string>>();
 	readonly #store: RegistryPersistence;
+	readonly #removals: RegistryRemovals | undefined;
 	#cache = new Map<string, BoundBehavior[]>();
 	#windowed: Set<string> | undefined;
 
-	constructor(store: RegistryPersistence) {
+	constructor(store: RegistryPersistence, removals?: RegistryRemovals) {
 		this.#store = store;
+		this.#removals = removals;
 	}
 
 	/** Loads without validating or persisting again (restart). */
@@ -106,6 +116,64 @@ export class Registry {
 		this.#invalidate();
 	}
 
+	/** Replaces an existing profile with `json` (the whole profile, validated as on create). */
+	updateSecurityProfile(json: unknown): SecurityProfile {
+		const errors = validateSecurityProfile(json);
+		if (errors.length > 0) throw invalidProfile(errors);
+		const profile = json as SecurityProfile;
+		this.#profile(profile.securityProfileName);
+		this.#profiles.set(profile.securityProfileName, profile);
+		this.#store.saveProfile(profile);
+		this.#invalidate();
+		return profile;
+	}
+
+	deleteSecurityProfile(name: string): void {
+		this.#profile(name);
+		const removals = this.#removalsOrThrow();
+		this.#profiles.delete(name);
+		this.#targets.delete(name);
+		removals.deleteProfile(name);
+		this.#invalidate();
+	}
+
+	detachSecurityProfile(name: string, arn: string): void {
+		this.#profile(name);
+		const removals = this.#removalsOrThrow();
+		if (!this.#targetsOf(name).delete(arn)) throw new CloudError(ErrorCodes.ResourceNotFound, `security profile ${name} is not attached to ${arn}`);
+		removals.deleteTarget(name, arn);
+		this.#invalidate();
+	}
+
+	hasThingGroup(name: string): boolean {
+		return this.#groups.has(name);
+	}
+
+	listThingGroups(): string[] {
+		return [...this.#groups.keys()];
+	}
+
+	thingsInGroup(name: string): string[] {
+		return [...this.#membersOf(name, false)];
+	}
+
+	groupsOf(thing: string): string[] {
+		return [...this.#groups].filter(([, members]) => members.has(thing)).map(([g]) => g);
+	}
+
+	removeThingFromThingGroup(thing: string, group: string): void {
+		const removals = this.#removalsOrThrow();
+		if (this.#membersOf(group, false).delete(thing)) removals.deleteMember(group, thing);
+		this.#invalidate();
+	}
+
+	deleteThingGroup(name: string): void {
+		const removals = this.#removalsOrThrow();
+		if (!this.#groups.delete(name)) return;
+		removals.deleteGroup(name);
+		this.#invalidate();
+	}
+
 	listSecurityProfiles(): { securityProfileName: string; targets: string[] }[] {
 		return [...this.#profiles.keys()].map((n) => ({ securityProfileName: n, targets: [...this.#targetsOf(n)] }));
 	}
@@ -152,6 +220,17 @@ export class Registry {
 			}
 		}
 		return out;
+	}
+
+	#profile(name: string): SecurityProfile {
+		const p = this.#profiles.get(name);
+		if (!p) throw new CloudError(ErrorCodes.ResourceNotFound, `security profile ${name} does not exist`);
+		return p;
+	}
+
+	#removalsOrThrow(): RegistryRemovals {
+		if (!this.#removals) throw new CloudError(ErrorCodes.InvalidRequest, "this registry cannot delete (no removal store)");
+		return this.#removals;
 	}
 
 	#invalidate(): void {

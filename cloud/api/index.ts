@@ -1,0 +1,84 @@
+/*
+ * api — the AWS IoT control-plane API of the running cloud (docs/api.md): builds the stores on the cloud's
+ * database, the routes (Detect, things and groups, certificates) and the SigV4-checked HTTP(S) server.
+ */
+import { readFileSync } from "node:fs";
+import type { Clock } from "../../modules/platform/platform";
+import type { Cloud } from "../cloud";
+import type { DetectEngine } from "../detect/engine";
+import type { Registry } from "../detect/registry";
+import { ensureServerCertificate } from "../pki";
+import type { CloudStore } from "../store";
+import type { ApiContext } from "./context";
+import { certificateRoutes } from "./routes-certs";
+import { profileRoutes } from "./routes-profiles";
+import { thingRoutes } from "./routes-things";
+import { violationRoutes } from "./routes-violations";
+import { Router } from "./router";
+import { listen } from "./server";
+import { CertificateStore } from "./store-certs";
+import { AccessKeyStore, type AccessKey } from "./store-keys";
+import { ProfileMetaStore } from "./store-registry";
+import { ThingStore } from "./store-things";
+
+export type { AccessKey };
+
+export interface ApiOptions {
+	/** 0 = ephemeral (read api.port); default 8443 */
+	port?: number;
+	host?: "127.0.0.1";
+	/** serve HTTPS with the cloud's server certificate (CA in the pki dir) instead of HTTP */
+	https?: boolean;
+}
+
+export interface Api {
+	port: number;
+	/** http(s)://127.0.0.1:port — the --endpoint-url for the aws CLI, `endpoint` for the SDK */
+	url: string;
+	/** the first access key pair (created with the data dir) */
+	accessKey: AccessKey;
+	close(): Promise<void>;
+}
+
+export interface ApiDeps {
+	cloud: Cloud;
+	registry: Registry;
+	engine: DetectEngine;
+	store: CloudStore;
+	clock: Clock;
+	pkiDir: string;
+	log: (s: string) => void;
+}
+
+/** The first access key of a data dir's database, created if there is none (CLI `api-key`). */
+export function firstAccessKey(store: CloudStore): AccessKey {
+	return new AccessKeyStore(store.database).first(Date.now());
+}
+
+export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api> {
+	const db = deps.store.database;
+	const keys = new AccessKeyStore(db);
+	const ctx: ApiContext = {
+		cloud: deps.cloud,
+		registry: deps.registry,
+		engine: deps.engine,
+		clock: deps.clock,
+		profiles: new ProfileMetaStore(db),
+		things: new ThingStore(db),
+		certificates: new CertificateStore(db),
+		pkiDir: deps.pkiDir,
+		brokerEndpoint: () => `127.0.0.1:${deps.cloud.port}`,
+	};
+	const router = new Router().add(profileRoutes(ctx)).add(violationRoutes(ctx)).add(thingRoutes(ctx)).add(certificateRoutes(ctx));
+	const tlsFiles = options.https ? ensureServerCertificate(deps.pkiDir) : undefined;
+	const server = await listen({
+		host: options.host ?? "127.0.0.1",
+		port: options.port ?? 8443,
+		tls: tlsFiles && { key: readFileSync(tlsFiles.keyPem, "utf8"), cert: readFileSync(tlsFiles.certPem, "utf8") },
+		router,
+		secretOf: (id) => keys.secretOf(id),
+		now: () => Date.now(),
+		log: deps.log,
+	});
+	return { ...server, accessKey: keys.first(Date.now()) };
+}

@@ -1,0 +1,67 @@
+/*
+ * routes-violations — ListActiveViolations, ListViolationEvents (time range, filters, paging) and
+ * ListMetricValues over the running cloud, with times as the epoch seconds AWS returns.
+ */
+import type { CriteriaType } from "../detect/profile";
+import type { ViolationFilter } from "../violations";
+import type { ApiContext } from "./context";
+import { invalid } from "./errors";
+import { boolQuery, page, requiredQuery, seconds, timeQuery } from "./params";
+import type { Call, Routes } from "./router";
+
+const CRITERIA: CriteriaType[] = ["STATIC", "STATISTICAL", "MACHINE_LEARNING"];
+
+function filter(c: Call): ViolationFilter {
+	const type = c.query.get("behaviorCriteriaType");
+	if (type !== undefined && !CRITERIA.includes(type as CriteriaType)) throw invalid(`behaviorCriteriaType must be one of ${CRITERIA.join(", ")}`);
+	if (c.query.has("verificationState")) throw invalid("verificationState is not supported (no violation is ever verified)");
+	return {
+		thingName: c.query.get("thingName"),
+		securityProfileName: c.query.get("securityProfileName"),
+		behaviorCriteriaType: type as CriteriaType | undefined,
+		listSuppressedAlerts: boolQuery(c, "listSuppressedAlerts"),
+	};
+}
+
+function requiredTime(c: Call, name: string): number {
+	requiredQuery(c, name);
+	return timeQuery(c, name) as number;
+}
+
+function active(ctx: ApiContext, c: Call): object {
+	const all = ctx.cloud.listActiveViolations(filter(c)).map((v) => ({
+		...v,
+		lastViolationTime: seconds(v.lastViolationTime),
+		violationStartTime: seconds(v.violationStartTime),
+	}));
+	const { items, nextToken } = page(c, all);
+	return { activeViolations: items, nextToken };
+}
+
+function events(ctx: ApiContext, c: Call): object {
+	const startTime = requiredTime(c, "startTime");
+	const endTime = requiredTime(c, "endTime");
+	if (endTime < startTime) throw invalid("endTime is before startTime");
+	const all = ctx.cloud.listViolationEvents({ ...filter(c), startTime, endTime }).map((e) => ({ ...e, violationEventTime: seconds(e.violationEventTime) }));
+	const { items, nextToken } = page(c, all);
+	return { violationEvents: items, nextToken };
+}
+
+function metricValues(ctx: ApiContext, c: Call): object {
+	if (c.query.has("dimensionName")) throw invalid("dimensions are not supported");
+	const thing = requiredQuery(c, "thingName");
+	const metric = requiredQuery(c, "metricName");
+	const startTime = requiredTime(c, "startTime");
+	const endTime = requiredTime(c, "endTime");
+	const all = ctx.cloud.listMetricValues(thing, metric, startTime, endTime).map((d) => ({ timestamp: seconds(d.timestamp), value: d.value }));
+	const { items, nextToken } = page(c, all);
+	return { metricDatumList: items, nextToken };
+}
+
+export function violationRoutes(ctx: ApiContext): Routes {
+	return {
+		"GET /active-violations": (c) => active(ctx, c),
+		"GET /violation-events": (c) => events(ctx, c),
+		"GET /metric-values": (c) => metricValues(ctx, c),
+	};
+}
