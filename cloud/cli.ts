@@ -8,6 +8,7 @@ import { parseArgs, option, required, intOption, UsageError, type Args } from ".
 import { ALL_THINGS_ARN, Registry, thingGroupArn } from "./detect/registry";
 import { validateSecurityProfile } from "./detect/validate";
 import { writeMosquittoConf } from "./broker/mosquitto-conf";
+import { firstAccessKey } from "./api/index";
 import { CloudError } from "./errors";
 import { startCloud } from "./index";
 import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate, issueThingCertificate } from "./pki";
@@ -18,10 +19,13 @@ const HELP = `usage: npm run cloud -- <command> [options]
 
   start [--port 8883] [--data DIR] [--pki DIR] [--allow FILTER]... [--min-interval 300]
         [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout]
-        [--broker mqtts://127.0.0.1:PORT]
+        [--broker mqtts://127.0.0.1:PORT] [--api-port 8443 [--api-scheme http|https]]
                                   run the broker + Detect in the foreground (Ctrl-C stops);
                                   with --broker, Detect subscribes to that external broker instead
-                                  (client defender-detect, certificate from --pki; no cloud-side metrics)
+                                  (client defender-detect, certificate from --pki; no cloud-side metrics);
+                                  with --api-port, also serve the AWS IoT control-plane API (docs/api.md)
+  api-key [--data DIR]            print the API's first access key pair (created if none) as
+                                  AWS_ACCESS_KEY_ID=… / AWS_SECRET_ACCESS_KEY=… lines
   mosquitto-conf --port PORT --out DIR [--pki DIR] [--allow FILTER]... [--user USER]
                                   write DIR/mosquitto.conf + DIR/mosquitto.acl for the external broker
                                   (mutual TLS with the pki's CA and broker certificate, per-thing ACL)
@@ -81,8 +85,26 @@ function brokerOption(a: Args): { url: string } | undefined {
 	return { url };
 }
 
+function apiOption(a: Args): { port: number; https: boolean } | undefined {
+	if (option(a, "api-port") === undefined) return undefined;
+	const scheme = option(a, "api-scheme", "http");
+	if (scheme !== "http" && scheme !== "https") throw new UsageError(`--api-scheme must be http or https, got "${scheme}"`);
+	return { port: intOption(a, "api-port", 8443), https: scheme === "https" };
+}
+
+function apiKey(a: Args): void {
+	const store = new CloudStore(dataDir(a));
+	try {
+		const key = firstAccessKey(store);
+		print(`AWS_ACCESS_KEY_ID=${key.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${key.secretAccessKey}`);
+	} finally {
+		store.close();
+	}
+}
+
 async function start(a: Args): Promise<void> {
 	const broker = brokerOption(a);
+	const api = apiOption(a);
 	const cloud = await startCloud({
 		broker,
 		port: intOption(a, "port", 8883),
@@ -92,9 +114,11 @@ async function start(a: Args): Promise<void> {
 		minReportIntervalSeconds: intOption(a, "min-interval", 300),
 		invalidateAfterSeconds: intOption(a, "invalidate-after", 172_800),
 		alerts: { stdout: option(a, "no-stdout") === undefined, jsonl: option(a, "jsonl"), webhook: option(a, "webhook") },
+		api,
 	});
 	const where = broker ? `Detect subscribed to external broker ${broker.url}` : `broker on mqtts://127.0.0.1:${cloud.port}`;
 	process.stderr.write(`cloud: ${where} (pki ${pkiDir(a)}, data ${dataDir(a)})\n`);
+	if (cloud.api) process.stderr.write(`cloud: API on ${cloud.api.url}, access key ${cloud.api.accessKey.accessKeyId} (secret: npm run cloud -- api-key)\n`);
 	const stop = (): void => void cloud.stop().then(() => process.exit(0));
 	process.on("SIGINT", stop);
 	process.on("SIGTERM", stop);
@@ -162,6 +186,9 @@ async function run(argv: string[]): Promise<number> {
 			return 0;
 		case "cert":
 			print(issueThingCertificate(pkiDir(a), positional(a, 1, "thing name")));
+			return 0;
+		case "api-key":
+			apiKey(a);
 			return 0;
 		case "mosquitto-conf":
 			mosquittoConf(a);

@@ -5,6 +5,7 @@
  */
 import type Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync } from "node:fs";
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, secret TEXT NOT NULL, created INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1);`;
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -28,6 +29,8 @@ export class AccessKeyStore {
 	constructor(db: Database.Database) {
 		this.#db = db;
 		db.exec(SCHEMA);
+		// the database now holds secrets: owner-only, like the CA key
+		if (!db.memory) for (const f of [db.name, `${db.name}-wal`, `${db.name}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
 	}
 
 	/** The oldest key, created now if there is none. */
