@@ -137,6 +137,15 @@ export function ensureDetectClientCertificate(dir: string): ServerFiles {
 	return files;
 }
 
+/** A client certificate and key for `commonName`, returned and written nowhere (the API's CreateKeysAndCertificate). */
+export function createClientCertificate(dir: string, commonName: string): { certPem: string; certDer: Buffer; keyPem: string; publicKeyPem: string } {
+	const leaf = signLeaf(loadCa(dir), commonName, [
+		{ name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+		{ name: "extKeyUsage", clientAuth: true },
+	]);
+	return { certPem: leaf.certPem, certDer: leaf.certDer, keyPem: leaf.keys.privatePem, publicKeyPem: forge.pki.publicKeyToPem(leaf.keys.publicKey) };
+}
+
 /** Issues (or re-issues) a thing's client certificate; CN = thing name. */
 export function issueThingCertificate(dir: string, thingName: string): ThingFiles {
 	const problem = checkThingName(thingName);

@@ -49,7 +49,7 @@ export class CertificateStore {
 	}
 
 	list(): CertificateRecord[] {
-		return (this.#db.prepare("SELECT * FROM api_certificates ORDER BY created, id").all() as Row[]).map(recordOf);
+		return (this.#db.prepare("SELECT * FROM api_certificates ORDER BY created, rowid").all() as Row[]).map(recordOf);
 	}
 
 	setStatus(id: string, status: CertificateStatus, now: number): void {
