@@ -58,13 +58,15 @@ describe("SigV4 authentication of the control-plane API", () => {
 		expect(expired[2]).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than/);
 
 		const tampering = client(f);
-		tampering.middlewareStack.addRelativeTo(
-			(next: (a: unknown) => Promise<unknown>) => async (args: unknown) => {
-				(args as { request: { query: Record<string, string> } }).request.query.thingTypeName = "changed";
-				return next(args);
-			},
-			{ relation: "after", toMiddleware: "httpSigningMiddleware" },
-		);
+		// after signing, change a query parameter: the signature no longer covers the request
+		const tamper = (next: (a: unknown) => Promise<unknown>) => async (args: unknown) => {
+			(args as { request: { query: Record<string, string> } }).request.query.thingTypeName = "changed";
+			return next(args);
+		};
+		tampering.middlewareStack.addRelativeTo(tamper as unknown as Parameters<typeof tampering.middlewareStack.addRelativeTo>[0], {
+			relation: "after",
+			toMiddleware: "httpSigningMiddleware",
+		});
 		expect((await refusal(tampering.send(new ListThingsCommand({})))).slice(0, 2)).toEqual(["InvalidSignatureException", 403]);
 		expect(f.logs.filter((l) => l.startsWith("api: refused")).length).toBeGreaterThanOrEqual(6);
 
