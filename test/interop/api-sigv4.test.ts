@@ -11,11 +11,14 @@ import { verifySignature, type SignedRequest } from "../../cloud/api/sigv4";
 
 class NodeSha256 {
 	readonly #h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-	constructor(secret?: string | Uint8Array) {
-		this.#h = secret === undefined ? createHash("sha256") : createHmac("sha256", secret);
+	constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+		const key = secret === undefined || typeof secret === "string" ? secret : ArrayBuffer.isView(secret) ? new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength) : new Uint8Array(secret);
+		this.#h = key === undefined ? createHash("sha256") : createHmac("sha256", key);
 	}
-	update(data: string | Uint8Array): void {
-		this.#h.update(typeof data === "string" ? Buffer.from(data, "utf8") : data);
+	update(data: string | ArrayBuffer | ArrayBufferView): void {
+		if (typeof data === "string") this.#h.update(data, "utf8");
+		else if (ArrayBuffer.isView(data)) this.#h.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+		else this.#h.update(new Uint8Array(data));
 	}
 	async digest(): Promise<Uint8Array> {
 		return this.#h.digest();
