@@ -6,6 +6,7 @@ import {
 	CreateThingCommand,
 	CreateThingGroupCommand,
 	DeleteSecurityProfileCommand,
+	DeleteThingGroupCommand,
 	DescribeEndpointCommand,
 	DescribeSecurityProfileCommand,
 	DetachSecurityProfileCommand,
@@ -13,6 +14,10 @@ import {
 	ListMetricValuesCommand,
 	ListSecurityProfilesCommand,
 	ListSecurityProfilesForTargetCommand,
+	ListThingGroupsCommand,
+	ListThingsCommand,
+	ListThingsInThingGroupCommand,
+	RemoveThingFromThingGroupCommand,
 	ListTargetsForSecurityProfileCommand,
 	ListViolationEventsCommand,
 	UpdateSecurityProfileCommand,
@@ -125,6 +130,16 @@ describe("control-plane API through @aws-sdk/client-iot", () => {
 		await first.iot.send(new UpdateSecurityProfileCommand({ securityProfileName: "Ports", securityProfileDescription: "kept" }));
 		await first.iot.send(new CreateSecurityProfileCommand({ securityProfileName: "Gone", behaviors: [PORTS] }));
 		await first.iot.send(new DeleteSecurityProfileCommand({ securityProfileName: "Gone" }));
+		for (const g of ["kept", "dropped"]) await first.iot.send(new CreateThingGroupCommand({ thingGroupName: g }));
+		for (const t of ["t1", "t2"]) {
+			await first.iot.send(new CreateThingCommand({ thingName: t }));
+			await first.iot.send(new AddThingToThingGroupCommand({ thingGroupName: "kept", thingName: t }));
+		}
+		await first.iot.send(new RemoveThingFromThingGroupCommand({ thingGroupName: "kept", thingName: "t1" }));
+		await first.iot.send(new DeleteThingGroupCommand({ thingGroupName: "dropped" }));
+		await first.iot.send(new AttachSecurityProfileCommand({ securityProfileName: "Ports", securityProfileTargetArn: "arn:aws:iot:local:000000000000:thinggroup/kept" }));
+		await first.iot.send(new AttachSecurityProfileCommand({ securityProfileName: "Ports", securityProfileTargetArn: "arn:aws:iot:local:000000000000:all/things" }));
+		await first.iot.send(new DetachSecurityProfileCommand({ securityProfileName: "Ports", securityProfileTargetArn: "arn:aws:iot:local:000000000000:all/things" }));
 		const key = first.api.accessKey;
 		first.iot.destroy();
 		await first.cloud.stop();
@@ -134,5 +149,10 @@ describe("control-plane API through @aws-sdk/client-iot", () => {
 		const p = await second.iot.send(new DescribeSecurityProfileCommand({ securityProfileName: "Ports" }));
 		expect([p.version, p.securityProfileDescription]).toEqual([2, "kept"]);
 		expect((await second.iot.send(new ListSecurityProfilesCommand({}))).securityProfileIdentifiers?.map((i) => i.name)).toEqual(["Ports"]);
+		expect((await second.iot.send(new ListThingGroupsCommand({}))).thingGroups?.map((g) => g.groupName)).toEqual(["kept"]);
+		expect((await second.iot.send(new ListThingsInThingGroupCommand({ thingGroupName: "kept" }))).things).toEqual(["t2"]);
+		expect((await second.iot.send(new ListThingsCommand({}))).things?.map((t) => t.thingName)).toEqual(["t1", "t2"]);
+		const targets = await second.iot.send(new ListTargetsForSecurityProfileCommand({ securityProfileName: "Ports" }));
+		expect(targets.securityProfileTargets).toEqual([{ arn: "arn:aws:iot:local:000000000000:thinggroup/kept" }]);
 	});
 });
