@@ -84,6 +84,8 @@ describe("control-plane API through the aws CLI", () => {
 		const wrong = await aws(["list-security-profiles"], "not-the-secret-not-the-secret-not-the-se");
 		expect(wrong.code).not.toBe(0);
 		expect(wrong.stderr).toMatch(/\(InvalidSignatureException\).*signature we calculated does not match/);
+		const unsigned = await aws(["list-things", "--no-sign-request"]);
+		expect(unsigned.stderr).toMatch(/\(MissingAuthenticationTokenException\)/);
 		const badName = await aws(["create-thing", "--thing-name", "no spaces"]);
 		expect(badName.stderr).toMatch(/\(InvalidRequestException\)/);
 		const conflict = await aws(["update-security-profile", "--security-profile-name", "CheckRogueDevices", "--expected-version", "9", "--security-profile-description", "x"]);

@@ -112,6 +112,12 @@ describe("control-plane API through @aws-sdk/client-iot", () => {
 		clock.advance(300_000);
 		await report(device, "dev1", 2, { tp: { pts: [{ pt: 22 }] } });
 		expect((await iot.send(new ListActiveViolationsCommand({}))).activeViolations?.map((v) => v.lastViolationValue?.ports)).toEqual([[22]]);
+		const window = { startTime: new Date(before), endTime: new Date(clock.now() + 1), maxResults: 1 };
+		const page1 = await iot.send(new ListViolationEventsCommand(window));
+		const page2 = await iot.send(new ListViolationEventsCommand({ ...window, nextToken: page1.nextToken }));
+		expect([...(page1.violationEvents ?? []), ...(page2.violationEvents ?? [])].map((e) => e.metricValue?.ports)).toEqual([[8883, 23], [22]]);
+		expect(page2.nextToken).toBeUndefined();
+		expect((await iot.send(new ListViolationEventsCommand({ ...window, maxResults: 10, behaviorCriteriaType: "STATISTICAL" }))).violationEvents).toEqual([]);
 		const conflict = await rejection(iot.send(new DeleteSecurityProfileCommand({ securityProfileName: "Ports", expectedVersion: 7 })));
 		expect(conflict.name).toBe("VersionConflictException");
 		await iot.send(new DeleteSecurityProfileCommand({ securityProfileName: "Ports", expectedVersion: 1 }));
