@@ -1,7 +1,7 @@
 /*
  * routes-certs — certificates over the AWS IoT REST-JSON API: CreateKeysAndCertificate (signed by the
  * cloud's CA; the private key is returned once and stored nowhere), DescribeCertificate, ListCertificates,
- * UpdateCertificate, AttachThingPrincipal, DeleteCertificate, and DescribeEndpoint (iot:Data-ATS → the
+ * UpdateCertificate, Attach/DetachThingPrincipal, ListThingPrincipals, ListPrincipalThings, DeleteCertificate, and DescribeEndpoint (iot:Data-ATS → the
  * broker's host:port). Certificate ids are the SHA-256 of the DER certificate, as AWS's.
  */
 import { createHash, X509Certificate } from "node:crypto";
@@ -66,13 +66,30 @@ function update(ctx: ApiContext, c: Call): object {
 	return {};
 }
 
-function attach(ctx: ApiContext, c: Call): object {
+/** The certificate named by the x-amzn-principal header (a certificate ARN). */
+function principal(ctx: ApiContext, c: Call): string {
+	const header = c.headers["x-amzn-principal"];
+	const m = typeof header === "string" ? /^arn:aws:iot:[a-z0-9-]*:[0-9]*:cert\/([0-9a-f]{64})$/.exec(header) : null;
+	if (!m) throw invalid("principal must be a certificate ARN (arn:aws:iot:…:cert/<id>)");
+	return certificate(ctx, m[1]).certificateId;
+}
+
+function existingThing(ctx: ApiContext, c: Call): string {
 	const thing = c.params.thingName;
 	if (!ctx.things.get(thing)) throw notFound(`thing ${thing} does not exist`);
-	const principal = c.headers["x-amzn-principal"];
-	const m = typeof principal === "string" ? /^arn:aws:iot:[a-z0-9-]*:[0-9]*:cert\/([0-9a-f]{64})$/.exec(principal) : null;
-	if (!m) throw invalid("principal must be a certificate ARN (arn:aws:iot:…:cert/<id>)");
-	ctx.certificates.attach(certificate(ctx, m[1]).certificateId, thing);
+	return thing;
+}
+
+function attach(ctx: ApiContext, c: Call): object {
+	const thing = existingThing(ctx, c);
+	ctx.certificates.attach(principal(ctx, c), thing);
+	return {};
+}
+
+function detach(ctx: ApiContext, c: Call): object {
+	const thing = existingThing(ctx, c);
+	const id = principal(ctx, c);
+	if (!ctx.certificates.detach(id, thing)) throw notFound(`certificate ${id} is not attached to thing ${thing}`);
 	return {};
 }
 
@@ -93,6 +110,15 @@ export function certificateRoutes(ctx: ApiContext): Routes {
 		"PUT /certificates/{certificateId}": (c) => update(ctx, c),
 		"DELETE /certificates/{certificateId}": (c) => remove(ctx, c),
 		"PUT /things/{thingName}/principals": (c) => attach(ctx, c),
+		"DELETE /things/{thingName}/principals": (c) => detach(ctx, c),
+		"GET /things/{thingName}/principals": (c) => {
+			const { items, nextToken } = page(c, ctx.certificates.certificatesOf(existingThing(ctx, c)).map(certificateArn));
+			return { principals: items, nextToken };
+		},
+		"GET /principals/things": (c) => {
+			const { items, nextToken } = page(c, ctx.certificates.thingsOf(principal(ctx, c)));
+			return { things: items, nextToken };
+		},
 		"GET /endpoint": (c) => {
 			const type = c.query.get("endpointType") ?? "iot:Data";
 			if (!ENDPOINT_TYPES.includes(type)) throw invalid(`endpointType must be one of ${ENDPOINT_TYPES.join(", ")}`);

@@ -64,6 +64,15 @@ export class CertificateStore {
 		this.#db.prepare("INSERT OR IGNORE INTO api_principals VALUES (?, ?)").run(id, thing);
 	}
 
+	/** Removes one attachment; false when there was none. */
+	detach(id: string, thing: string): boolean {
+		return this.#db.prepare("DELETE FROM api_principals WHERE cert = ? AND thing = ?").run(id, thing).changes > 0;
+	}
+
+	certificatesOf(thing: string): string[] {
+		return (this.#db.prepare("SELECT cert FROM api_principals WHERE thing = ? ORDER BY rowid").all(thing) as { cert: string }[]).map((r) => r.cert);
+	}
+
 	thingsOf(id: string): string[] {
 		return (this.#db.prepare("SELECT thing FROM api_principals WHERE cert = ? ORDER BY thing").all(id) as { thing: string }[]).map((r) => r.thing);
 	}

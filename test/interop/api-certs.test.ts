@@ -5,7 +5,10 @@ import {
 	CreateThingCommand,
 	DeleteCertificateCommand,
 	DescribeCertificateCommand,
+	DetachThingPrincipalCommand,
 	ListCertificatesCommand,
+	ListPrincipalThingsCommand,
+	ListThingPrincipalsCommand,
 	UpdateCertificateCommand,
 } from "@aws-sdk/client-iot";
 import { createPrivateKey, X509Certificate } from "node:crypto";
@@ -56,9 +59,15 @@ describe("certificates through @aws-sdk/client-iot", () => {
 		expect(await failure(iot.send(new DeleteCertificateCommand({ certificateId: id })))).toEqual(["CertificateStateException", 406]);
 		await iot.send(new UpdateCertificateCommand({ certificateId: id, newStatus: "INACTIVE" }));
 		expect((await iot.send(new DescribeCertificateCommand({ certificateId: id }))).certificateDescription?.status).toBe("INACTIVE");
+		expect(await failure(iot.send(new UpdateCertificateCommand({ certificateId: id, newStatus: "BROKEN" as never })))).toEqual(["InvalidRequestException", 400]);
 		expect(await failure(iot.send(new DeleteCertificateCommand({ certificateId: id })))).toEqual(["DeleteConflictException", 409]);
+		expect((await iot.send(new ListThingPrincipalsCommand({ thingName: "dev" }))).principals).toEqual([created.certificateArn]);
+		expect((await iot.send(new ListPrincipalThingsCommand({ principal: created.certificateArn }))).things).toEqual(["dev"]);
+		await iot.send(new DetachThingPrincipalCommand({ thingName: "dev", principal: created.certificateArn }));
+		expect((await iot.send(new ListThingPrincipalsCommand({ thingName: "dev" }))).principals).toEqual([]);
+		expect(await failure(iot.send(new DetachThingPrincipalCommand({ thingName: "dev", principal: created.certificateArn })))).toEqual(["ResourceNotFoundException", 404]);
+		await iot.send(new DeleteCertificateCommand({ certificateId: id }));
 		await iot.send(new DeleteCertificateCommand({ certificateId: second.certificateId }));
 		expect(await failure(iot.send(new DescribeCertificateCommand({ certificateId: second.certificateId })))).toEqual(["ResourceNotFoundException", 404]);
-		expect(await failure(iot.send(new UpdateCertificateCommand({ certificateId: id, newStatus: "BROKEN" as never })))).toEqual(["InvalidRequestException", 400]);
 	});
 });
