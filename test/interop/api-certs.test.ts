@@ -12,7 +12,7 @@ import {
 	UpdateCertificateCommand,
 } from "@aws-sdk/client-iot";
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startApiCloud, type ApiFixture } from "../helpers/api-setup";
@@ -42,6 +42,14 @@ describe("certificates through @aws-sdk/client-iot", () => {
 		expect(created.certificateId).toBe(x509.fingerprint256.replace(/:/g, "").toLowerCase());
 		expect(created.certificateArn).toBe(`arn:aws:iot:local:000000000000:cert/${created.certificateId}`);
 		const id = created.certificateId ?? "";
+		// not bound to a thing: the broker refuses it (its CN is no valid thing name)
+		writeFileSync(join(f.dir, "api.cert.pem"), pem);
+		writeFileSync(join(f.dir, "api.key.pem"), created.keyPair?.PrivateKey ?? "", { mode: 0o600 });
+		const refused = await f.connect("AWS IoT Certificate", { cert: join(f.dir, "api.cert.pem"), key: join(f.dir, "api.key.pem") }).then(
+			(c) => (c.end(true), "connected"),
+			(e: Error) => e.message,
+		);
+		expect(refused).toMatch(/Not authorized/);
 
 		const d = (await iot.send(new DescribeCertificateCommand({ certificateId: id }))).certificateDescription;
 		expect([d?.status, d?.certificatePem, d?.validity?.notAfter instanceof Date]).toEqual(["ACTIVE", pem, true]);
