@@ -10,6 +10,7 @@ import { ARN_PREFIX, type Registry } from "../detect/registry";
 import type { ProfileMetaStore } from "./store-registry";
 import type { ThingStore } from "./store-things";
 import type { CertificateStore } from "./store-certs";
+import type { TagStore } from "./store-tags";
 
 export interface ApiContext {
 	cloud: Cloud;
@@ -19,6 +20,7 @@ export interface ApiContext {
 	profiles: ProfileMetaStore;
 	things: ThingStore;
 	certificates: CertificateStore;
+	tags: TagStore;
 	pkiDir: string;
 	/** the broker's host:port for DescribeEndpoint */
 	brokerEndpoint: () => string;

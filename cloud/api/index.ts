@@ -13,12 +13,14 @@ import type { ApiContext } from "./context";
 import { certificateRoutes } from "./routes-certs";
 import { profileRoutes } from "./routes-profiles";
 import { thingRoutes } from "./routes-things";
+import { tagRoutes } from "./routes-tags";
 import { violationRoutes } from "./routes-violations";
 import { Router } from "./router";
 import { listen } from "./server";
 import { CertificateStore } from "./store-certs";
 import { AccessKeyStore, type AccessKey } from "./store-keys";
 import { ProfileMetaStore } from "./store-registry";
+import { TagStore } from "./store-tags";
 import { ThingStore } from "./store-things";
 
 export type { AccessKey };
@@ -66,10 +68,11 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 		profiles: new ProfileMetaStore(db),
 		things: new ThingStore(db),
 		certificates: new CertificateStore(db),
+		tags: new TagStore(db),
 		pkiDir: deps.pkiDir,
 		brokerEndpoint: () => `127.0.0.1:${deps.cloud.port}`,
 	};
-	const router = new Router().add(profileRoutes(ctx)).add(violationRoutes(ctx)).add(thingRoutes(ctx)).add(certificateRoutes(ctx));
+	const router = new Router().add(profileRoutes(ctx)).add(violationRoutes(ctx)).add(thingRoutes(ctx)).add(certificateRoutes(ctx)).add(tagRoutes(ctx));
 	const tlsFiles = options.https ? ensureServerCertificate(deps.pkiDir) : undefined;
 	const server = await listen({
 		host: options.host ?? "127.0.0.1",

@@ -9,6 +9,7 @@ import { changed, profileArn, type ApiContext } from "./context";
 import { conflict, invalid, notFound } from "./errors";
 import { intQuery, page, requiredQuery, seconds } from "./params";
 import type { Call, Routes } from "./router";
+import { tagList } from "./routes-tags";
 
 const UPDATABLE = ["securityProfileDescription", "behaviors", "alertTargets", "additionalMetricsToRetain", "additionalMetricsToRetainV2", "metricsExportConfig"] as const;
 const DELETE_FLAGS: Record<string, (typeof UPDATABLE)[number][]> = {
@@ -38,8 +39,12 @@ function describe(ctx: ApiContext, p: SecurityProfile): object {
 
 function create(ctx: ApiContext, c: Call): object {
 	const name = c.params.securityProfileName;
-	const r = ctx.cloud.createSecurityProfile({ ...c.body, securityProfileName: name });
+	const { tags, ...profile } = c.body;
+	const checked = tagList(tags);
+	const r = ctx.cloud.createSecurityProfile({ ...profile, securityProfileName: name });
 	ctx.profiles.created(name, ctx.clock.now());
+	ctx.tags.drop(r.securityProfileArn);
+	if (checked) ctx.tags.put(r.securityProfileArn, checked);
 	changed(ctx);
 	return r;
 }
@@ -67,6 +72,7 @@ function remove(ctx: ApiContext, c: Call): object {
 	checkVersion(ctx, c, name);
 	ctx.registry.deleteSecurityProfile(name);
 	ctx.profiles.delete(name);
+	ctx.tags.drop(profileArn(name));
 	changed(ctx);
 	return {};
 }

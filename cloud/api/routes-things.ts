@@ -10,6 +10,7 @@ import { conflict, exists, invalid, notFound } from "./errors";
 import { bodyObject, bodyString, boolQuery, intQuery, nameOrArn, page, seconds } from "./params";
 import type { Call, Routes } from "./router";
 import type { ThingRecord } from "./store-things";
+import { tagList } from "./routes-tags";
 
 function attributesOf(payload: Record<string, unknown> | undefined): Record<string, string> {
 	const attrs = payload?.attributes ?? {};
@@ -81,10 +82,12 @@ function createGroup(ctx: ApiContext, c: Call): object {
 	if (c.body.parentGroupName !== undefined) throw invalid("thing group hierarchies are not supported");
 	const props = (bodyObject(c, "thingGroupProperties") ?? {}) as { thingGroupDescription?: string; attributePayload?: Record<string, unknown> };
 	const properties = { ...(props.thingGroupDescription === undefined ? {} : { thingGroupDescription: String(props.thingGroupDescription) }), ...(props.attributePayload ? { attributePayload: { attributes: attributesOf(props.attributePayload) } } : {}) };
+	const tags = tagList(c.body.tags);
 	const known = ctx.registry.hasThingGroup(name);
 	const arn = ctx.cloud.createThingGroup(name);
 	const meta = known ? ctx.things.groupMeta(name, ctx.clock.now()) : ctx.things.putGroupMeta(name, properties, ctx.clock.now());
 	if (known && JSON.stringify(meta.thingGroupProperties) !== JSON.stringify(properties)) throw exists(`thing group ${name} already exists with different properties`);
+	if (!known && tags) ctx.tags.put(arn, tags);
 	return { thingGroupName: name, thingGroupArn: arn, thingGroupId: meta.thingGroupId };
 }
 
@@ -117,6 +120,7 @@ function deleteGroup(ctx: ApiContext, c: Call): object {
 	if (expected !== undefined && expected !== version) throw conflict(`thing group ${name} is at version ${version}, not ${expected}`);
 	ctx.registry.deleteThingGroup(name);
 	ctx.things.deleteGroupMeta(name);
+	ctx.tags.drop(thingGroupArn(name));
 	changed(ctx);
 	return {};
 }
@@ -142,6 +146,10 @@ export function thingRoutes(ctx: ApiContext): Routes {
 		"DELETE /thing-groups/{thingGroupName}": (c) => deleteGroup(ctx, c),
 		"PUT /thing-groups/addThingToThingGroup": (c) => membership(ctx, c, true),
 		"PUT /thing-groups/removeThingFromThingGroup": (c) => membership(ctx, c, false),
+		"GET /things/{thingName}/thing-groups": (c) => {
+			const { items, nextToken } = page(c, ctx.registry.groupsOf(thing(ctx, c.params.thingName).thingName).sort());
+			return { thingGroups: items.map((g) => ({ groupName: g, groupArn: thingGroupArn(g) })), nextToken };
+		},
 		"GET /thing-groups/{thingGroupName}/things": (c) => {
 			const { items, nextToken } = page(c, ctx.registry.thingsInGroup(group(ctx, c.params.thingGroupName)).sort());
 			return { things: items, nextToken };

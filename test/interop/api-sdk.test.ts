@@ -14,6 +14,7 @@ import {
 	ListMetricValuesCommand,
 	ListSecurityProfilesCommand,
 	ListSecurityProfilesForTargetCommand,
+	ListTagsForResourceCommand,
 	ListThingGroupsCommand,
 	ListThingsCommand,
 	ListThingsInThingGroupCommand,
@@ -132,7 +133,7 @@ describe("control-plane API through @aws-sdk/client-iot", () => {
 		const dir = tempDir("api-restart-");
 		const options = { dataDir: join(dir, "data"), pkiDir: join(dir, "pki"), clock: new VirtualClock(Date.UTC(2026, 0, 1)) };
 		const first = await startApiCloud(options, dir);
-		await first.iot.send(new CreateSecurityProfileCommand({ securityProfileName: "Ports", behaviors: [PORTS] }));
+		await first.iot.send(new CreateSecurityProfileCommand({ securityProfileName: "Ports", behaviors: [PORTS], tags: [{ Key: "team", Value: "fleet" }] }));
 		await first.iot.send(new UpdateSecurityProfileCommand({ securityProfileName: "Ports", securityProfileDescription: "kept" }));
 		await first.iot.send(new CreateSecurityProfileCommand({ securityProfileName: "Gone", behaviors: [PORTS] }));
 		await first.iot.send(new DeleteSecurityProfileCommand({ securityProfileName: "Gone" }));
@@ -154,6 +155,7 @@ describe("control-plane API through @aws-sdk/client-iot", () => {
 		expect(second.api.accessKey).toEqual(key);
 		const p = await second.iot.send(new DescribeSecurityProfileCommand({ securityProfileName: "Ports" }));
 		expect([p.version, p.securityProfileDescription]).toEqual([2, "kept"]);
+		expect((await second.iot.send(new ListTagsForResourceCommand({ resourceArn: p.securityProfileArn }))).tags).toEqual([{ Key: "team", Value: "fleet" }]);
 		expect((await second.iot.send(new ListSecurityProfilesCommand({}))).securityProfileIdentifiers?.map((i) => i.name)).toEqual(["Ports"]);
 		expect((await second.iot.send(new ListThingGroupsCommand({}))).thingGroups?.map((g) => g.groupName)).toEqual(["kept"]);
 		expect((await second.iot.send(new ListThingsInThingGroupCommand({ thingGroupName: "kept" }))).things).toEqual(["t2"]);

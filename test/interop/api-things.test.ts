@@ -10,10 +10,14 @@ import {
 	DescribeThingCommand,
 	DescribeThingGroupCommand,
 	ListActiveViolationsCommand,
+	ListTagsForResourceCommand,
 	ListThingGroupsCommand,
+	ListThingGroupsForThingCommand,
 	ListThingsCommand,
 	ListThingsInThingGroupCommand,
 	RemoveThingFromThingGroupCommand,
+	TagResourceCommand,
+	UntagResourceCommand,
 } from "@aws-sdk/client-iot";
 import { afterEach, describe, expect, it } from "vitest";
 import { THING_NAME_MAX } from "../../modules/facts/facts";
@@ -64,7 +68,12 @@ describe("things and thing groups through @aws-sdk/client-iot", () => {
 		const f = await startApiCloud();
 		fixtures.push(f);
 		const { iot, clock } = f;
-		const g = await iot.send(new CreateThingGroupCommand({ thingGroupName: "lab", thingGroupProperties: { thingGroupDescription: "bench devices" } }));
+		const g = await iot.send(new CreateThingGroupCommand({ thingGroupName: "lab", thingGroupProperties: { thingGroupDescription: "bench devices" }, tags: [{ Key: "site", Value: "A" }] }));
+		await iot.send(new TagResourceCommand({ resourceArn: g.thingGroupArn, tags: [{ Key: "owner", Value: "ops" }, { Key: "site", Value: "B" }] }));
+		await iot.send(new UntagResourceCommand({ resourceArn: g.thingGroupArn, tagKeys: ["owner"] }));
+		expect((await iot.send(new ListTagsForResourceCommand({ resourceArn: g.thingGroupArn }))).tags).toEqual([{ Key: "site", Value: "B" }]);
+		expect(await failure(iot.send(new ListTagsForResourceCommand({ resourceArn: "arn:aws:iot:local:000000000000:thinggroup/none" })))).toEqual(["ResourceNotFoundException", 404]);
+		expect(await failure(iot.send(new TagResourceCommand({ resourceArn: g.thingGroupArn, tags: [{ Key: "aws:reserved", Value: "x" }] })))).toEqual(["InvalidRequestException", 400]);
 		const dg = await iot.send(new DescribeThingGroupCommand({ thingGroupName: "lab" }));
 		expect([dg.thingGroupId, dg.thingGroupArn, dg.thingGroupProperties?.thingGroupDescription, dg.version]).toEqual([g.thingGroupId, g.thingGroupArn, "bench devices", 1]);
 		await iot.send(new CreateThingGroupCommand({ thingGroupName: "other" }));
@@ -81,6 +90,7 @@ describe("things and thing groups through @aws-sdk/client-iot", () => {
 
 		await iot.send(new AddThingToThingGroupCommand({ thingGroupArn: g.thingGroupArn, thingArn: "arn:aws:iot:us-east-1:123456789012:thing/dev" }));
 		expect((await iot.send(new ListThingsInThingGroupCommand({ thingGroupName: "lab" }))).things).toEqual(["dev"]);
+		expect((await iot.send(new ListThingGroupsForThingCommand({ thingName: "dev" }))).thingGroups).toEqual([{ groupName: "lab", groupArn: g.thingGroupArn }]);
 		clock.advance(300_000);
 		await report(device, "dev", 2, { tp: { pts: [{ pt: 23 }] } });
 		expect((await iot.send(new ListActiveViolationsCommand({}))).activeViolations?.map((v) => v.thingName)).toEqual(["dev"]);
