@@ -1,11 +1,11 @@
 /*
  * cbor-strict — RFC 8949 CBOR for reports: exactly one data item that maps onto a JSON document
  * ("same logical document in both encodings", spec §1.1). Accepted: unsigned/negative integers within
- * ±(2^53-1), finite half/single/double floats, text strings (strict UTF-8, definite or indefinite),
- * arrays and maps (definite or indefinite: STM32's agent sends an indefinite outer map), false/true/null,
+ * ±(2^53-1), finite half/single/double floats, definite-length text strings (strict UTF-8), arrays and
+ * maps (definite or indefinite: STM32's agent sends an indefinite outer map), false/true/null,
  * and the self-described CBOR tag 55799 in front of the document. Refused, with a reason: bad UTF-8,
  * a map key that is not a text string, a key repeated in one map, integers beyond 2^53-1, NaN/Infinity,
- * byte strings, undefined and other simple values, any other tag, reserved encodings, a stray break,
+ * byte strings, indefinite-length strings, undefined and other simple values, any other tag, reserved encodings, a stray break,
  * truncation and trailing bytes. Floats are recorded per map entry (see parsed.ts).
  */
 import { checkNumber, markFloat, MAX_DEPTH, newMap, ParseError, setOnce, type ParsedDoc, type Tree, type TreeMap } from "./parsed";
@@ -113,16 +113,8 @@ class CborReader {
 		}
 	}
 
+	/** Indefinite-length arrays and maps; indefinite strings are refused (no agent writes them). */
 	#indefinite(major: number, depth: number): Tree {
-		if (major === 3) {
-			let s = "";
-			for (;;) {
-				const head = this.bytes[this.#take(1)];
-				if (head === 0xff) return s;
-				if (head >> 5 !== 3 || (head & 0x1f) === 31) this.fail("indefinite text string chunk is not a definite text string");
-				s += this.#text(this.#argument(head & 0x1f));
-			}
-		}
 		if (major === 4) return this.#array(Infinity, depth);
 		if (major === 5) return this.#map(Infinity, depth);
 		return this.fail(`indefinite length for major type ${major}`);
