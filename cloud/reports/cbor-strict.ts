@@ -106,6 +106,8 @@ class CborReader {
 
 	#text(length: number): string {
 		const at = this.#take(length);
+		const ascii = length <= 64 ? asciiText(this.bytes, at, at + length) : undefined;
+		if (ascii !== undefined) return ascii;
 		try {
 			return utf8.decode(this.bytes.subarray(at, at + length));
 		} catch {
@@ -146,6 +148,17 @@ class CborReader {
 		this.#lastWasFloat = false;
 		return map;
 	}
+}
+
+/** bytes[start, end) as a string when all are ASCII (the common case, without TextDecoder's per-call cost). */
+function asciiText(bytes: Uint8Array, start: number, end: number): string | undefined {
+	let s = "";
+	for (let i = start; i < end; i++) {
+		const b = bytes[i];
+		if (b >= 0x80) return undefined;
+		s += String.fromCharCode(b);
+	}
+	return s;
 }
 
 /** IEEE 754 binary16 → number. */

@@ -12,6 +12,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 const MAX_SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER);
 const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 const WORDS: readonly (readonly [string, Tree])[] = [["true", true], ["false", false], ["null", null]];
+/** A string body that needs the slow path: an escape or a control character. */
+const SPECIAL = /[\\\u0000-\u001f]/;
 const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
 export function parseJsonStrict(payload: Uint8Array): ParsedDoc {
@@ -125,6 +127,14 @@ class JsonParser {
 
 	#string(): string {
 		const s = this.s;
+		const close = s.indexOf('"', this.pos + 1);
+		if (close > 0) {
+			const plain = s.slice(this.pos + 1, close);
+			if (!SPECIAL.test(plain)) {
+				this.pos = close + 1;
+				return checkScalars(plain);
+			}
+		}
 		let out = "";
 		let start = ++this.pos;
 		for (;;) {

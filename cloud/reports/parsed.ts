@@ -37,8 +37,11 @@ export function markFloat(floats: WeakMap<object, Set<string>>, map: TreeMap, ke
 	else floats.set(map, new Set([key]));
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** Refuses lone UTF-16 surrogates (from JSON \u escapes): they are not Unicode scalar values. */
 export function checkScalars(s: string): string {
+	if (!SURROGATE.test(s)) return s;
 	for (let i = 0; i < s.length; i++) {
 		const c = s.charCodeAt(i);
 		if (c < 0xd800 || c > 0xdfff) continue;
