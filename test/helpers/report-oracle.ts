@@ -49,14 +49,25 @@ function tokensOf(next: () => Token, done: () => boolean): Token[] {
 	return out;
 }
 
+/**
+ * cborg's JSON tokeniser refuses the valid RFC 8259 number "0e+21" (zero with an exponent and no
+ * fraction); it is rewritten "0.0e+21" (same value, still a float) where a value starts.
+ */
+function cborgFriendly(bytes: Uint8Array): Uint8Array {
+	const text = Buffer.from(bytes).toString("utf8");
+	const fixed = text.replace(/([:,[]\s*-?)0([eE])/g, (_m, before: string, e: string) => `${before}0.0${e}`);
+	return fixed === text ? bytes : Buffer.from(fixed, "utf8");
+}
+
 function decodeIndependently(format: "json" | "cbor", payload: Uint8Array): unknown {
 	if (format === "json") {
 		const bytes = payload[0] === 0xef && payload[1] === 0xbb && payload[2] === 0xbf ? payload.subarray(3) : payload;
 		if (!isUtf8(bytes)) throw new Error("invalid UTF-8");
-		const t = new JsonTokenizer(bytes, { allowBigInt: true });
+		const json = cborgFriendly(bytes);
+		const t = new JsonTokenizer(json, { allowBigInt: true });
 		const problem = tokenProblem(tokensOf(() => t.next(), () => t.done()));
 		if (problem) throw new Error(problem);
-		return jsonDecode(bytes, { allowBigInt: true, rejectDuplicateMapKeys: true });
+		return jsonDecode(json, { allowBigInt: true, rejectDuplicateMapKeys: true });
 	}
 	const t = new Tokenizer(payload, { retainStringBytes: true, allowBigInt: true, allowIndefinite: true });
 	const problem = tokenProblem(tokensOf(() => t.next(), () => t.done()));
