@@ -8,7 +8,7 @@ import { encode as cborEncode } from "cbor-x";
 import { DetectEngine } from "../cloud/detect/engine";
 import { ALL_THINGS_ARN, Registry } from "../cloud/detect/registry";
 import { intakeReport, type ReportGateState } from "../cloud/reports/intake";
-import { reportSchema } from "../cloud/reports/schema";
+import { REMOTE_ADDR, REMOTE_ADDR_FORMAT, reportSchema } from "../cloud/reports/schema";
 
 const GOAL = 20_000;
 const N = 20_000;
@@ -70,7 +70,7 @@ function ingest(format: "json" | "cbor"): number {
 }
 
 function peer(): number {
-	const validate = new Ajv({ strict: false }).compile(reportSchema("short"));
+	const validate = new Ajv({ strict: false }).addFormat(REMOTE_ADDR, REMOTE_ADDR_FORMAT).compile(reportSchema("short"));
 	const data = payloads("json");
 	let ok = 0;
 	const start = performance.now();

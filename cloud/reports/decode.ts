@@ -1,12 +1,16 @@
 /*
  * decode — turns a report payload (JSON or CBOR, long or short keys) into its header and the Detect
- * metric values it carries. Validation is the ajv schema of ./schema; any failure is one DecodeError
- * (the reply says "Malformed metrics report"; `detail` says why, for the log).
+ * metric values it carries. Parsing is strict (./formats: UTF-8, duplicate keys, exact integers);
+ * validation is the ajv schema of ./schema, then the report id must have been written as an integer.
+ * Any failure is one DecodeError (the reply says "Malformed metrics report"; `detail` says why, for
+ * the log). The reply echoes the report id only when it is itself valid.
  */
 import { Ajv, type ValidateFunction } from "ajv";
+import { LIMITS } from "../../modules/facts/facts";
 import type { MetricValue } from "../detect/metric-value";
 import { FORMATS, type ReportFormat } from "./formats";
-import { KEYS, reportSchema, type KeyStyle, type LongKey } from "./schema";
+import type { ParsedDoc } from "./parsed";
+import { KEYS, REMOTE_ADDR, REMOTE_ADDR_FORMAT, reportSchema, type KeyStyle, type LongKey } from "./schema";
 
 export type { ReportFormat };
 
@@ -33,12 +37,13 @@ type Doc = Record<string, unknown>;
 type Reader = (doc: unknown, key: LongKey) => Doc | undefined;
 
 const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false });
+ajv.addFormat(REMOTE_ADDR, REMOTE_ADDR_FORMAT);
 const validators: Record<KeyStyle, ValidateFunction> = {
 	long: ajv.compile(reportSchema("long")),
 	short: ajv.compile(reportSchema("short")),
 };
 
-function parse(payload: Uint8Array, format: ReportFormat): unknown {
+function parse(payload: Uint8Array, format: ReportFormat): ParsedDoc {
 	try {
 		return FORMATS[format].parse(payload);
 	} catch (e) {
@@ -47,8 +52,8 @@ function parse(payload: Uint8Array, format: ReportFormat): unknown {
 }
 
 function styleOf(doc: unknown): KeyStyle {
-	const d = (doc ?? {}) as Doc;
-	if (typeof doc !== "object" || Array.isArray(doc)) throw new DecodeError("report is not a map");
+	if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new DecodeError("report is not a map");
+	const d = doc as Doc;
 	if ("header" in d && "hed" in d) throw new DecodeError("report mixes long and short keys");
 	return "hed" in d ? "short" : "long";
 }
@@ -57,10 +62,9 @@ function readerFor(style: KeyStyle): Reader {
 	return (doc, key) => (doc as Doc | undefined)?.[style === "long" ? key : KEYS[key]] as Doc | undefined;
 }
 
+/** The address of a validated remote_addr ("a.b.c.d:port" or "[v6]:port"). */
 function ipOf(remoteAddr: string): string {
-	if (remoteAddr.startsWith("[")) return remoteAddr.slice(1, remoteAddr.indexOf("]"));
-	const colons = remoteAddr.split(":").length - 1;
-	return colons === 1 ? remoteAddr.slice(0, remoteAddr.indexOf(":")) : remoteAddr;
+	return remoteAddr.startsWith("[") ? remoteAddr.slice(1, remoteAddr.lastIndexOf("]")) : remoteAddr.slice(0, remoteAddr.lastIndexOf(":"));
 }
 
 function listening(values: Map<string, MetricValue>, block: Doc | undefined, proto: "tcp" | "udp", get: Reader): void {
@@ -110,20 +114,31 @@ function customValues(values: Map<string, MetricValue>, custom: Doc | undefined)
 	}
 }
 
+/** The header's report id when it is a valid one (an integer 1..LIMITS.maxReportId written as an integer). */
+function validReportId(parsed: ParsedDoc, header: unknown, key: string): number | undefined {
+	if (typeof header !== "object" || header === null || Array.isArray(header)) return undefined;
+	const rid = (header as Doc)[key];
+	if (typeof rid !== "number" || !Number.isInteger(rid) || rid < 1 || rid > LIMITS.maxReportId) return undefined;
+	return parsed.floats.get(header)?.has(key) ? undefined : rid;
+}
+
 /** Decodes and validates one report; throws DecodeError when malformed. */
 export function decodeReport(payload: Uint8Array, format: ReportFormat): DecodedReport {
-	const doc = parse(payload, format);
+	const parsed = parse(payload, format);
+	const doc = parsed.value;
 	const style = styleOf(doc);
 	const get = readerFor(style);
+	const header = get(doc, "header");
+	const ridKey = style === "long" ? "report_id" : KEYS.report_id;
+	const reportId = validReportId(parsed, header, ridKey);
 	const validate = validators[style];
 	if (!validate(doc)) {
-		const rid = get(get(doc, "header"), "report_id") as unknown;
 		const err = validate.errors?.[0];
-		throw new DecodeError(`${err?.instancePath || "/"} ${err?.message ?? "invalid"}`, typeof rid === "number" ? rid : undefined);
+		throw new DecodeError(`${err?.instancePath || "/"} ${err?.message ?? "invalid"}`, reportId);
 	}
-	const header = get(doc, "header") as Doc;
+	if (reportId === undefined) throw new DecodeError(`/${style === "long" ? "header" : KEYS.header}/${ridKey} is written as a float, not an integer`);
 	const values = new Map<string, MetricValue>();
 	deviceValues(values, get(doc, "metrics"), get);
 	customValues(values, get(doc, "custom_metrics"));
-	return { reportId: get(header, "report_id") as unknown as number, version: get(header, "version") as unknown as string, values };
+	return { reportId, version: get(header, "version") as unknown as string, values };
 }

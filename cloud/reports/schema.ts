@@ -4,6 +4,9 @@
  * `met` (or any long and short pair) is malformed. Custom metric value keys have only long forms.
  */
 
+import { LIMITS } from "../../modules/facts/facts";
+import { isRemoteAddr } from "../../modules/report/ip";
+
 export type KeyStyle = "long" | "short";
 
 /** (long, short) pairs for every report key that has both spellings. */
@@ -35,6 +38,14 @@ export const KEYS = {
 export type LongKey = keyof typeof KEYS;
 
 type Schema = Record<string, unknown>;
+
+/**
+ * The ajv format of `remote_addr`: "a.b.c.d:port" or "[ipv6]:port" (spec §1.3; the Python agent's
+ * IPv6 form), port 0..65535 — modules/report/ip.ts, the rule the firmware writes by. Register it with
+ * `ajv.addFormat(REMOTE_ADDR, REMOTE_ADDR_FORMAT)` before compiling reportSchema.
+ */
+export const REMOTE_ADDR = "remote-addr";
+export const REMOTE_ADDR_FORMAT = { type: "string", validate: isRemoteAddr } as const;
 
 const nonNegative: Schema = { type: "number", minimum: 0 };
 const portNumber: Schema = { type: "integer", minimum: 0, maximum: 65535 };
@@ -77,7 +88,7 @@ export function reportSchema(style: KeyStyle): Schema {
 				[k("connections")]: {
 					type: "array",
 					items: object(
-						{ [k("remote_addr")]: { type: "string", minLength: 1 }, [k("local_port")]: portNumber, [k("local_interface")]: { type: "string" } },
+						{ [k("remote_addr")]: { type: "string", format: REMOTE_ADDR }, [k("local_port")]: portNumber, [k("local_interface")]: { type: "string" } },
 						[k("remote_addr")],
 					),
 				},
@@ -93,7 +104,7 @@ export function reportSchema(style: KeyStyle): Schema {
 			[k("packets_out")]: nonNegative,
 		}),
 	});
-	const header = object({ [k("report_id")]: { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, [k("version")]: { type: "string", pattern: "^[0-9]+\\.[0-9]+$" } }, [
+	const header = object({ [k("report_id")]: { type: "integer", minimum: 1, maximum: LIMITS.maxReportId }, [k("version")]: { type: "string", pattern: "^[0-9]+\\.[0-9]+$" } }, [
 		k("report_id"),
 		k("version"),
 	]);

@@ -1,5 +1,6 @@
 /* Reserved-topic report intake: decoding, every reply and error code, throttle, duplicates, topics. */
-import { decode as cborDecode, encode as cborEncode } from "cbor-x";
+import { decode as cborDecode } from "cborg";
+import { encode as cborEncode } from "cbor-x";
 import { describe, expect, it } from "vitest";
 import { decodeReport } from "../../cloud/reports/decode";
 import { intakeReport, LOWER_ID_MESSAGE, THROTTLED_MESSAGE, type IntakeOptions } from "../../cloud/reports/intake";
@@ -54,7 +55,7 @@ describe("cloud report decoding", () => {
 	});
 
 	it("totals win over capped lists; IPv6 remote addresses lose brackets and port", () => {
-		const r = decodeReport(json({ hed: { rid: 1, v: "1.0" }, met: { tp: { pts: [{ pt: 1 }], t: 60 }, tc: { ec: { cs: [{ rad: "[2001:db8::1]:443" }, { rad: "10.0.0.9" }] } } } }), "json");
+		const r = decodeReport(json({ hed: { rid: 1, v: "1.0" }, met: { tp: { pts: [{ pt: 1 }], t: 60 }, tc: { ec: { cs: [{ rad: "[2001:db8::1]:443" }, { rad: "10.0.0.9:80" }] } } } }), "json");
 		expect(r.values.get("aws:num-listening-tcp-ports")).toEqual({ count: 60 });
 		expect(r.values.get("aws:destination-ip-addresses")).toEqual({ cidrs: ["2001:db8::1", "10.0.0.9"] });
 		expect(r.values.get("aws:num-established-tcp-connections")).toEqual({ count: 2 });
