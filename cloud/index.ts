@@ -9,6 +9,7 @@ import { AlertDispatcher, type AlertOptions } from "./alerts";
 import { TopicPolicy } from "./broker/policy";
 import { startExternalBroker } from "./broker/external";
 import { startBroker, type Broker, type BrokerHooks } from "./broker/server";
+import type { BrokerLimits } from "./broker/limits";
 import { Cloud } from "./cloud";
 import { realClock } from "./clock";
 import { DetectEngine } from "./detect/engine";
@@ -51,6 +52,8 @@ export interface CloudOptions {
 	 * then the broker's business. Cloud-side metrics are unavailable in this mode.
 	 */
 	broker?: ExternalBroker;
+	/** limits of the embedded broker (defaults from LIMITS; docs/cloud.md "Limits and refusals (broker)") */
+	brokerLimits?: Partial<BrokerLimits>;
 	/** stdout, JSON-lines file and webhook sinks for alerts */
 	alerts?: AlertOptions;
 	log?: (s: string) => void;
@@ -79,6 +82,7 @@ function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: strin
 			policy: new TopicPolicy(options.allowTopics),
 			hooks,
 			log,
+			limits: options.brokerLimits,
 		});
 	}
 	const client = ext.cert && ext.key ? undefined : ensureDetectClientCertificate(options.pkiDir);
