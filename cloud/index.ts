@@ -72,6 +72,7 @@ export interface ExternalBroker {
 function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: string) => void): Promise<Broker> {
 	const tls = ensureServerCertificate(options.pkiDir);
 	const ext = options.broker;
+	const clock = options.clock;
 	if (!ext) {
 		return startBroker({
 			host: options.host ?? "127.0.0.1",
@@ -83,6 +84,7 @@ function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: strin
 			hooks,
 			log,
 			limits: options.brokerLimits,
+			ticks: clock && (() => clock.ticks()),
 		});
 	}
 	const client = ext.cert && ext.key ? undefined : ensureDetectClientCertificate(options.pkiDir);

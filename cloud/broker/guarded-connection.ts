@@ -21,7 +21,7 @@ export class GuardedConnection extends Duplex {
 	readonly #gate: PacketGate;
 	#connectTimer: NodeJS.Timeout | undefined;
 
-	constructor(tls: TLSSocket, limits: BrokerLimits, events: GuardEvents) {
+	constructor(tls: TLSSocket, limits: BrokerLimits, ticks: () => number, events: GuardEvents) {
 		super({ allowHalfOpen: false });
 		this.tls = tls;
 		this.#gate = new PacketGate(limits, {
@@ -32,7 +32,7 @@ export class GuardedConnection extends Duplex {
 			throttled: (n) => {
 				if (n === 1 || n % 100 === 0) events.throttled(this, n);
 			},
-		});
+		}, ticks);
 		this.#connectTimer = setTimeout(() => {
 			events.refused(this, `no accepted CONNECT within ${limits.connectTimeoutMs} ms`);
 			this.destroy();

@@ -38,6 +38,8 @@ export interface BrokerOptions {
 	policy: TopicPolicy;
 	hooks: BrokerHooks;
 	log: (s: string) => void;
+	/** monotonic ms for the publish-rate window (the cloud's clock; default performance.now) */
+	ticks?: () => number;
 	/** limits and refusals; defaults from LIMITS (limits.ts) */
 	limits?: Partial<BrokerLimits>;
 }
@@ -65,7 +67,7 @@ function installEvents(aedes: Aedes, o: BrokerOptions, things: Map<string, Clien
 }
 
 function guard(socket: TLSSocket, limits: BrokerLimits, o: BrokerOptions): GuardedConnection {
-	return new GuardedConnection(socket, limits, {
+	return new GuardedConnection(socket, limits, o.ticks ?? (() => performance.now()), {
 		refused: (conn, reason) => {
 			const client = (conn as unknown as { client?: Client }).client;
 			const who = client?.id ?? conn.remoteAddress;
@@ -96,7 +98,10 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
 		raw.setNoDelay(true);
 		admission.admit(raw);
 	});
-	server.on("tlsClientError", (err) => o.log(`broker: TLS handshake refused: ${err.message}`));
+	server.on("tlsClientError", (err, socket) => {
+		o.log(`broker: TLS handshake refused: ${err.message}`);
+		socket.destroy();
+	});
 	await new Promise<void>((resolve, reject) => {
 		server.once("error", reject);
 		server.listen(o.port, o.host, () => resolve());
