@@ -50,7 +50,7 @@ export const DEFAULT_BROKER_LIMITS: Readonly<BrokerLimits> = Object.freeze({
 	maxRetainedBytes: 64 * 1024 * 1024,
 	handshakeTimeoutMs: 10_000,
 	connectTimeoutMs: 10_000,
-	maxPreAuthPerAddress: 32,
+	maxPreAuthPerAddress: 128,
 });
 
 /** The defaults with `given` on top; the packet limit follows a changed payload or topic limit unless given. */
