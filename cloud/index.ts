@@ -9,6 +9,7 @@ import { AlertDispatcher, type AlertOptions } from "./alerts";
 import { TopicPolicy } from "./broker/policy";
 import { startExternalBroker } from "./broker/external";
 import { startBroker, type Broker, type BrokerHooks } from "./broker/server";
+import type { BrokerLimits } from "./broker/limits";
 import { ApiCloud } from "./api/api-cloud";
 import { startApi, type ApiOptions } from "./api/index";
 import { RegistryRemovalStore } from "./api/store-registry";
@@ -55,6 +56,8 @@ export interface CloudOptions {
 	 * then the broker's business. Cloud-side metrics are unavailable in this mode.
 	 */
 	broker?: ExternalBroker;
+	/** limits of the embedded broker (defaults from LIMITS; docs/cloud.md "Limits and refusals (broker)") */
+	brokerLimits?: Partial<BrokerLimits>;
 	/** stdout, JSON-lines file and webhook sinks for alerts */
 	alerts?: AlertOptions;
 	log?: (s: string) => void;
@@ -75,6 +78,7 @@ export interface ExternalBroker {
 function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: string) => void): Promise<Broker> {
 	const tls = ensureServerCertificate(options.pkiDir);
 	const ext = options.broker;
+	const clock = options.clock;
 	if (!ext) {
 		return startBroker({
 			host: options.host ?? "127.0.0.1",
@@ -85,6 +89,8 @@ function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: strin
 			policy: new TopicPolicy(options.allowTopics),
 			hooks,
 			log,
+			limits: options.brokerLimits,
+			ticks: clock && (() => clock.ticks()),
 		});
 	}
 	const client = ext.cert && ext.key ? undefined : ensureDetectClientCertificate(options.pkiDir);

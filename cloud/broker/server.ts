@@ -3,12 +3,17 @@
  * certificate's CN (= thing name); the MQTT client id must equal it (else CONNACK 2, identifier rejected).
  * Topic authorization is TopicPolicy: a denied SUBSCRIBE gets SUBACK 0x80, a denied PUBLISH is dropped and
  * the connection closed (AWS IoT Core closes MQTT 3.1.1 connections on unauthorized publishes).
+ * The hooks live in authorize.ts; every byte from a client passes a PacketGate (guarded-connection.ts) first;
+ * admission.ts bounds unauthenticated connections; limits.ts holds the limits (docs/cloud.md, "Limits").
  * Every broker event a Detect metric needs is handed to BrokerHooks.
  */
-import { Aedes, type AuthenticateError, type Client } from "aedes";
+import { Aedes, type Client } from "aedes";
 import type { AddressInfo, Socket } from "node:net";
 import { createServer, type Server, type TLSSocket } from "node:tls";
-import { checkThingName } from "../thing-name";
+import { Admission } from "./admission";
+import { installAuthorization } from "./authorize";
+import { GuardedConnection } from "./guarded-connection";
+import { resolveLimits, type BrokerLimits } from "./limits";
 import type { TopicPolicy } from "./policy";
 
 export interface BrokerHooks {
@@ -33,6 +38,10 @@ export interface BrokerOptions {
 	policy: TopicPolicy;
 	hooks: BrokerHooks;
 	log: (s: string) => void;
+	/** monotonic ms for the publish-rate window (the cloud's clock; default performance.now) */
+	ticks?: () => number;
+	/** limits and refusals; defaults from LIMITS (limits.ts) */
+	limits?: Partial<BrokerLimits>;
 }
 
 export interface Broker {
@@ -44,56 +53,10 @@ export interface Broker {
 	close(): Promise<void>;
 }
 
-function certificateCn(client: Client): string | undefined {
-	const socket = client.conn as TLSSocket;
-	const cn = socket.getPeerCertificate?.()?.subject?.CN as string | string[] | undefined;
-	return Array.isArray(cn) ? cn[0] : cn;
-}
-
-function authError(message: string, returnCode: number): AuthenticateError {
-	return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
-}
-
-function installHooks(aedes: Aedes, o: BrokerOptions): void {
-	const { policy, hooks } = o;
-	aedes.authenticate = (client, _user, _pass, done) => {
-		const cn = certificateCn(client);
-		if (cn === undefined || checkThingName(cn)) return done(authError("certificate has no usable CN", 5), false);
-		hooks.connectAttempt(cn);
-		if (client.id !== cn) {
-			hooks.authorizationFailure(cn, `client id ${client.id} does not match certificate CN ${cn}`);
-			return done(authError(`client id must equal the thing name ${cn}`, 2), false);
-		}
-		done(null, true);
-	};
-	aedes.authorizePublish = (client, packet, done) => {
-		if (!client) return done(null);
-		const d = policy.publish(client.id, packet.topic);
-		if (d.allowed) return done(null);
-		hooks.authorizationFailure(client.id, d.reason);
-		done(new Error(d.reason));
-	};
-	aedes.authorizeSubscribe = (client, sub, done) => {
-		const d = policy.subscribe(client.id, sub.topic);
-		if (d.allowed) return done(null, sub);
-		hooks.authorizationFailure(client.id, d.reason);
-		done(null, null);
-	};
-	aedes.authorizeForward = (client, packet) => {
-		hooks.toDevice(client.id);
-		return packet;
-	};
-	aedes.published = (packet, client, done) => {
-		if (client) hooks.fromDevice(client.id, packet.topic, Buffer.from(packet.payload as Buffer));
-		done(null);
-	};
-}
-
 function installEvents(aedes: Aedes, o: BrokerOptions, things: Map<string, Client>): void {
 	aedes.on("client", (client) => {
 		things.set(client.id, client);
-		const socket = client.conn as TLSSocket;
-		o.hooks.connected(client.id, (socket.remoteAddress ?? "").replace(/^::ffff:/, ""));
+		o.hooks.connected(client.id, (client.conn as unknown as GuardedConnection).remoteAddress);
 	});
 	aedes.on("clientDisconnect", (client) => {
 		if (things.get(client.id) === client) things.delete(client.id);
@@ -103,19 +66,42 @@ function installEvents(aedes: Aedes, o: BrokerOptions, things: Map<string, Clien
 	aedes.on("connectionError", (_client, err) => o.log(`broker: connection refused: ${err.message}`));
 }
 
+function guard(socket: TLSSocket, limits: BrokerLimits, o: BrokerOptions): GuardedConnection {
+	return new GuardedConnection(socket, limits, o.ticks ?? (() => performance.now()), {
+		refused: (conn, reason) => {
+			const client = (conn as unknown as { client?: Client }).client;
+			const who = client?.id ?? conn.remoteAddress;
+			o.log(`broker: ${who}: connection closed: ${reason}`);
+			if (client?.connected) o.hooks.authorizationFailure(client.id, reason);
+		},
+		throttled: (conn, dropped) => {
+			const client = (conn as unknown as { client?: Client }).client;
+			o.log(`broker: ${client?.id ?? conn.remoteAddress}: over ${limits.maxPublishesPerSecond} publishes/s, ${dropped} dropped in this second`);
+		},
+	});
+}
+
 /** Starts the broker; resolves once it listens. */
 export async function startBroker(o: BrokerOptions): Promise<Broker> {
 	const aedes = await Aedes.createBroker({ maxClientsIdLength: 128, heartbeatInterval: 3_600_000 });
 	const things = new Map<string, Client>();
-	installHooks(aedes, o);
+	const limits = resolveLimits(o.limits);
+	const admission = new Admission(limits.maxPreAuthPerAddress, o.log);
+	installAuthorization(aedes, { policy: o.policy, hooks: o.hooks, limits, admission });
 	installEvents(aedes, o, things);
 	const server: Server = createServer(
-		{ key: o.key, cert: o.cert, ca: o.ca, requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.2" },
-		(socket) => aedes.handle(socket),
+		{ key: o.key, cert: o.cert, ca: o.ca, requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.2", handshakeTimeout: limits.handshakeTimeoutMs },
+		(socket: TLSSocket) => aedes.handle(guard(socket, limits, o)),
 	);
-	// MQTT is small request/response packets: no Nagle delay (it would hold an echo or a reply until the peer's delayed ACK)
-	server.on("connection", (raw: Socket) => raw.setNoDelay(true));
-	server.on("tlsClientError", (err) => o.log(`broker: TLS handshake refused: ${err.message}`));
+	server.on("connection", (raw: Socket) => {
+		// MQTT is small request/response packets: no Nagle delay (it would hold an echo or a reply until the peer's delayed ACK)
+		raw.setNoDelay(true);
+		admission.admit(raw);
+	});
+	server.on("tlsClientError", (err, socket) => {
+		o.log(`broker: TLS handshake refused: ${err.message}`);
+		socket.destroy();
+	});
 	await new Promise<void>((resolve, reject) => {
 		server.once("error", reject);
 		server.listen(o.port, o.host, () => resolve());

@@ -1,0 +1,141 @@
+/*
+ * authorize — the aedes hooks that decide who may connect, publish, subscribe and receive:
+ * - CONNECT: the certificate CN must be a valid thing name and equal the client id (else CONNACK 5 or 2);
+ *   until the CONNECT is accepted the GuardedConnection holds every later packet (nothing is authorized,
+ *   counted or evaluated for a refused connection), and these hooks refuse any client not accepted;
+ * - PUBLISH: topic rules, payload size, no retain on `$aws/`, the TopicPolicy, the retained-store caps;
+ *   a refusal is counted as an authorization failure and closes the connection (AWS, MQTT 3.1.1);
+ * - SUBSCRIBE: topic rules, the TopicPolicy, at most maxSubscriptionsPerConnection; a refusal is SUBACK 0x80;
+ * - delivery (authorizeForward, live or from a restored session's queue): the thing must be allowed to
+ *   subscribe to the message's topic, else the message is not delivered and the refusal is counted;
+ * - the session store keeps only granted filters (a refused filter is never stored).
+ */
+import type { Aedes, AuthenticateError, Client } from "aedes";
+import { checkThingName } from "../thing-name";
+import type { Admission } from "./admission";
+import type { GuardedConnection } from "./guarded-connection";
+import type { BrokerLimits } from "./limits";
+import type { TopicPolicy } from "./policy";
+import { RetainedBudget } from "./retained";
+import type { BrokerHooks } from "./server";
+import { topicProblem } from "./topic-rules";
+
+export interface AuthorizationDeps {
+	policy: TopicPolicy;
+	hooks: BrokerHooks;
+	limits: BrokerLimits;
+	admission: Admission;
+}
+
+function guarded(client: Client): GuardedConnection {
+	return client.conn as unknown as GuardedConnection;
+}
+
+export function certificateCn(client: Client): string | undefined {
+	const cn = guarded(client).tls.getPeerCertificate()?.subject?.CN as string | string[] | undefined;
+	return Array.isArray(cn) ? cn[0] : cn;
+}
+
+function authError(message: string, returnCode: number): AuthenticateError {
+	return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+interface Persistence {
+	addSubscriptions(client: Client, subs: { topic: string }[]): Promise<void>;
+}
+
+export function installAuthorization(aedes: Aedes, d: AuthorizationDeps): void {
+	const accepted = new WeakSet<Client>();
+	const granted = new WeakMap<Client, Set<string>>();
+	const retained = new RetainedBudget(d.limits.maxRetainedMessages, d.limits.maxRetainedBytes);
+	const refuse = (client: Client, reason: string): string => {
+		d.hooks.authorizationFailure(client.id, reason);
+		return reason;
+	};
+
+	aedes.authenticate = (client, _user, _pass, done) => {
+		const conn = guarded(client);
+		const cn = certificateCn(client);
+		if (cn === undefined || checkThingName(cn)) {
+			conn.refuseConnect();
+			return done(authError(`certificate CN ${JSON.stringify(cn)} is not a thing name`, 5), false);
+		}
+		d.hooks.connectAttempt(cn);
+		if (client.id !== cn) {
+			conn.refuseConnect();
+			d.hooks.authorizationFailure(cn, `client id ${client.id} does not match certificate CN ${cn}`);
+			return done(authError(`client id must equal the thing name ${cn}`, 2), false);
+		}
+		accepted.add(client);
+		granted.set(client, new Set());
+		d.admission.authenticated(conn.tls.remoteAddress, conn.tls.remotePort);
+		done(null, true);
+		conn.accept();
+	};
+
+	const publishProblem = (client: Client, topic: string, payload: Buffer | string, retain: boolean): string | undefined => {
+		const bad = topicProblem(topic, d.limits);
+		if (bad) return `publish refused: ${bad}`;
+		const bytes = Buffer.byteLength(payload);
+		if (bytes > d.limits.maxPayloadBytes) return `publish to ${topic} refused: payload of ${bytes} bytes is over the limit of ${d.limits.maxPayloadBytes}`;
+		if (retain && topic.startsWith("$aws/")) return `publish to ${topic} refused: retained messages are not allowed on reserved $aws/ topics`;
+		const p = d.policy.publish(client.id, topic);
+		if (!p.allowed) return p.reason;
+		return retain ? retained.admit(topic, bytes) : undefined;
+	};
+
+	aedes.authorizePublish = (client, packet, done) => {
+		if (!client) return done(null);
+		if (!accepted.has(client)) return done(new Error("publish before an accepted CONNECT"));
+		const problem = publishProblem(client, packet.topic, packet.payload, packet.retain);
+		if (problem === undefined) return done(null);
+		done(new Error(refuse(client, problem)));
+	};
+
+	const subscribeProblem = (client: Client, filter: string): string | undefined => {
+		const bad = topicProblem(filter, d.limits);
+		if (bad) return `subscribe to ${JSON.stringify(filter)} refused: ${bad}`;
+		const p = d.policy.subscribe(client.id, filter);
+		if (!p.allowed) return p.reason;
+		const mine = granted.get(client);
+		if (!mine) return "subscribe before an accepted CONNECT";
+		if (!mine.has(filter) && mine.size >= d.limits.maxSubscriptionsPerConnection) {
+			return `subscribe to ${filter} refused: ${mine.size} subscriptions is the limit per connection`;
+		}
+		mine.add(filter);
+		return undefined;
+	};
+
+	aedes.authorizeSubscribe = (client, sub, done) => {
+		if (!accepted.has(client)) return done(null, null);
+		const problem = subscribeProblem(client, sub.topic);
+		if (problem === undefined) return done(null, sub);
+		refuse(client, problem);
+		done(null, null);
+	};
+
+	aedes.on("unsubscribe", (filters, client) => {
+		const mine = granted.get(client);
+		for (const f of filters) mine?.delete(f);
+	});
+
+	aedes.authorizeForward = (client, packet) => {
+		if (!accepted.has(client)) return null;
+		const p = d.policy.subscribe(client.id, packet.topic);
+		if (!p.allowed) {
+			refuse(client, `delivery of ${packet.topic} to ${client.id} refused: ${p.reason}`);
+			return null;
+		}
+		d.hooks.toDevice(client.id);
+		return packet;
+	};
+
+	aedes.published = (packet, client, done) => {
+		if (client && accepted.has(client)) d.hooks.fromDevice(client.id, packet.topic, Buffer.from(packet.payload as Buffer));
+		done(null);
+	};
+
+	const persistence = (aedes as unknown as { persistence: Persistence }).persistence;
+	const add = persistence.addSubscriptions.bind(persistence);
+	persistence.addSubscriptions = (client, subs) => add(client, subs.filter((s) => granted.get(client)?.has(s.topic) === true));
+}
