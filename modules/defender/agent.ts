@@ -220,8 +220,8 @@ export class DefenderAgent {
 		}
 		const stats = sampler.pending(newNetStats());
 		const id = this.#ids.next(clock.now());
-		const { format, maxListSize } = this.settings;
-		const payload = reportPayload({ driver: this.#p.driver, metrics: this.#metrics, format, maxListSize, status: this.#status, log: this.#log }, id, stats);
+		const { format, maxListSize, maxReportBytes } = this.settings;
+		const payload = reportPayload({ driver: this.#p.driver, metrics: this.#metrics, format, maxListSize, maxReportBytes, status: this.#status, log: this.#log }, id, stats);
 		if (payload === undefined) return;
 		if (!mqtt.publish(this.topic, payload, 1)) {
 			this.#status.publishFailures++;
