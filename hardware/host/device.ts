@@ -16,6 +16,7 @@ import type { Sampler } from "../../modules/sampler/sampler";
 import { composeStack } from "../../modules/stack/stack";
 import type { StackLimits, StackStatus } from "../../modules/stack/stack";
 import { realClock } from "./clock";
+import { checkCredentials } from "./credentials";
 import { HostNetDriver } from "./netdriver";
 import { FileStore } from "./store";
 import { hostTransport } from "./transport";
@@ -68,7 +69,9 @@ export interface Device {
 	stop(): Promise<void>;
 }
 
+/** Throws CredentialsError (hardware/host/credentials.ts) at once for unusable TLS files. */
 export async function startDevice(options: DeviceOptions): Promise<Device> {
+	checkCredentials(options);
 	const driver = new HostNetDriver();
 	const rogue = typeof options.rogue === "object" ? options.rogue : {};
 	const keepAlive = options.keepAliveSeconds === undefined ? {} : { keepAliveSeconds: options.keepAliveSeconds };
