@@ -97,7 +97,7 @@ export async function startDevice(options: DeviceOptions): Promise<Device> {
 		get status(): DeviceStatus {
 			return stack.status;
 		},
-		setRogue: (on) => (on ? stack.rogue.start() : stack.rogue.stop()),
+		setRogue: (on) => stack.setRogue(on),
 		driver,
 		agent: stack.agent,
 		sampler: stack.sampler,

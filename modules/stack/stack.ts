@@ -67,11 +67,13 @@ export interface Stack {
 	readonly client: MqttClient;
 	readonly sampler: Sampler;
 	readonly agent: DefenderAgent;
-	readonly rogue: Rogue;
+	/** Made when rogue mode is first switched on (or at once when its topic or period is given, to check them): fewer live slots on the device. */
+	readonly rogue: Rogue | undefined;
 	readonly limits: Readonly<StackLimits>;
 	readonly status: StackStatus;
 	/** Starts the agent and the client, and rogue mode when `rogue` is true. */
 	start(rogue: boolean): void;
+	setRogue(on: boolean): void;
 	stop(): void;
 }
 
@@ -102,40 +104,51 @@ export function composeStack(o: StackOptions): Stack {
 		pollSeconds: o.pollSeconds ?? Math.min(10, interval),
 		maxReportBytes: limits.maxPayload,
 	});
-	const rogue = new Rogue({ port, clock: o.clock, random, log, topic: o.rogueTopic, periodMs: o.roguePeriodMs });
-	wire(client, agent, rogue, log);
+	let rogue: Rogue | undefined;
+	const makeRogue = (): Rogue => (rogue ??= new Rogue({ port, clock: o.clock, random, log, topic: o.rogueTopic, periodMs: o.roguePeriodMs }));
+	if (o.rogueTopic !== undefined || o.roguePeriodMs !== undefined) makeRogue();
+	const setRogue = (on: boolean): void => {
+		if (on) makeRogue().start();
+		else rogue?.stop();
+	};
+	wire(client, agent, () => rogue, log);
 	return {
 		client,
 		sampler,
 		agent,
-		rogue,
+		get rogue() {
+			return rogue;
+		},
 		limits,
 		get status(): StackStatus {
-			return { ...agent.status, mqttState: client.state, mqttReason: client.reason, mqtt: client.stats, rogue: rogue.status };
+			return { ...agent.status, mqttState: client.state, mqttReason: client.reason, mqtt: client.stats, rogue: rogue?.status ?? IDLE_ROGUE };
 		},
 		start(rogueOn) {
 			agent.start();
-			if (rogueOn) rogue.start();
+			if (rogueOn) setRogue(true);
 			client.start();
 		},
+		setRogue,
 		stop() {
-			rogue.stop();
+			rogue?.stop();
 			agent.stop();
 			client.stop();
 		},
 	};
 }
 
-function wire(client: MqttClient, agent: DefenderAgent, rogue: Rogue, log: Log): void {
+const IDLE_ROGUE: Readonly<RogueStatus> = Object.freeze({ running: false, sent: 0, sentBytes: 0, received: 0, receivedBytes: 0, skipped: 0, failures: 0 });
+
+function wire(client: MqttClient, agent: DefenderAgent, rogue: () => Rogue | undefined, log: Log): void {
 	client.onMessage = (topic, payload) => {
 		agent.onMessage(topic, payload);
-		rogue.onMessage(topic, payload);
+		rogue()?.onMessage(topic, payload);
 	};
 	client.onState = (state, reason) => {
 		log(`mqtt: ${state}${reason ? ` (${reason})` : ""}`);
 		if (state !== "connected") return;
 		agent.onConnected();
-		rogue.onConnected();
+		rogue()?.onConnected();
 	};
 	client.onSubscribed = (filter, status) => {
 		if (!isSuccess(status)) agent.onSubscribeRefused(filter);
