@@ -11,6 +11,7 @@
 
 #include "apps.h"
 #include "harness.h"
+#include "xs_bridge.h"
 
 #define WAIT_MS 3000
 #define ECHO_SIZE 3000
@@ -153,6 +154,7 @@ static void truncate_udp(void)
 	const netmon_sockets_t *s = list_now();
 	check_u64(s->udp.count, NETMON_MAX, "udp list capped at NETMON_MAX");
 	check_u64(s->udp.total, EXTRA_UDP + 2, "udp total counts every port");
+	check_xs_list(XS_LIST_UDP, 2, EXTRA_UDP + 2, "xs_netmon_list udp");
 	LOCK_TCPIP_CORE();
 	for (int i = 0; i < EXTRA_UDP; i++)
 		app_udp_close(&extra[i]);
@@ -166,6 +168,7 @@ static void truncate_tcp(void)
 	static struct tcp_pcb *listeners[EXTRA_LISTEN];
 	static tcp_client_t clients[EXTRA_CLIENTS];
 	uint32_t closed = atomic_load(app_echo_closed());
+	uint32_t accepted = atomic_load(app_echo_accepted());
 	int opened = 1;
 	err_t err = ERR_OK;
 	LOCK_TCPIP_CORE();
@@ -179,12 +182,15 @@ static void truncate_tcp(void)
 	CHECK(opened && err == ERR_OK, "extra listeners and clients open");
 	for (int i = 0; i < EXTRA_CLIENTS; i++)
 		CHECK(app_wait(&clients[i].connected, 1, WAIT_MS) == 0 && clients[i].connected == 1, "extra client connected");
+	CHECK(app_wait(app_echo_accepted(), accepted + EXTRA_CLIENTS, WAIT_MS) == 0, "server ends accepted");
 	const netmon_sockets_t *s = list_now();
 	check_u64(s->tcp_listen.count, NETMON_MAX, "tcp listeners capped at NETMON_MAX");
 	check_u64(s->tcp_listen.total, EXTRA_LISTEN + 2, "tcp listener total counts every listener");
 	check_u64(s->established.count, NETMON_MAX, "established capped at NETMON_MAX");
 	/* both ends of every connection live in this stack; s_client's two ends too */
 	check_u64(s->established.total, 2 * EXTRA_CLIENTS + 2, "established total counts every connection");
+	check_xs_list(XS_LIST_TCP, 2, EXTRA_LISTEN + 2, "xs_netmon_list tcp");
+	check_xs_list(XS_LIST_ESTABLISHED, 3, 2 * EXTRA_CLIENTS + 2, "xs_netmon_list established");
 	LOCK_TCPIP_CORE();
 	for (int i = 0; i < EXTRA_CLIENTS; i++)
 		app_client_close(&clients[i]);
@@ -195,6 +201,7 @@ static void truncate_tcp(void)
 	s = list_now();
 	check_u64(s->tcp_listen.total, 2, "extra listeners closed");
 	check_u64(s->established.total, 2, "only s_client's two ends still established");
+	check_xs_list(XS_LIST_TCP, 2, 2, "xs_netmon_list tcp, under the cap");
 }
 
 void test_truncation(void)
