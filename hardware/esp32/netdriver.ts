@@ -10,12 +10,13 @@
  * lwIP counts every socket itself, so the reports of the counting socket (SocketMeter) are ignored.
  */
 
-import type { EstablishedConnection, ListeningPort, NetDriver } from "../../modules/netdriver/netdriver";
+import type { EstablishedConnection, Listed, ListeningPort, NetDriver } from "../../modules/netdriver/netdriver";
 import type { SocketMeter } from "../moddable/meter";
 
 const start = native("xs_netmon_start") as () => string;
 const status = native("xs_netmon_status") as () => string;
 const readCounters = native("xs_netmon_read") as (out: Float64Array) => number;
+/** [total, entries…]: total is how many exist, the entries at most the C table's 16. */
 const list = native("xs_netmon_list") as (kind: number) => (number | string)[];
 
 const LIST_TCP = 0;
@@ -37,26 +38,34 @@ export class NetmonError extends Error {
 	}
 }
 
-function ports(flat: (number | string)[]): ListeningPort[] {
-	const result: ListeningPort[] = [];
-	for (let i = 0; i < flat.length; i += 2) {
+/** flat[0] is the true count (the C table keeps NETMON_MAX entries), then the entries. */
+function ports(flat: (number | string)[]): Listed<ListeningPort> {
+	const result: Listed<ListeningPort> = [];
+	for (let i = 1; i < flat.length; i += 2) {
 		const port: ListeningPort = { port: flat[i] as number };
 		if (flat[i + 1] !== "")
 			port.interface = flat[i + 1] as string;
 		result.push(port);
 	}
-	return result;
+	return withTotal(result, flat[0] as number);
 }
 
-function connections(flat: (number | string)[]): EstablishedConnection[] {
-	const result: EstablishedConnection[] = [];
-	for (let i = 0; i < flat.length; i += 3) {
+function connections(flat: (number | string)[]): Listed<EstablishedConnection> {
+	const result: Listed<EstablishedConnection> = [];
+	for (let i = 1; i < flat.length; i += 3) {
 		const connection: EstablishedConnection = { remoteAddr: flat[i + 1] as string, localPort: flat[i] as number };
 		if (flat[i + 2] !== "")
 			connection.localInterface = flat[i + 2] as string;
 		result.push(connection);
 	}
-	return result;
+	return withTotal(result, flat[0] as number);
+}
+
+/** Marks a list the C table cut short with the true count. */
+function withTotal<T>(list: Listed<T>, total: number): Listed<T> {
+	if (total > list.length)
+		list.total = total;
+	return list;
 }
 
 export class Esp32NetDriver implements NetDriver, SocketMeter {
@@ -79,15 +88,15 @@ export class Esp32NetDriver implements NetDriver, SocketMeter {
 		return readCounters(out);
 	}
 
-	listeningTcpPorts(): ListeningPort[] {
+	listeningTcpPorts(): Listed<ListeningPort> {
 		return ports(list(LIST_TCP));
 	}
 
-	listeningUdpPorts(): ListeningPort[] {
+	listeningUdpPorts(): Listed<ListeningPort> {
 		return ports(list(LIST_UDP));
 	}
 
-	establishedConnections(): EstablishedConnection[] {
+	establishedConnections(): Listed<EstablishedConnection> {
 		return connections(list(LIST_ESTABLISHED));
 	}
 	/** SocketMeter: ignored, lwIP already counted these bytes. */

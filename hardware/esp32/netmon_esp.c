@@ -11,7 +11,9 @@
  *   xs_netmon_start()        -> status name; attaches now or as soon as the netif is added
  *   xs_netmon_status()       -> status name of the latest attach (start or callback)
  *   xs_netmon_read(out)      -> boot generation; out[0..3] = bytes in/out, packets in/out
- *   xs_netmon_list(kind)     -> flat array: kind 0/1 [port, ifname, ...], kind 2 [localPort, remote, ifname, ...]
+ *   xs_netmon_list(kind)     -> flat array, first the true count (entries past NETMON_MAX are
+ *                               counted, not listed), then kind 0/1 [port, ifname, ...],
+ *                               kind 2 [localPort, remote, ifname, ...]
  */
 
 #include <stdatomic.h>
@@ -134,7 +136,8 @@ static void push_string(xsMachine *the, int *at, const char *value)
 static void build_ports(xsMachine *the, const netmon_port_list_t *list)
 {
 	int at = 0;
-	xsmcSetNewArray(xsResult, list->count * 2);
+	xsmcSetNewArray(xsResult, 1 + list->count * 2);
+	push_integer(the, &at, list->total);
 	for (int i = 0; i < list->count; i++) {
 		push_integer(the, &at, list->item[i].port);
 		push_string(the, &at, list->item[i].ifname);
@@ -144,7 +147,8 @@ static void build_ports(xsMachine *the, const netmon_port_list_t *list)
 static void build_connections(xsMachine *the, const netmon_conn_list_t *list)
 {
 	int at = 0;
-	xsmcSetNewArray(xsResult, list->count * 3);
+	xsmcSetNewArray(xsResult, 1 + list->count * 3);
+	push_integer(the, &at, list->total);
 	for (int i = 0; i < list->count; i++) {
 		push_integer(the, &at, list->item[i].local_port);
 		push_string(the, &at, list->item[i].remote);

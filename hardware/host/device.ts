@@ -1,22 +1,22 @@
 /*
- * device — the host composition root, the Node twin of main.ts: B's counting TLS transport and
- * host driver, the MQTT client, the sampler, the Device Defender agent and rogue mode, wired on one
- * Clock (real by default, virtual in tests) and a file Store.
+ * device — the host composition root, the Node twin of main.ts: the counting TLS transport, the host
+ * driver, a file Store and a Clock (real by default, virtual in tests) handed to the one composition
+ * (modules/stack), which builds the MQTT client, sampler, agent and rogue mode under the device's
+ * limits.
  *
  *   const device = await startDevice({ thingName: "MyDevice", host: "127.0.0.1", port: 8883,
  *     ca, cert, key, storePath: "device.json", format: "cbor", rogue: true });
  *   device.status.accepted; device.setRogue(false); await device.stop();
  */
 import type { Clock } from "../../modules/platform/platform";
-import { DefenderAgent, portOf } from "../../modules/defender/defender";
-import type { AgentStatus } from "../../modules/defender/defender";
-import { MqttClient } from "../../modules/mqtt/client";
-import type { MqttState, MqttStats } from "../../modules/mqtt/client";
+import type { DefenderAgent } from "../../modules/defender/defender";
+import type { MqttClient } from "../../modules/mqtt/client";
 import type { ReportFormat } from "../../modules/report/report";
-import { Rogue } from "../../modules/rogue/rogue";
-import type { RogueStatus } from "../../modules/rogue/rogue";
-import { Sampler } from "../../modules/sampler/sampler";
+import type { Sampler } from "../../modules/sampler/sampler";
+import { composeStack } from "../../modules/stack/stack";
+import type { StackLimits, StackStatus } from "../../modules/stack/stack";
 import { realClock } from "./clock";
+import { checkCredentials } from "./credentials";
 import { HostNetDriver } from "./netdriver";
 import { FileStore } from "./store";
 import { hostTransport } from "./transport";
@@ -34,9 +34,9 @@ export interface DeviceOptions {
 	/** Default 300; below 300 only with allowShortInterval. */
 	intervalSeconds?: number;
 	allowShortInterval?: boolean;
-	/** Default 30. */
+	/** Default min(30, interval / 2). */
 	replyTimeoutSeconds?: number;
-	/** Default 10. */
+	/** Default min(10, interval). */
 	pollSeconds?: number;
 	/** true, or the rogue topic/period; off by default (setRogue turns it on later). */
 	rogue?: boolean | { topic?: string; periodMs?: number };
@@ -45,19 +45,18 @@ export interface DeviceOptions {
 	/** JSON file holding the last report id. */
 	storePath: string;
 	log?: (s: string) => void;
-	/** MQTT keep-alive, default 60 s. */
+	/** MQTT keep-alive, default the device's (60 s). */
 	keepAliveSeconds?: number;
 	/** Random source for rogue messages and reconnect jitter, default Math.random. */
 	random?: () => number;
+	/**
+	 * The device's limits (modules/stack DEVICE_LIMITS: 4 KB payloads, 2 in flight) apply unless
+	 * raised here on purpose; everything else runs under exactly what the ESP32 runs under.
+	 */
+	limits?: Partial<StackLimits>;
 }
 
-export interface DeviceStatus extends AgentStatus {
-	mqttState: MqttState;
-	/** Why the client last left "connected"/"connecting" ("" before that happened). */
-	mqttReason: string;
-	mqtt: Readonly<MqttStats>;
-	rogue: Readonly<RogueStatus>;
-}
+export type DeviceStatus = StackStatus;
 
 export interface Device {
 	readonly status: DeviceStatus;
@@ -70,64 +69,41 @@ export interface Device {
 	stop(): Promise<void>;
 }
 
-/** The largest payload sent or received (AWS IoT's publish limit). */
-const MAX_PAYLOAD = 128 * 1024;
-
+/** Throws CredentialsError (hardware/host/credentials.ts) at once for unusable TLS files. */
 export async function startDevice(options: DeviceOptions): Promise<Device> {
-	const clock = options.clock ?? realClock();
-	const log = options.log ?? (() => {});
-	const random = options.random ?? Math.random;
-	const store = new FileStore(options.storePath);
+	checkCredentials(options);
 	const driver = new HostNetDriver();
-	const sampler = new Sampler({ driver });
-	const client = new MqttClient({
-		clientId: options.thingName,
-		keepAliveSeconds: options.keepAliveSeconds ?? 60,
-		clock,
-		openTransport: hostTransport({ host: options.host, port: options.port, ca: options.ca, cert: options.cert, key: options.key, driver }),
-		maxPayload: MAX_PAYLOAD,
-		maxInflight: 4,
-		reconnect: { minMs: 1000, maxMs: 60_000 },
-		random,
-		log,
-	});
-	const port = portOf(client);
-	const agent = new DefenderAgent({ mqtt: port, sampler, driver, clock, store, log }, {
+	const rogue = typeof options.rogue === "object" ? options.rogue : {};
+	const keepAlive = options.keepAliveSeconds === undefined ? {} : { keepAliveSeconds: options.keepAliveSeconds };
+	const stack = composeStack({
 		thingName: options.thingName,
+		clock: options.clock ?? realClock(),
+		openTransport: hostTransport({ host: options.host, port: options.port, ca: options.ca, cert: options.cert, key: options.key, driver }),
+		driver,
+		store: new FileStore(options.storePath),
+		log: options.log,
+		random: options.random,
 		format: options.format,
 		intervalSeconds: options.intervalSeconds,
 		allowShortInterval: options.allowShortInterval,
 		replyTimeoutSeconds: options.replyTimeoutSeconds,
 		pollSeconds: options.pollSeconds,
+		rogueTopic: rogue.topic,
+		roguePeriodMs: rogue.periodMs,
+		limits: { ...keepAlive, ...options.limits },
 	});
-	const rogueOptions = typeof options.rogue === "object" ? options.rogue : {};
-	const rogue = new Rogue({ port, clock, random, log, ...rogueOptions });
-	client.onMessage = (topic, payload) => {
-		agent.onMessage(topic, payload);
-		rogue.onMessage(topic, payload);
-	};
-	client.onState = (state, reason) => {
-		log(`mqtt: ${state}${reason ? ` (${reason})` : ""}`);
-		if (state !== "connected") return;
-		agent.onConnected();
-		rogue.onConnected();
-	};
-	agent.start();
-	if (options.rogue) rogue.start();
-	client.start();
+	stack.start(options.rogue !== undefined && options.rogue !== false);
 	return {
 		get status(): DeviceStatus {
-			return { ...agent.status, mqttState: client.state, mqttReason: client.reason, mqtt: client.stats, rogue: rogue.status };
+			return stack.status;
 		},
-		setRogue: (on) => (on ? rogue.start() : rogue.stop()),
+		setRogue: (on) => stack.setRogue(on),
 		driver,
-		agent,
-		sampler,
-		client,
+		agent: stack.agent,
+		sampler: stack.sampler,
+		client: stack.client,
 		async stop() {
-			rogue.stop();
-			agent.stop();
-			client.stop();
+			stack.stop();
 		},
 	};
 }

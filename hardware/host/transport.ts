@@ -58,9 +58,9 @@ export function openHostTransport(handlers: TransportHandlers, o: HostTransportO
 	const raw = netConnect({ host: o.host, port: o.port });
 	raw.setNoDelay(true);
 	o.driver?.trackSocket(raw);
-	if (o.insecure) return new HostTransport(raw, raw, handlers, "connect", o.driver);
+	if (o.insecure) return new HostTransport(raw, raw, handlers, "connect", o.host, o.driver);
 	const wire: Duplex = o.driver ? new CountingStream(raw, o.driver) : raw;
-	return new HostTransport(secure(wire, o), raw, handlers, "secureConnect");
+	return new HostTransport(secure(wire, o), raw, handlers, "secureConnect", o.servername ?? o.host);
 }
 
 function secure(wire: Duplex, o: HostTransportOptions): Socket {
@@ -85,17 +85,21 @@ class HostTransport implements Transport {
 	readonly #count: CountSink | undefined;
 	#done = false;
 
-	constructor(socket: Socket, raw: Socket, h: TransportHandlers, openEvent: string, count?: CountSink) {
+	constructor(socket: Socket, raw: Socket, h: TransportHandlers, openEvent: string, host: string, count?: CountSink) {
 		this.#socket = socket;
 		this.#raw = raw;
 		this.#count = count;
-		socket.once(openEvent, () => this.#done || h.onOpen());
+		let open = false;
+		socket.once(openEvent, () => {
+			open = true;
+			if (!this.#done) h.onOpen();
+		});
 		socket.on("data", (b: Buffer) => {
 			count?.countIn(b.length, packetsFor(b.length));
 			if (!this.#done) h.onData(b);
 		});
 		socket.on("drain", () => this.#done || h.onWritable());
-		const fail = (e: Error & { code?: string; reason?: string }) => this.#end(() => h.onError(describe(e)));
+		const fail = (e: Error & { code?: string; reason?: string }) => this.#end(() => h.onError(describe(e, host, !open && openEvent === "secureConnect")));
 		socket.on("error", fail);
 		raw.on("error", fail);
 		socket.on("close", () => this.#end(() => h.onClose()));
@@ -127,8 +131,27 @@ class HostTransport implements Transport {
 	}
 }
 
-/** "CODE: short reason" from a Node socket/TLS error (OpenSSL's multi-line text cut to its reason). */
-function describe(e: Error & { code?: string; reason?: string }): string {
+/** OpenSSL verification codes of a server certificate the configured CA does not vouch for. */
+const FOREIGN = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_SIGNATURE_FAILURE", "CERT_UNTRUSTED", "CERT_REJECTED"]);
+
+/** What a verification code means for the device, in words; undefined for other errors. */
+function certificateProblem(code: string | undefined, host: string): string | undefined {
+	if (code === "CERT_HAS_EXPIRED") return "server certificate expired";
+	if (code === "CERT_NOT_YET_VALID") return "server certificate not yet valid (or the device clock is behind)";
+	if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return `server certificate not issued for ${host}`;
+	if (code !== undefined && FOREIGN.has(code)) return "server certificate not signed by the configured CA";
+	if (code === "INVALID_PURPOSE") return "server certificate not usable by a TLS server (key usage)";
+	return undefined;
+}
+
+/**
+ * "what is wrong (CODE: short reason)" for a server certificate Node refused, otherwise "CODE:
+ * short reason" from a socket/TLS error (OpenSSL's multi-line text cut to its reason).
+ */
+function describe(e: Error & { code?: string; reason?: string }, host: string, handshaking: boolean): string {
 	const why = e.reason ?? e.message.split("\n")[0];
-	return e.code ? `${e.code}: ${why}` : why;
+	const detail = e.code ? `${e.code}: ${why}` : why;
+	const hungUp = handshaking && (e.code === "ECONNRESET" || /alert/.test(why));
+	const problem = hungUp ? "the broker ended the TLS handshake: it refused the device certificate (not signed by a CA it trusts, not registered or not active)" : certificateProblem(e.code, host);
+	return problem === undefined ? detail : `${problem} (${detail})`;
 }

@@ -4,13 +4,15 @@
  *                  is not (an ESP32 after power-on counts from 1970), ask SNTP and Time.set() it;
  *                  retry until it is. In the Linux simulator Date.now() is the host clock.
  *   resolveHost    embedded:io/socket/tcp takes an IPv4 address only: resolve a host name.
- *   loadCredentials the CA, device certificate and key from flash resources, by name.
+ *   loadCredentials the CA, device certificate and key from flash resources, by name (a missing
+ *                  one is a bad setting, see modules/config checkCredentials).
  */
 import Net from "net";
 import Resource from "Resource";
 import SNTP from "sntp";
 import Time from "time";
 import Timer from "timer";
+import { checkCredentials } from "../../modules/config/config";
 import type { Log } from "../../modules/platform/platform";
 
 /** 2026-01-01T00:00:00Z: any earlier wall clock is unset. */
@@ -55,24 +57,12 @@ export interface Credentials {
 	key: ArrayBuffer;
 }
 
-export class MissingResourceError extends Error {
-	/** A field, not `this.name = …`: XS freezes Error.prototype when modules are preloaded. */
-	override readonly name = "MissingResourceError";
-	readonly code = "MissingResource";
-	constructor(name: string, what: string) {
-		super(`MissingResource: ${what} "${name}" is not among the resources (put it next to manifest.json and list it under "resources")`);
-	}
-}
-
+/**
+ * The CA, device certificate and key from the firmware's resources. A missing file throws the
+ * ConfigError of a bad setting (modules/config checkCredentials) naming the CERTS folder and the
+ * manifest's `data` section; main.ts prints it as its one stop message.
+ */
 export function loadCredentials(names: { ca: string; certificate: string; privateKey: string }): Credentials {
-	return {
-		ca: resource(names.ca, "CA certificate"),
-		certificate: resource(names.certificate, "device certificate"),
-		key: resource(names.privateKey, "private key"),
-	};
-}
-
-function resource(name: string, what: string): ArrayBuffer {
-	if (!Resource.exists(name)) throw new MissingResourceError(name, what);
-	return new Resource(name);
+	checkCredentials(names, (name) => Resource.exists(name));
+	return { ca: new Resource(names.ca), certificate: new Resource(names.certificate), key: new Resource(names.privateKey) };
 }

@@ -152,3 +152,23 @@ function readFormat(raw: Raw): ReportFormat {
 	if (typeof value !== "string" || !FORMATS.includes(value)) throw bad("reportFormat", value, "json, json-short or cbor");
 	return value as ReportFormat;
 }
+
+/** The three certificate settings, in the order they are checked. */
+export const CREDENTIAL_KEYS = Object.freeze(["certificate", "privateKey", "ca"] as const);
+export type CredentialKey = (typeof CREDENTIAL_KEYS)[number];
+
+/**
+ * The ConfigError of a certificate setting naming a file the firmware was not built with: the build
+ * copies the files of the CERTS folder (default ./certs) into its resources through the `data`
+ * section of manifest.json.
+ */
+export function missingCredential(key: CredentialKey, name: string): ConfigError {
+	return new ConfigError("BadSetting", key, `names ${JSON.stringify(name)}, which is not among the firmware's resources: put ${name} in the CERTS folder (default ./certs, or mcconfig … CERTS=<dir>), whose files the "data" section of manifest.json builds in, and build again`);
+}
+
+/** Throws missingCredential for the first certificate setting whose file `exists` does not find. */
+export function checkCredentials(settings: Readonly<Record<CredentialKey, string>>, exists: (name: string) => boolean): void {
+	for (const key of CREDENTIAL_KEYS) {
+		if (!exists(settings[key])) throw missingCredential(key, settings[key]);
+	}
+}

@@ -124,6 +124,22 @@ export class DefenderAgent {
 		this.#defer("onMessage");
 	}
 
+	/**
+	 * Call when the broker refused a SUBSCRIBE (SUBACK 0x80) — one of the agent's reply topics or any
+	 * other of the device's (rogue mode's): counted and shown in status, and logged. Never throws.
+	 */
+	onSubscribeRefused(filter: string): void {
+		const s = this.#status;
+		s.subscribeRefused++;
+		s.lastRefusedSubscription = filter;
+		const replies = filter === this.acceptedTopic || filter === this.rejectedTopic;
+		try {
+			this.#log(`defender: the broker refused the subscription to ${filter}${replies ? "; report replies will not arrive and every report will time out" : ""}`);
+		} catch {
+			// the log threw: the refusal is still counted
+		}
+	}
+
 	/** Polls and reports now instead of at the next interval (the schedule is unchanged). */
 	reportNow(): void {
 		this.#report();
@@ -220,8 +236,8 @@ export class DefenderAgent {
 		}
 		const stats = sampler.pending(newNetStats());
 		const id = this.#ids.next(clock.now());
-		const { format, maxListSize } = this.settings;
-		const payload = reportPayload({ driver: this.#p.driver, metrics: this.#metrics, format, maxListSize, status: this.#status, log: this.#log }, id, stats);
+		const { format, maxListSize, maxReportBytes } = this.settings;
+		const payload = reportPayload({ driver: this.#p.driver, metrics: this.#metrics, format, maxListSize, maxReportBytes, status: this.#status, log: this.#log }, id, stats);
 		if (payload === undefined) return;
 		if (!mqtt.publish(this.topic, payload, 1)) {
 			this.#status.publishFailures++;

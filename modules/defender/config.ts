@@ -4,6 +4,7 @@
  * explicitly (local testing against the self-hosted cloud).
  */
 import type { ReportFormat } from "../report/report";
+import { LIMITS } from "../facts/facts";
 import { AgentError } from "./errors";
 
 /** AWS's minimum report period (DEFENDER_REPORT_MIN_PERIOD_SECONDS). */
@@ -23,6 +24,8 @@ export interface AgentConfig {
 	pollSeconds?: number;
 	/** Longest port/connection/custom list written, default the report module's. */
 	maxListSize?: number;
+	/** Largest report in bytes: set it to the MQTT client's maxPayload. Default and at most LIMITS.maxPayloadBytes (128 KB). */
+	maxReportBytes?: number;
 }
 
 export interface Settings {
@@ -32,6 +35,7 @@ export interface Settings {
 	replyTimeoutMs: number;
 	pollMs: number;
 	maxListSize: number;
+	maxReportBytes: number;
 }
 
 export function settings(config: AgentConfig, defaultMaxListSize: number): Settings {
@@ -44,6 +48,8 @@ export function settings(config: AgentConfig, defaultMaxListSize: number): Setti
 	const poll = seconds(config.pollSeconds, 10, "pollSeconds");
 	const maxListSize = config.maxListSize ?? defaultMaxListSize;
 	if (!Number.isInteger(maxListSize) || maxListSize < 1) throw new AgentError("BadOption", `maxListSize must be a positive integer, got ${maxListSize}`);
+	const maxReportBytes = config.maxReportBytes ?? LIMITS.maxPayloadBytes;
+	if (!Number.isInteger(maxReportBytes) || maxReportBytes < 256 || maxReportBytes > LIMITS.maxPayloadBytes) throw new AgentError("BadOption", `maxReportBytes must be an integer 256..${LIMITS.maxPayloadBytes}, got ${maxReportBytes}`);
 	return {
 		thingName: config.thingName,
 		format: config.format ?? "json-short",
@@ -51,6 +57,7 @@ export function settings(config: AgentConfig, defaultMaxListSize: number): Setti
 		replyTimeoutMs: Math.round(replyTimeout * 1000),
 		pollMs: Math.round(poll * 1000),
 		maxListSize,
+		maxReportBytes,
 	};
 }
 

@@ -1,6 +1,6 @@
 /*
- * payload — a report's bytes for the agent: the full model (driver lists, pending deltas, custom
- * metrics); network_stats only when the driver throws or its lists or a collector's values make
+ * payload — a report's bytes for the agent: the full model (driver lists with their true totals,
+ * pending deltas, custom metrics), its lists cut to fit maxReportBytes; network_stats only when the driver throws or its lists or a collector's values make
  * the report unencodable; nothing when even that fails. Every failure is counted and logged.
  */
 import type { NetDriver } from "../netdriver/netdriver";
@@ -18,13 +18,15 @@ export interface PayloadSources {
 	metrics: CustomMetrics;
 	format: ReportFormat;
 	maxListSize: number;
+	/** Largest report in bytes (the MQTT client's payload limit): lists are cut to fit. */
+	maxReportBytes: number;
 	status: AgentStatus;
 	log: Log;
 }
 
 /** The encoded report, or undefined when not even network_stats could be encoded (the deltas stay pending). */
 export function reportPayload(src: PayloadSources, id: number, stats: NetStats): Uint8Array | undefined {
-	const options = { maxListSize: src.maxListSize };
+	const options = { maxListSize: src.maxListSize, maxBytes: src.maxReportBytes };
 	try {
 		return encodeReport(model(src, id, stats), src.format, options);
 	} catch (error) {
@@ -42,11 +44,16 @@ export function reportPayload(src: PayloadSources, id: number, stats: NetStats):
 
 function model(src: PayloadSources, id: number, stats: NetStats): ReportModel {
 	const { driver } = src;
+	const tcp = driver.listeningTcpPorts();
+	const udp = driver.listeningUdpPorts();
+	const connections = driver.establishedConnections();
+	const totals = tcp.total ?? udp.total ?? connections.total;
 	return {
 		reportId: id,
-		listeningTcpPorts: driver.listeningTcpPorts(),
-		listeningUdpPorts: driver.listeningUdpPorts(),
-		connections: driver.establishedConnections(),
+		listeningTcpPorts: tcp,
+		listeningUdpPorts: udp,
+		connections,
+		totals: totals === undefined ? undefined : { listeningTcpPorts: tcp.total, listeningUdpPorts: udp.total, connections: connections.total },
 		networkStats: stats,
 		customMetrics: src.metrics.collect((name, message) => {
 			src.status.collectorsFailed++;

@@ -37,6 +37,10 @@ export interface AgentStatus {
 	storeFailures: number;
 	/** Replies that could not be parsed, matched no report, or overflowed the queue. */
 	badReplies: number;
+	/** SUBSCRIBEs the broker refused (SUBACK 0x80): reply topics, rogue mode's topic; see the log. */
+	subscribeRefused: number;
+	/** The topic filter of the last refused SUBSCRIBE ("" when none was refused). */
+	lastRefusedSubscription: string;
 	/** Timer or MQTT callback steps that threw (a platform, client or onOutcome fault): logged, never rethrown. */
 	faults: number;
 }
@@ -45,6 +49,6 @@ export function newStatus(): AgentStatus {
 	return {
 		connected: false, lastReportId: 0, lastReply: "NONE", lastReplyId: 0, lastErrorCode: "", lastErrorMessage: "", awaitingReply: false,
 		sent: 0, accepted: 0, rejected: 0, throttled: 0, timedOut: 0, skippedOffline: 0, publishFailures: 0, encodeFailures: 0,
-		collectorsFailed: 0, pollFailures: 0, storeFailures: 0, badReplies: 0, faults: 0,
+		collectorsFailed: 0, pollFailures: 0, storeFailures: 0, badReplies: 0, subscribeRefused: 0, lastRefusedSubscription: "", faults: 0,
 	};
 }

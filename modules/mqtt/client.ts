@@ -16,7 +16,9 @@
  * is refused: publish → PAYLOAD_TOO_LARGE, received → link dropped with PACKET_TOO_LARGE or
  * PAYLOAD_TOO_LARGE), maxInflight (QoS 1 PUBLISHes awaiting PUBACK at once), maxQueued (QoS 1
  * messages held in all, default 4 × maxInflight), reconnect {minMs, maxMs}, connectTimeoutMs
- * (open + CONNACK, default 10000), random (default Math.random), cleanSession (default true),
+ * (open + CONNACK, default 10000), stableMs (how long a connection must stay up before the back-off
+ * starts over, default one keep-alive period or 60 s: a broker that CONNACKs and then drops the
+ * link keeps the back-off growing), random (default Math.random), cleanSession (default true),
  * username, password, log, and the callbacks below (also assignable as properties).
  *
  * Callbacks (exceptions thrown by them are caught and logged):
@@ -78,6 +80,8 @@ export interface MqttClientOptions extends MqttCallbacks {
 	maxQueued?: number;
 	reconnect: { minMs: number; maxMs: number };
 	connectTimeoutMs?: number;
+	/** A connection up this long resets the reconnect back-off (default keep-alive, or 60 s when it is 0). */
+	stableMs?: number;
 	random?: () => number;
 	cleanSession?: boolean;
 	username?: string;
@@ -104,6 +108,8 @@ export class MqttClient implements MqttCallbacks {
 	#reason = "";
 	#timer: TimerHandle | undefined;
 	#failures = 0;
+	/** clock.ticks() of the last CONNACK. */
+	#connectedAt = 0;
 	#nextId = 0;
 	#lastPacketId = 0;
 
@@ -211,7 +217,7 @@ export class MqttClient implements MqttCallbacks {
 
 	#connected(sessionPresent: boolean): void {
 		this.#clearTimer();
-		this.#failures = 0;
+		this.#connectedAt = this.#ticks();
 		this.stats.connects++;
 		this.#setState("connected", sessionPresent ? "session present" : undefined);
 	}
@@ -219,7 +225,10 @@ export class MqttClient implements MqttCallbacks {
 	/** The link is closed: count, requeue, report and schedule the next attempt. */
 	#lost(status: S.Status, detail?: string): void {
 		this.#clearTimer();
-		if (this.#state === "connected") this.stats.disconnects++;
+		if (this.#state === "connected") {
+			this.stats.disconnects++;
+			if (this.#ticks() - this.#connectedAt >= stableMs(this.#o)) this.#failures = 0;
+		}
 		this.#outbox.requeue();
 		this.#subs.requeue();
 		const reason = detail ? `${S.statusName(status)}: ${detail}` : S.statusName(status);
@@ -230,6 +239,15 @@ export class MqttClient implements MqttCallbacks {
 			this.#connect();
 		}), delay);
 		this.#setState("waiting", reason);
+	}
+
+	/** clock.ticks(), or NaN when the clock throws (a broken clock never resets the back-off). */
+	#ticks(): number {
+		try {
+			return this.#o.clock.ticks();
+		} catch {
+			return NaN;
+		}
 	}
 
 	#clearTimer(): void {
@@ -257,6 +275,11 @@ export class MqttClient implements MqttCallbacks {
 	}
 }
 
+/** How long a connection must last before a loss starts the back-off over. */
+function stableMs(o: MqttClientOptions): number {
+	return o.stableMs ?? (o.keepAliveSeconds > 0 ? o.keepAliveSeconds * 1000 : 60_000);
+}
+
 function checkOptions(o: MqttClientOptions): void {
 	const bad = (what: string) => {
 		throw new MqttConfigError(`mqtt: ${what}`);
@@ -266,5 +289,6 @@ function checkOptions(o: MqttClientOptions): void {
 	if (!(o.maxPayload >= 0 && o.maxPayload <= 0x1000000)) bad("maxPayload must be 0..16 MiB");
 	if (!(o.maxInflight >= 1 && o.maxInflight <= 1024)) bad("maxInflight must be 1..1024");
 	if (o.maxQueued !== undefined && !(o.maxQueued >= o.maxInflight && o.maxQueued <= 65535)) bad("maxQueued must be maxInflight..65535");
+	if (o.stableMs !== undefined && !(o.stableMs >= 0)) bad("stableMs must be >= 0");
 	if (!(o.reconnect.minMs > 0 && o.reconnect.maxMs >= o.reconnect.minMs)) bad("reconnect needs 0 < minMs <= maxMs");
 }

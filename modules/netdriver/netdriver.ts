@@ -27,6 +27,13 @@ export interface EstablishedConnection {
 	localInterface?: string;
 }
 
+/**
+ * A socket list as a driver returns it. A driver that lists into a fixed-size table (the ESP32's C
+ * side keeps 16 of each) sets `total` to how many exist when that is more than it listed; the
+ * report writes `total` from it, so the count stays true.
+ */
+export type Listed<T> = T[] & { total?: number };
+
 export interface NetDriver {
 	/**
 	 * Width in bits at which the counters wrap back to 0: 32 for lwIP-style counters, 53 for
@@ -39,7 +46,7 @@ export interface NetDriver {
 	 * (driver re-created, interface restarted, device rebooted). Must not allocate.
 	 */
 	read(out: Float64Array): number;
-	listeningTcpPorts(): ListeningPort[];
-	listeningUdpPorts(): ListeningPort[];
-	establishedConnections(): EstablishedConnection[];
+	listeningTcpPorts(): Listed<ListeningPort>;
+	listeningUdpPorts(): Listed<ListeningPort>;
+	establishedConnections(): Listed<EstablishedConnection>;
 }

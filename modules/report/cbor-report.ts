@@ -4,14 +4,15 @@
  * with the compact writer (cbor-small.ts): the same bytes as the walk + CborWriter.
  */
 import { writeCbor } from "./cbor-small";
-import { listCap, validateReport } from "./model";
+import { byteCap, fitReport, listCap, validateReport } from "./model";
 import type { EncodeOptions, ReportModel } from "./model";
 
 /** The validated model's CBOR (short keys) as a view of the writer's reusable buffer, valid until the next call. */
 export function cborReportView(model: ReportModel, options?: EncodeOptions): Uint8Array {
 	const cap = listCap(options);
+	const max = byteCap(options);
 	validateReport(model, cap);
-	return writeCbor(model, cap);
+	return fitReport(model, cap, max, (cut) => writeCbor(model, cut));
 }
 
 /** CBOR (short keys) of a validated model, in a new buffer of exactly its size. */

@@ -141,8 +141,8 @@ function text(s: string): void {
 }
 
 /**
- * `s` as CBOR text at `start`, its UTF-8 (lone surrogates as U+FFFD, like TextEncoder and
- * bytes/utf8.ts) written after room for the longest head, then moved behind its head. Kept here
+ * `s` as CBOR text at `start`, its UTF-8 (validation refuses lone surrogates; were one to reach
+ * here it would become U+FFFD, like TextEncoder and bytes/utf8.ts) written after room for the longest head, then moved behind its head. Kept here
  * rather than calling bytes/utf8.ts: one function instead of three keeps the XS slot budget.
  */
 function utf8(s: string, start: number): void {
@@ -192,8 +192,9 @@ function report(model: ReportModel, cap: number): void {
 	num(model.reportId);
 	run(R.VersionMetrics);
 	out[pos++] = C.Map | ((tcp === undefined ? 0 : 1) + (udp === undefined ? 0 : 1) + (ns === undefined ? 0 : 1) + (cs === undefined ? 0 : 1));
-	if (tcp !== undefined) ports(R.TcpPorts, tcp, cap);
-	if (udp !== undefined) ports(R.UdpPorts, udp, cap);
+	const t = model.totals;
+	if (tcp !== undefined) ports(R.TcpPorts, tcp, t?.listeningTcpPorts ?? tcp.length, cap);
+	if (udp !== undefined) ports(R.UdpPorts, udp, t?.listeningUdpPorts ?? udp.length, cap);
 	if (ns !== undefined) {
 		run(R.NetStatsBytesIn);
 		num(ns.bytesIn);
@@ -204,11 +205,11 @@ function report(model: ReportModel, cap: number): void {
 		run(R.PacketsOut);
 		num(ns.packetsOut);
 	}
-	if (cs !== undefined) connections(cs, cap);
+	if (cs !== undefined) connections(cs, t?.connections ?? cs.length, cap);
 	if (custom !== undefined) customMetrics(custom);
 }
 
-function ports(key: R, list: ListeningPort[], cap: number): void {
+function ports(key: R, list: ListeningPort[], total: number, cap: number): void {
 	const n = Math.min(list.length, cap);
 	run(key);
 	head(C.Array, n);
@@ -223,10 +224,10 @@ function ports(key: R, list: ListeningPort[], cap: number): void {
 		}
 	}
 	run(R.Total);
-	num(list.length);
+	num(total);
 }
 
-function connections(list: EstablishedConnection[], cap: number): void {
+function connections(list: EstablishedConnection[], total: number, cap: number): void {
 	const n = Math.min(list.length, cap);
 	run(R.Connections);
 	head(C.Array, n);
@@ -245,7 +246,7 @@ function connections(list: EstablishedConnection[], cap: number): void {
 		}
 	}
 	run(R.Total);
-	num(list.length);
+	num(total);
 }
 
 /** Each metric is `name: [{ kind: value }]`. */

@@ -18,7 +18,9 @@ export type ReportErrorCode =
 	| "BadFormat"
 	| "BadThingName"
 	| "BufferTooSmall"
-	| "BadReply";
+	| "BadReply"
+	| "BadText"
+	| "TooLarge";
 
 export class ReportError extends Error {
 	/** A field, not `this.name = …`: XS freezes Error.prototype when modules are preloaded. */

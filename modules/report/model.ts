@@ -2,6 +2,7 @@
  * model — the one report model every encoding is written from, and its validation. Validation runs
  * before any byte is written and refuses bad input with a ReportError naming what is wrong.
  */
+import { LIMITS } from "../facts/facts";
 import type { EstablishedConnection, ListeningPort } from "../netdriver/netdriver";
 import type { NetStats } from "../sampler/sampler";
 import { ReportError } from "./errors";
@@ -17,11 +18,28 @@ export interface ReportModel {
 	connections?: EstablishedConnection[];
 	networkStats?: NetStats;
 	customMetrics?: Record<string, CustomMetricValue>;
+	/**
+	 * True counts of sockets when the driver listed only some (a fixed-size C table): written as
+	 * `total` instead of the list's length. Each is at least its list's length.
+	 */
+	totals?: ListTotals;
+}
+
+export interface ListTotals {
+	listeningTcpPorts?: number;
+	listeningUdpPorts?: number;
+	connections?: number;
 }
 
 export interface EncodeOptions {
 	/** Longest port / connection list written (the true count goes in `total`); longest custom list accepted. Default 50. */
 	maxListSize?: number;
+	/**
+	 * Largest report in bytes, default and at most LIMITS.maxPayloadBytes (AWS IoT's 128 KB): port and
+	 * connection lists are cut shorter until the report fits (their `total` stays true); a report that
+	 * does not fit even with empty lists is refused (TooLarge).
+	 */
+	maxBytes?: number;
 }
 
 export const DEFAULT_MAX_LIST_SIZE = 50;
@@ -35,15 +53,65 @@ export function listCap(options: EncodeOptions | undefined): number {
 	return cap;
 }
 
+/** Checks the options and returns the largest report size. */
+export function byteCap(options: EncodeOptions | undefined): number {
+	const max = options?.maxBytes ?? LIMITS.maxPayloadBytes;
+	if (!Number.isInteger(max) || max < 1 || max > LIMITS.maxPayloadBytes) throw new ReportError("BadOption", `maxBytes must be an integer 1..${LIMITS.maxPayloadBytes}, got ${max}`);
+	return max;
+}
+
+/**
+ * Writes the report with its port and connection lists cut at `cap` items, then at fewer until it
+ * fits in `max` bytes. `write(cut)` returns the bytes (a view valid until the next write).
+ */
+export function fitReport(model: ReportModel, cap: number, max: number, write: (cut: number) => Uint8Array): Uint8Array {
+	let cut = Math.min(cap, Math.max(model.listeningTcpPorts?.length ?? 0, model.listeningUdpPorts?.length ?? 0, model.connections?.length ?? 0));
+	for (;;) {
+		const bytes = write(cut);
+		if (bytes.length <= max) return bytes;
+		if (cut === 0) throw new ReportError("TooLarge", `report needs ${bytes.length} bytes even with empty port and connection lists, more than the ${max} allowed`);
+		cut = Math.min(cut - 1, Math.floor((cut * max) / bytes.length));
+	}
+}
+
 /** Throws a ReportError for the first thing wrong in `model`. */
 export function validateReport(model: ReportModel, cap: number): void {
 	if (typeof model !== "object" || model === null) throw new ReportError("BadModel", "report model must be an object");
-	if (!Number.isSafeInteger(model.reportId) || model.reportId <= 0) throw new ReportError("BadReportId", `reportId must be a positive safe integer, got ${model.reportId}`);
+	const id = model.reportId;
+	if (!Number.isSafeInteger(id) || id <= 0 || id > LIMITS.maxReportId) throw new ReportError("BadReportId", `reportId must be an integer 1..2^53 - 1 (${LIMITS.maxReportId}), got ${String(id)}`);
 	if (model.listeningTcpPorts !== undefined) checkPorts(model.listeningTcpPorts, "listeningTcpPorts");
 	if (model.listeningUdpPorts !== undefined) checkPorts(model.listeningUdpPorts, "listeningUdpPorts");
 	if (model.connections !== undefined) checkConnections(model.connections);
 	if (model.networkStats !== undefined) checkNetStats(model.networkStats);
 	if (model.customMetrics !== undefined) checkCustomMetrics(model.customMetrics, cap);
+	if (model.totals !== undefined) checkTotals(model);
+}
+
+function checkTotal(total: unknown, list: unknown[] | undefined, what: string): void {
+	if (total === undefined) return;
+	if (list === undefined || typeof total !== "number" || !Number.isSafeInteger(total) || total < list.length) throw new ReportError("BadModel", `totals.${what} must be an integer no less than the length of ${what}, got ${String(total)}`);
+}
+
+function checkTotals(model: ReportModel): void {
+	const t = model.totals;
+	checkObject(t, "totals");
+	checkTotal(t.listeningTcpPorts, model.listeningTcpPorts, "listeningTcpPorts");
+	checkTotal(t.listeningUdpPorts, model.listeningUdpPorts, "listeningUdpPorts");
+	checkTotal(t.connections, model.connections, "connections");
+}
+
+/**
+ * Text is written as UTF-8, where a lone UTF-16 surrogate has no form: JSON.stringify would escape
+ * it, the CBOR writer would replace it. Both encoders refuse it instead (nothing changed silently).
+ */
+function checkText(value: string, what: string): void {
+	for (let i = 0; i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c < 0xd800 || c > 0xdfff) continue;
+		const next = value.charCodeAt(i + 1);
+		if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+		else throw new ReportError("BadText", `${what} has a lone UTF-16 surrogate at index ${i} (not representable in UTF-8)`);
+	}
 }
 
 /** "what[i].field", built only when a check fails. */
@@ -70,7 +138,9 @@ function checkPort(port: unknown, what: string, i: number, field: string): void 
 }
 
 function checkInterface(name: unknown, what: string, i: number, field: string): void {
-	if (name !== undefined && typeof name !== "string") throw new ReportError("BadInterface", `${at(what, i, field)} must be a string`);
+	if (name === undefined) return;
+	if (typeof name !== "string") throw new ReportError("BadInterface", `${at(what, i, field)} must be a string`);
+	checkText(name, at(what, i, field));
 }
 
 function checkPorts(ports: ListeningPort[], what: string): void {
@@ -131,6 +201,7 @@ function checkCustomValue(value: CustomMetricValue, name: string, cap: number): 
 function checkListItem(kind: string, item: unknown, name: string): void {
 	if (kind === "number_list") return checkNumber(item, name);
 	if (typeof item !== "string") throw new ReportError("BadMetricValue", `custom metric ${name} ${kind} values must be strings`);
+	checkText(item, `custom metric ${name}`);
 	if (kind === "ip_list" && !isIP(item)) throw new ReportError("BadIp", `custom metric ${name} has ${JSON.stringify(item)}, not an IPv4 or IPv6 address`);
 }
 

@@ -2,7 +2,8 @@
  * walk — the one walk over a validated ReportModel, in the key order of defender.md §1: header,
  * metrics (listening TCP ports, listening UDP ports, network stats, TCP connections), custom metrics.
  * Sections absent from the model are omitted; metrics is always present (possibly empty). Port and
- * connection lists are cut at `cap` while `total` carries the true count.
+ * connection lists are cut at `cap` while `total` carries the true count (model.totals when the
+ * driver listed only some).
  */
 import type { EstablishedConnection, ListeningPort } from "../netdriver/netdriver";
 import type { NetStats } from "../sampler/sampler";
@@ -30,10 +31,11 @@ function walkMetrics(model: ReportModel, w: Writer, style: KeyStyle, cap: number
 	const { listeningTcpPorts: tcp, listeningUdpPorts: udp, networkStats: ns, connections: cs } = model;
 	w.key(K.METRICS[style]);
 	w.map(present(tcp) + present(udp) + present(ns) + present(cs));
-	if (tcp !== undefined) walkPorts(K.LISTENING_TCP_PORTS, tcp, w, style, cap);
-	if (udp !== undefined) walkPorts(K.LISTENING_UDP_PORTS, udp, w, style, cap);
+	const t = model.totals;
+	if (tcp !== undefined) walkPorts(K.LISTENING_TCP_PORTS, tcp, t?.listeningTcpPorts ?? tcp.length, w, style, cap);
+	if (udp !== undefined) walkPorts(K.LISTENING_UDP_PORTS, udp, t?.listeningUdpPorts ?? udp.length, w, style, cap);
 	if (ns !== undefined) walkNetStats(ns, w, style);
-	if (cs !== undefined) walkConnections(cs, w, style, cap);
+	if (cs !== undefined) walkConnections(cs, t?.connections ?? cs.length, w, style, cap);
 	w.end();
 }
 
@@ -41,7 +43,7 @@ function present(section: unknown): number {
 	return section === undefined ? 0 : 1;
 }
 
-function walkPorts(key: Key, ports: ListeningPort[], w: Writer, style: KeyStyle, cap: number): void {
+function walkPorts(key: Key, ports: ListeningPort[], total: number, w: Writer, style: KeyStyle, cap: number): void {
 	const n = Math.min(ports.length, cap);
 	w.key(key[style]);
 	w.map(2);
@@ -60,7 +62,7 @@ function walkPorts(key: Key, ports: ListeningPort[], w: Writer, style: KeyStyle,
 	}
 	w.end();
 	w.key(K.TOTAL[style]);
-	w.number(ports.length);
+	w.number(total);
 	w.end();
 }
 
@@ -78,7 +80,7 @@ function walkNetStats(ns: NetStats, w: Writer, style: KeyStyle): void {
 	w.end();
 }
 
-function walkConnections(cs: EstablishedConnection[], w: Writer, style: KeyStyle, cap: number): void {
+function walkConnections(cs: EstablishedConnection[], total: number, w: Writer, style: KeyStyle, cap: number): void {
 	const n = Math.min(cs.length, cap);
 	w.key(K.TCP_CONNECTIONS[style]);
 	w.map(1);
@@ -89,7 +91,7 @@ function walkConnections(cs: EstablishedConnection[], w: Writer, style: KeyStyle
 	for (let i = 0; i < n; i++) walkConnection(cs[i], w, style);
 	w.end();
 	w.key(K.TOTAL[style]);
-	w.number(cs.length);
+	w.number(total);
 	w.end();
 	w.end();
 }

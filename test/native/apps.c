@@ -11,6 +11,7 @@
 #include "wire.h"
 
 static _Atomic uint32_t s_closed;
+static _Atomic uint32_t s_accepted;
 
 static err_t echo_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
@@ -35,6 +36,7 @@ static err_t echo_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	if (err != ERR_OK || pcb == NULL)
 		return ERR_VAL;
 	tcp_recv(pcb, echo_recv);
+	atomic_fetch_add(&s_accepted, 1);
 	return ERR_OK;
 }
 
@@ -53,6 +55,11 @@ struct tcp_pcb *app_echo_listen(struct netif *nif, const ip_addr_t *addr, u8_t t
 	if (listener != NULL)
 		tcp_accept(listener, echo_accept);
 	return listener;
+}
+
+_Atomic uint32_t *app_echo_accepted(void)
+{
+	return &s_accepted;
 }
 
 _Atomic uint32_t *app_echo_closed(void)

@@ -34,6 +34,8 @@ typedef struct {
 struct tcp_pcb *app_echo_listen(struct netif *nif, const ip_addr_t *addr, u8_t type, uint16_t port);
 /* How many echo connections saw the peer's FIN and closed (for app_wait). */
 _Atomic uint32_t *app_echo_closed(void);
+/* How many connections the echo listeners accepted (their end is ESTABLISHED). */
+_Atomic uint32_t *app_echo_accepted(void);
 
 err_t app_client_connect(tcp_client_t *c, struct netif *nif, const ip_addr_t *to, uint16_t port);
 err_t app_client_send(tcp_client_t *c, const uint8_t *data, uint16_t length);

@@ -40,10 +40,14 @@ const natives: Record<string, (...args: never[]) => unknown> = {
 };
 
 const { Esp32NetDriver, NetmonError } = await import("../../hardware/esp32/netdriver");
+const { reportPayload } = await import("../../modules/defender/payload");
+const { CustomMetrics } = await import("../../modules/defender/metrics");
+const { newStatus } = await import("../../modules/defender/status");
+const { newNetStats } = await import("../../modules/sampler/sampler");
 
 beforeEach(() => {
 	Object.assign(fake, { startStatus: "NETMON_OK", status: "NETMON_OK", counters: [], generation: 0, listed: [] });
-	fake.lists = [[], [], []];
+	fake.lists = [[0], [0], [0]];
 });
 
 describe("esp32 netdriver", () => {
@@ -63,8 +67,8 @@ describe("esp32 netdriver", () => {
 	});
 
 	it("maps flat port lists to ListeningPort, interface only when bound to one", () => {
-		fake.lists[0] = [8883, "st0", 80, ""];
-		fake.lists[1] = [68, "", 5353, "st0"];
+		fake.lists[0] = [2, 8883, "st0", 80, ""];
+		fake.lists[1] = [2, 68, "", 5353, "st0"];
 		const driver = new Esp32NetDriver();
 		expect(driver.listeningTcpPorts()).toEqual([{ port: 8883, interface: "st0" }, { port: 80 }]);
 		expect(driver.listeningUdpPorts()).toEqual([{ port: 68 }, { port: 5353, interface: "st0" }]);
@@ -72,12 +76,32 @@ describe("esp32 netdriver", () => {
 	});
 
 	it("maps flat connection lists to EstablishedConnection", () => {
-		fake.lists[2] = [50123, "192.0.2.7:8883", "st0", 50124, "[fe80::1]:443", ""];
+		fake.lists[2] = [2, 50123, "192.0.2.7:8883", "st0", 50124, "[fe80::1]:443", ""];
 		expect(new Esp32NetDriver().establishedConnections()).toEqual([
 			{ remoteAddr: "192.0.2.7:8883", localPort: 50123, localInterface: "st0" },
 			{ remoteAddr: "[fe80::1]:443", localPort: 50124 },
 		]);
 		expect(fake.listed).toEqual([2]);
+	});
+
+	it("carries the C side's true totals past its 16-entry table into the report", () => {
+		const listed = Array.from({ length: 16 }, (_, i) => [9000 + i, "pe1"]).flat();
+		fake.lists[0] = [22, ...listed];
+		fake.lists[1] = [3, 68, "", 5353, "st0", 5000, "st0"];
+		fake.lists[2] = [40, ...Array.from({ length: 16 }, (_, i) => [50000 + i, `192.0.2.2:${8000 + i}`, "st0"]).flat()];
+		const driver = new Esp32NetDriver();
+		const tcp = driver.listeningTcpPorts();
+		const udp = driver.listeningUdpPorts();
+		expect([tcp.length, tcp.total, udp.length, udp.total]).toEqual([16, 22, 3, undefined]);
+		const status = newStatus();
+		const payload = reportPayload({ driver, metrics: new CustomMetrics(50), format: "json", maxListSize: 50, maxReportBytes: 131072, status, log: () => {} }, 1, newNetStats());
+		const doc = JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString());
+		expect(doc.metrics.listening_tcp_ports.ports).toHaveLength(16);
+		expect(doc.metrics.listening_tcp_ports.total).toBe(22);
+		expect(doc.metrics.listening_udp_ports.total).toBe(3);
+		expect(doc.metrics.tcp_connections.established_connections.connections).toHaveLength(16);
+		expect(doc.metrics.tcp_connections.established_connections.total).toBe(40);
+		expect(status.encodeFailures).toBe(0);
 	});
 
 	it("returns empty lists when nothing is open", () => {

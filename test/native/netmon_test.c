@@ -11,11 +11,14 @@
 
 #include "apps.h"
 #include "harness.h"
+#include "xs_bridge.h"
 
 #define WAIT_MS 3000
 #define ECHO_SIZE 3000
 #define SEGMENT_SIZE 500
 #define EXTRA_UDP 20
+#define EXTRA_LISTEN 20
+#define EXTRA_CLIENTS 10
 #define UDP_HEADERS 28   /* IPv4 20 + UDP 8 */
 #define TCP_HEADERS 40   /* IPv4 20 + TCP 20, no options once established */
 
@@ -139,7 +142,7 @@ void test_ipv4(void)
 	check_delta(&before, &(delta_t){ 2, SEGMENT_SIZE + 2 * TCP_HEADERS, 1, SEGMENT_SIZE + TCP_HEADERS }, "tcp exact");
 }
 
-void test_truncation(void)
+static void truncate_udp(void)
 {
 	static udp_app_t extra[EXTRA_UDP];
 	err_t err = ERR_OK;
@@ -151,11 +154,60 @@ void test_truncation(void)
 	const netmon_sockets_t *s = list_now();
 	check_u64(s->udp.count, NETMON_MAX, "udp list capped at NETMON_MAX");
 	check_u64(s->udp.total, EXTRA_UDP + 2, "udp total counts every port");
+	check_xs_list(XS_LIST_UDP, 2, EXTRA_UDP + 2, "xs_netmon_list udp");
 	LOCK_TCPIP_CORE();
 	for (int i = 0; i < EXTRA_UDP; i++)
 		app_udp_close(&extra[i]);
 	UNLOCK_TCPIP_CORE();
 	check_u64(list_now()->udp.total, 2, "extra udp closed");
+}
+
+/* More TCP listeners and ESTABLISHED connections than the table holds: total stays true. */
+static void truncate_tcp(void)
+{
+	static struct tcp_pcb *listeners[EXTRA_LISTEN];
+	static tcp_client_t clients[EXTRA_CLIENTS];
+	uint32_t closed = atomic_load(app_echo_closed());
+	uint32_t accepted = atomic_load(app_echo_accepted());
+	int opened = 1;
+	err_t err = ERR_OK;
+	LOCK_TCPIP_CORE();
+	for (int i = 0; i < EXTRA_LISTEN; i++) {
+		listeners[i] = app_echo_listen(&g_peer.nif, IP4_ADDR_ANY, IPADDR_TYPE_V4, (uint16_t)(9000 + i));
+		opened &= listeners[i] != NULL;
+	}
+	for (int i = 0; i < EXTRA_CLIENTS; i++)
+		err |= app_client_connect(&clients[i], &g_st.nif, &s_peer_ip, 8080);
+	UNLOCK_TCPIP_CORE();
+	CHECK(opened && err == ERR_OK, "extra listeners and clients open");
+	for (int i = 0; i < EXTRA_CLIENTS; i++)
+		CHECK(app_wait(&clients[i].connected, 1, WAIT_MS) == 0 && clients[i].connected == 1, "extra client connected");
+	CHECK(app_wait(app_echo_accepted(), accepted + EXTRA_CLIENTS, WAIT_MS) == 0, "server ends accepted");
+	const netmon_sockets_t *s = list_now();
+	check_u64(s->tcp_listen.count, NETMON_MAX, "tcp listeners capped at NETMON_MAX");
+	check_u64(s->tcp_listen.total, EXTRA_LISTEN + 2, "tcp listener total counts every listener");
+	check_u64(s->established.count, NETMON_MAX, "established capped at NETMON_MAX");
+	/* both ends of every connection live in this stack; s_client's two ends too */
+	check_u64(s->established.total, 2 * EXTRA_CLIENTS + 2, "established total counts every connection");
+	check_xs_list(XS_LIST_TCP, 2, EXTRA_LISTEN + 2, "xs_netmon_list tcp");
+	check_xs_list(XS_LIST_ESTABLISHED, 3, 2 * EXTRA_CLIENTS + 2, "xs_netmon_list established");
+	LOCK_TCPIP_CORE();
+	for (int i = 0; i < EXTRA_CLIENTS; i++)
+		app_client_close(&clients[i]);
+	for (int i = 0; i < EXTRA_LISTEN; i++)
+		tcp_close(listeners[i]);
+	UNLOCK_TCPIP_CORE();
+	CHECK(app_wait(app_echo_closed(), closed + EXTRA_CLIENTS, WAIT_MS) == 0, "extra connections closed");
+	s = list_now();
+	check_u64(s->tcp_listen.total, 2, "extra listeners closed");
+	check_u64(s->established.total, 2, "only s_client's two ends still established");
+	check_xs_list(XS_LIST_TCP, 2, 2, "xs_netmon_list tcp, under the cap");
+}
+
+void test_truncation(void)
+{
+	truncate_udp();
+	truncate_tcp();
 }
 
 void test_close(void)

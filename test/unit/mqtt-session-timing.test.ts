@@ -81,24 +81,57 @@ describe("reconnect back-off", () => {
 		expect([0, 1, 2, 3, 4].map((n) => backoffDelay(n, 1000, 8000, () => 0.999999))).toEqual([1000, 2000, 4000, 8000, 8000]);
 	});
 
-	it("waits the jittered delay between attempts and starts over after a CONNACK", () => {
+	/** Drops the current link and returns the delay until the next attempt opens. */
+	function gapAfterLoss(h: ReturnType<typeof harness>, lose: () => void): number {
+		const start = h.clock.ticks();
+		const before = h.links.length;
+		lose();
+		while (h.links.length === before) h.clock.advance(100);
+		return h.clock.ticks() - start;
+	}
+
+	it("waits the jittered delay between attempts", () => {
 		const h = harness({ random: () => 0 });
 		h.client.start();
 		const gaps: number[] = [];
-		let last = 0;
+		for (let i = 0; i < 5; i++) gaps.push(gapAfterLoss(h, () => h.link().handlers.onError("refused")));
+		expect(gaps).toEqual([500, 1000, 2000, 4000, 4000]);
+	});
+
+	it("keeps backing off from a broker that CONNACKs and then drops the link at once", () => {
+		const h = harness({ random: () => 0 });
+		h.client.start();
+		const gaps: number[] = [];
 		for (let i = 0; i < 5; i++) {
-			h.link().handlers.onError("refused");
-			const before = h.links.length;
-			while (h.links.length === before) h.clock.advance(100);
-			gaps.push(h.clock.ticks() - last);
-			last = h.clock.ticks();
+			h.connect();
+			h.clock.advance(1000);
+			gaps.push(gapAfterLoss(h, () => h.link().handlers.onClose()));
 		}
 		expect(gaps).toEqual([500, 1000, 2000, 4000, 4000]);
+		expect(h.client.stats.connects).toBe(5);
+	});
+
+	it("starts over once a connection stayed up for one keep-alive period (default)", () => {
+		const h = harness({ random: () => 0 });
+		h.client.start();
+		for (let i = 0; i < 4; i++) gapAfterLoss(h, () => h.link().handlers.onError("refused"));
 		h.connect();
-		h.link().handlers.onClose();
-		h.clock.advance(499);
-		expect(h.links).toHaveLength(6);
-		h.clock.advance(1);
-		expect(h.links).toHaveLength(7);
+		h.clock.advance(59_900);
+		expect(gapAfterLoss(h, () => h.link().handlers.onClose())).toBe(4000);
+		const l = h.connect();
+		h.clock.advance(45_000);
+		l.send({ cmd: "pingresp" });
+		h.clock.advance(15_000);
+		expect(h.client.connected).toBe(true);
+		expect(gapAfterLoss(h, () => h.link().handlers.onClose())).toBe(500);
+	});
+
+	it("takes an explicit stableMs", () => {
+		const h = harness({ random: () => 0, stableMs: 5000 });
+		h.client.start();
+		for (let i = 0; i < 3; i++) gapAfterLoss(h, () => h.link().handlers.onError("refused"));
+		h.connect();
+		h.clock.advance(5000);
+		expect(gapAfterLoss(h, () => h.link().handlers.onClose())).toBe(500);
 	});
 });

@@ -15,7 +15,7 @@ let xs: XSWorker;
 
 /** Deterministic varied models (no RNG needed): every section, non-ASCII and long texts, floats, lists past the cap. */
 function models(count: number): ReportModel[] {
-	const texts = ["st1", "h\u00e9llo \u20ac", "\ud83d\ude00", "a\ud800b", "\udfff", "x".repeat(30), "\u00e9".repeat(200)];
+	const texts = ["st1", "h\u00e9llo \u20ac", "\ud83d\ude00", "a\ud83d\ude00b", "\u00ff", "x".repeat(30), "\u00e9".repeat(200)];
 	const numbers = [0, 23, 24, 255, 65536, 4294967296, -1, -25, -4294967297, 0.5, -12.5, 100000.5, 0.1, 1e21, 5e-324, 1023 * 2 ** -24, Number.MAX_SAFE_INTEGER];
 	return Array.from({ length: count }, (_, i) => ({
 		reportId: 1700000000000 + i,
@@ -50,7 +50,7 @@ describe("compact CBOR writer on XS", () => {
 		expect(result.map(hex)).toEqual(reportFixtures.map((f) => reference(f.model, f.maxListSize)));
 	});
 
-	it("encodes 60 varied models (non-ASCII, lone surrogates, floats, lists past the cap) as Node's reference does", async () => {
+	it("encodes 60 varied models (non-ASCII, surrogate pairs, floats, lists past the cap) as Node's reference does", async () => {
 		const batch = models(60);
 		const { result } = await xs.call<Uint8Array[]>("encodeMany", batch, 4);
 		expect(result.map(hex)).toEqual(batch.map((m) => reference(m, 4)));
@@ -65,6 +65,8 @@ describe("compact CBOR writer on XS", () => {
 	});
 
 	it("refuses bad input on XS with the same ReportError code", async () => {
+		await expect(xs.call("encode", { reportId: 1, customMetrics: { m: { string_list: ["a\ud800b"] } } })).rejects.toEqual(expect.objectContaining({ name: "ReportError", code: "BadText" }));
+		await expect(xs.call("encode", { reportId: 2 ** 53 })).rejects.toEqual(expect.objectContaining({ code: "BadReportId" }));
 		await expect(xs.call("encode", { reportId: 1, connections: [{ remoteAddr: "1.2.3.4:99999" }] })).rejects.toEqual(expect.objectContaining({ name: "ReportError", code: "BadRemoteAddr" }));
 		await expect(xs.call("encode", { reportId: 1, customMetrics: { m: { number_list: [1, 2] } } }, 1)).rejects.toEqual(expect.objectContaining({ code: "ListTooLong" }));
 	});

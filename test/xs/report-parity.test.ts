@@ -29,10 +29,19 @@ describe("report encoders on XS", () => {
 		expect(result.map((row) => row.map(hex))).toEqual(reportFixtures.map((f) => FORMATS.map((format) => hex(encodeReport(f.model, format, { maxListSize: f.maxListSize })))));
 	});
 
-	it.each(FORMATS)("writes a lone surrogate the same way (%s)", async (format) => {
+	it.each(FORMATS)("refuses a lone surrogate as Node does (%s)", async (format) => {
 		const model = { reportId: 1, customMetrics: { m: { string_list: ["a\ud800b", "\udfff"] } } };
-		const { result } = await xs.call<Uint8Array>("encode", model, format);
-		expect(hex(result)).toBe(hex(encodeReport(model, format)));
+		expect(() => encodeReport(model, format)).toThrow(expect.objectContaining({ code: "BadText" }));
+		await expect(xs.call("encode", model, format)).rejects.toEqual(expect.objectContaining({ name: "ReportError", code: "BadText" }));
+	});
+
+	it.each(FORMATS)("cuts a report to the byte limit as Node does (%s)", async (format) => {
+		const connections = Array.from({ length: 120 }, (_, i) => ({ remoteAddr: `[2001:db8::${i.toString(16)}]:8883`, localPort: 1000 + i, localInterface: "st0" }));
+		const model = { reportId: 1, connections };
+		const node = encodeReport(model, format, { maxListSize: 120, maxBytes: 4096 });
+		expect(node.length).toBeLessThanOrEqual(4096);
+		const { result } = await xs.call<Uint8Array>("encode", model, format, 120, 4096);
+		expect(hex(result)).toBe(hex(node));
 	});
 
 	it("refuses bad input with the same ReportError code", async () => {

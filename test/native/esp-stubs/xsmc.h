@@ -1,12 +1,19 @@
 /*
- * Stub of Moddable's xsmc.h for a syntax/type check of hardware/esp32/netmon_esp.c on the host.
- * Only the shapes netmon_esp.c uses; never linked, never run.
+ * Stub of Moddable's xsmc.h for hardware/esp32/netmon_esp.c on the host: only the shapes it uses.
+ * test/native/xs_bridge.c implements them with a tiny value model (numbers, strings, arrays) so the
+ * host functions run against Debian's lwIP and their results can be checked.
  */
 #ifndef STUB_XSMC_H
 #define STUB_XSMC_H
 
 typedef struct stub_machine xsMachine;
-typedef struct { int kind; } xsSlot;
+typedef struct stub_slot_value {
+	int kind;                        /* 0 undefined, 1 number, 2 string, 3 array */
+	double number;
+	char text[64];
+	struct stub_slot_value *items;   /* array elements (owned) */
+	int length;
+} xsSlot;
 typedef int xsIntegerValue;
 
 xsSlot *stub_slot(xsMachine *the, int which, int index);

@@ -10,8 +10,8 @@ import type { SamplerStep } from "../../fixtures/scripted-driver";
 
 export function noop(): void {}
 
-export function encode(model: ReportModel, format: ReportFormat, maxListSize?: number): Uint8Array {
-	return encodeReport(model, format, { maxListSize });
+export function encode(model: ReportModel, format: ReportFormat, maxListSize?: number, maxBytes?: number): Uint8Array {
+	return encodeReport(model, format, { maxListSize, maxBytes });
 }
 
 /** Every fixture (bundled into XS, not sent from Node) in json, json-short and cbor. */

@@ -1,0 +1,156 @@
+/*
+ * stack — the one composition of the firmware, called by main.ts on Moddable and by
+ * hardware/host/device.ts on Node: MQTT client → sampler → Device Defender agent (+ rogue mode), on
+ * one clock, with the device's limits (4 KB payloads, 2 QoS 1 messages in flight) unless the caller
+ * raises them explicitly. The platform parts (transport, driver, store, clock, log) come in.
+ *
+ *   const stack = composeStack({ thingName, clock, openTransport, driver, store, log });
+ *   stack.start(rogueOn); stack.status; stack.stop();
+ */
+import { DefenderAgent, portOf } from "../defender/defender";
+import type { AgentStatus } from "../defender/defender";
+import { MqttClient } from "../mqtt/client";
+import type { MqttState, MqttStats } from "../mqtt/client";
+import { isSuccess } from "../mqtt/status";
+import type { OpenTransport } from "../mqtt/transport";
+import type { NetDriver } from "../netdriver/netdriver";
+import type { Clock, Log, Store } from "../platform/platform";
+import type { ReportFormat } from "../report/report";
+import { Rogue } from "../rogue/rogue";
+import type { RogueStatus } from "../rogue/rogue";
+import { Sampler } from "../sampler/sampler";
+
+export interface StackLimits {
+	/** Largest MQTT payload sent or received; reports are cut to fit it. */
+	maxPayload: number;
+	/** QoS 1 messages awaiting PUBACK at once. */
+	maxInflight: number;
+	keepAliveSeconds: number;
+	reconnectMinMs: number;
+	reconnectMaxMs: number;
+}
+
+/** What the ESP32 runs with: a capped report, a Defender reply, a rogue message all fit 4 KB. */
+export const DEVICE_LIMITS: Readonly<StackLimits> = Object.freeze({ maxPayload: 4096, maxInflight: 2, keepAliveSeconds: 60, reconnectMinMs: 1000, reconnectMaxMs: 60_000 });
+
+export interface StackOptions {
+	thingName: string;
+	clock: Clock;
+	openTransport: OpenTransport;
+	driver: NetDriver;
+	store: Store;
+	log?: Log;
+	/** Rogue messages and reconnect jitter, default Math.random. */
+	random?: () => number;
+	format?: ReportFormat;
+	intervalSeconds?: number;
+	allowShortInterval?: boolean;
+	/** Default min(30, interval / 2). */
+	replyTimeoutSeconds?: number;
+	/** Default min(10, interval). */
+	pollSeconds?: number;
+	rogueTopic?: string;
+	roguePeriodMs?: number;
+	/** Only to depart from DEVICE_LIMITS on purpose (a host test of larger payloads). */
+	limits?: Partial<StackLimits>;
+}
+
+export interface StackStatus extends AgentStatus {
+	mqttState: MqttState;
+	/** Why the client last left "connected"/"connecting" ("" before that happened). */
+	mqttReason: string;
+	mqtt: Readonly<MqttStats>;
+	rogue: Readonly<RogueStatus>;
+}
+
+export interface Stack {
+	readonly client: MqttClient;
+	readonly sampler: Sampler;
+	readonly agent: DefenderAgent;
+	/** Made when rogue mode is first switched on (or at once when its topic or period is given, to check them): fewer live slots on the device. */
+	readonly rogue: Rogue | undefined;
+	readonly limits: Readonly<StackLimits>;
+	readonly status: StackStatus;
+	/** Starts the agent and the client, and rogue mode when `rogue` is true. */
+	start(rogue: boolean): void;
+	setRogue(on: boolean): void;
+	stop(): void;
+}
+
+export function composeStack(o: StackOptions): Stack {
+	const limits: StackLimits = { ...DEVICE_LIMITS, ...o.limits };
+	const log = o.log ?? (() => {});
+	const random = o.random ?? Math.random;
+	const interval = o.intervalSeconds ?? 300;
+	const client = new MqttClient({
+		clientId: o.thingName,
+		keepAliveSeconds: limits.keepAliveSeconds,
+		clock: o.clock,
+		openTransport: o.openTransport,
+		maxPayload: limits.maxPayload,
+		maxInflight: limits.maxInflight,
+		reconnect: { minMs: limits.reconnectMinMs, maxMs: limits.reconnectMaxMs },
+		random,
+		log,
+	});
+	const sampler = new Sampler({ driver: o.driver });
+	const port = portOf(client);
+	const agent = new DefenderAgent({ mqtt: port, sampler, driver: o.driver, clock: o.clock, store: o.store, log }, {
+		thingName: o.thingName,
+		format: o.format,
+		intervalSeconds: interval,
+		allowShortInterval: o.allowShortInterval,
+		replyTimeoutSeconds: o.replyTimeoutSeconds ?? Math.min(30, interval / 2),
+		pollSeconds: o.pollSeconds ?? Math.min(10, interval),
+		maxReportBytes: limits.maxPayload,
+	});
+	let rogue: Rogue | undefined;
+	const makeRogue = (): Rogue => (rogue ??= new Rogue({ port, clock: o.clock, random, log, topic: o.rogueTopic, periodMs: o.roguePeriodMs }));
+	if (o.rogueTopic !== undefined || o.roguePeriodMs !== undefined) makeRogue();
+	const setRogue = (on: boolean): void => {
+		if (on) makeRogue().start();
+		else rogue?.stop();
+	};
+	wire(client, agent, () => rogue, log);
+	return {
+		client,
+		sampler,
+		agent,
+		get rogue() {
+			return rogue;
+		},
+		limits,
+		get status(): StackStatus {
+			return { ...agent.status, mqttState: client.state, mqttReason: client.reason, mqtt: client.stats, rogue: rogue?.status ?? IDLE_ROGUE };
+		},
+		start(rogueOn) {
+			agent.start();
+			if (rogueOn) setRogue(true);
+			client.start();
+		},
+		setRogue,
+		stop() {
+			rogue?.stop();
+			agent.stop();
+			client.stop();
+		},
+	};
+}
+
+const IDLE_ROGUE: Readonly<RogueStatus> = Object.freeze({ running: false, sent: 0, sentBytes: 0, received: 0, receivedBytes: 0, skipped: 0, failures: 0 });
+
+function wire(client: MqttClient, agent: DefenderAgent, rogue: () => Rogue | undefined, log: Log): void {
+	client.onMessage = (topic, payload) => {
+		agent.onMessage(topic, payload);
+		rogue()?.onMessage(topic, payload);
+	};
+	client.onState = (state, reason) => {
+		log(`mqtt: ${state}${reason ? ` (${reason})` : ""}`);
+		if (state !== "connected") return;
+		agent.onConnected();
+		rogue()?.onConnected();
+	};
+	client.onSubscribed = (filter, status) => {
+		if (!isSuccess(status)) agent.onSubscribeRefused(filter);
+	};
+}
