@@ -17,9 +17,14 @@ import { issueThingCertificate, type ThingFiles } from "./pki";
 import { intakeReport, type IntakeOptions, type ReportGateState } from "./reports/intake";
 import type { Reply } from "./reports/replies";
 import { matchReportTopic } from "./reports/topics";
-import type { CloudStore, MetricRow } from "./store";
+import type { CloudStore } from "./store";
 import { emptyMetrics, type CountedMetric, type ThingMetrics } from "./thing-metrics";
-import { activeViolations, violationEvents, type ActiveViolation, type ViolationFilter } from "./violations";
+import { activeViolations, type ActiveViolation, type ViolationFilter } from "./violations";
+import { LIMITS } from "../modules/facts/facts";
+import { EventCap } from "./event-cap";
+import type { EventQuery } from "./store";
+import { storageFailure } from "./storage-error";
+import { WriteBehind } from "./write-behind";
 
 export interface CloudParts {
 	clock: Clock;
@@ -30,10 +35,14 @@ export interface CloudParts {
 	alerts: AlertDispatcher;
 	pkiDir: string;
 	intake: IntakeOptions;
+	/** violation events per thing per behavior per hour (default EVENT_CAP_PER_HOUR) */
+	eventCapPerHour?: number;
 }
 
 const TICK_MS = 60_000;
-const METRIC_RETENTION_MS = 14 * 86_400_000;
+const DAY_MS = 86_400_000;
+/** rows deleted per table per tick: retention never holds the event loop for long */
+export const PRUNE_BATCH = 5_000;
 
 export class Cloud {
 	readonly #p: CloudParts;
@@ -41,8 +50,8 @@ export class Cloud {
 	readonly #metrics = new Map<string, ThingMetrics>();
 	readonly #replyListeners: ((r: Reply) => void)[] = [];
 	readonly #eventListeners: ((e: ViolationEvent) => void)[] = [];
-	readonly #events: ViolationEvent[];
-	#rows: MetricRow[] = [];
+	readonly #writes: WriteBehind;
+	readonly #cap: EventCap;
 	#flushScheduled = false;
 	#broker?: Broker;
 	#timer: TimerHandle | undefined;
@@ -51,7 +60,8 @@ export class Cloud {
 	constructor(parts: CloudParts) {
 		this.#p = parts;
 		this.#gates = parts.store.loadGates();
-		this.#events = parts.store.loadEvents();
+		this.#writes = new WriteBehind(parts.store, parts.log);
+		this.#cap = new EventCap(parts.log, parts.eventCapPerHour);
 	}
 
 	/** TCP port the broker listens on. */
@@ -120,8 +130,20 @@ export class Cloud {
 		return activeViolations(this.#p.engine.activeStates(), (n) => this.#p.registry.describeSecurityProfile(n), filter);
 	}
 
-	listViolationEvents(filter?: ViolationFilter): ViolationEvent[] {
-		return violationEvents(this.#events, filter);
+	/** ListViolationEvents: the first page (at most maxResults, default and maximum EVENT_PAGE_MAX) of the stored history. */
+	listViolationEvents(query?: EventQuery): ViolationEvent[] {
+		return this.queryViolationEvents(query).violationEvents;
+	}
+
+	/** ListViolationEvents with paging: pass the returned nextToken to get the next page. */
+	queryViolationEvents(query?: EventQuery): { violationEvents: ViolationEvent[]; nextToken?: string } {
+		this.flush();
+		return this.#p.store.violationEvents(query);
+	}
+
+	/** Violation events not recorded because of the per-thing cap (event-cap.ts), since start. */
+	suppressedEvents(): number {
+		return this.#cap.suppressed;
 	}
 
 	listMetricValues(thing: string, metric: string, startTime?: number, endTime?: number): { timestamp: number; value: MetricValue }[] {
@@ -158,18 +180,29 @@ export class Cloud {
 	tick(): ViolationEvent[] {
 		const now = this.#p.clock.now();
 		const events = this.#p.engine.tick(now, this.#broker?.connectedThings() ?? []);
-		this.#p.store.pruneMetrics(now - METRIC_RETENTION_MS);
 		this.#emit(events);
+		this.#cap.roll(now);
+		this.#prune(now);
 		return events;
 	}
 
-	/** Writes Detect states, last-seen times and metric rows behind (also after each event-loop turn). */
+	/** One bounded batch per table of what is past retention (events and outbox: 30 days, metrics: 14). */
+	#prune(now: number): void {
+		const store = this.#p.store;
+		try {
+			store.pruneEvents(now - LIMITS.violationRetentionDays * DAY_MS, PRUNE_BATCH);
+			store.pruneMetrics(now - LIMITS.metricRetentionDays * DAY_MS, PRUNE_BATCH);
+			const expired = store.outbox.prune(now - LIMITS.violationRetentionDays * DAY_MS, PRUNE_BATCH);
+			if (expired) this.#p.log(`alerts: ${expired} undelivered alerts older than ${LIMITS.violationRetentionDays} days expired from the outbox`);
+		} catch (e) {
+			this.#p.log(`store: retention pruning failed (${storageFailure(e)}); retried on the next tick`);
+		}
+	}
+
+	/** Writes what changed (Detect states, last-seen times, report gates, metric rows) behind; also after each event-loop turn. */
 	flush(): void {
 		this.#flushScheduled = false;
-		const states = this.#p.engine.takeDirty();
-		const rows = this.#rows;
-		this.#rows = [];
-		if (states.length || rows.length) this.#p.store.writeBatch(states, [...this.#p.engine.lastSeen()], rows);
+		this.#writes.flush(this.#p.engine.takeDirty(), this.#p.engine.takeSeen());
 	}
 
 	async stop(): Promise<void> {
@@ -179,6 +212,7 @@ export class Cloud {
 		this.#p.alerts.stop();
 		await this.#broker?.close();
 		this.flush();
+		if (this.#writes.failing) this.#p.log(`store: stopped while unable to write; not recorded: ${this.#writes.describe()}`);
 		this.#p.store.close();
 	}
 
@@ -249,8 +283,8 @@ export class Cloud {
 			m.reportsAccepted++;
 			m.lastReport = Object.fromEntries(result.report.values);
 			this.#gates.set(thing, result.state);
-			this.#p.store.saveGate(thing, result.state);
-			for (const [metric, value] of result.report.values) this.#rows.push({ thing, metric, time: now, value });
+			this.#writes.gate(thing, result.state);
+			for (const [metric, value] of result.report.values) this.#writes.metric({ thing, metric, time: now, value });
 			this.#emit(this.#p.engine.report(thing, result.report.values, now));
 		}
 		this.#reply(result.reply);
@@ -263,8 +297,8 @@ export class Cloud {
 
 	#emit(events: ViolationEvent[]): void {
 		for (const e of events) {
-			this.#events.push(e);
-			this.#p.store.appendEvent(e);
+			if (!this.#cap.admit(e)) continue;
+			this.#writes.event(e);
 			this.#p.log(`detect: ${e.violationEventType} ${e.thingName} ${e.securityProfileName}/${e.behavior.name}`);
 			for (const cb of this.#eventListeners) cb(e);
 			this.#p.alerts.dispatch(e);

@@ -103,7 +103,7 @@ export async function startCloud(options: CloudOptions): Promise<Cloud> {
 	registry.restore(saved.profiles, saved.targets, saved.groups);
 	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now() });
 	engine.restore(store.loadStates(), store.loadSeen());
-	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log);
+	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log, store.outbox);
 	const cloud = new Cloud({
 		clock,
 		log,

@@ -70,6 +70,7 @@ export class DetectEngine {
 	readonly #states = new Map<string, StateRecord>();
 	readonly #dirty = new Set<string>();
 	readonly #lastSeen = new Map<string, number>();
+	readonly #seenDirty = new Set<string>();
 	readonly #invalidateMs: number;
 	readonly #newId: () => string;
 
@@ -87,6 +88,7 @@ export class DetectEngine {
 
 	seen(thing: string, now: number): void {
 		this.#lastSeen.set(thing, now);
+		this.#seenDirty.add(thing);
 	}
 
 	lastSeen(): Map<string, number> {
@@ -135,6 +137,14 @@ export class DetectEngine {
 		}
 		this.#invalidate(now, events);
 		return events;
+	}
+
+	/** Last-seen times changed since the last call, for write-behind persistence. */
+	takeSeen(): [string, number][] {
+		const out: [string, number][] = [];
+		for (const thing of this.#seenDirty) out.push([thing, this.#lastSeen.get(thing) ?? 0]);
+		this.#seenDirty.clear();
+		return out;
 	}
 
 	activeStates(): StateRecord[] {
