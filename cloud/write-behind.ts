@@ -75,16 +75,16 @@ export class WriteBehind {
 	/** What is not recorded yet, e.g. "1 violation event, 2 behavior states, 1 report gate (dev-1)". */
 	describe(extra: ViolationEvent[] = []): string {
 		const gates = [...this.#gates.keys()];
-		const parts = [
+		const named = ` (${gates.slice(0, 5).join(", ")}${gates.length > 5 ? ", …" : ""})`;
+		const parts: [number, string, string?][] = [
 			[this.#events.length + extra.length, "violation event"],
+			[gates.length, "report gate", named],
+			[this.#metrics.length, "metric row"],
 			[this.#states.size, "behavior state"],
 			[this.#seen.size, "last-seen time"],
-			[gates.length, `report gate`],
-			[this.#metrics.length, "metric row"],
-		] as const;
-		const list = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}${n === 1 ? "" : "s"}`);
-		const named = gates.length ? ` (report gates of ${gates.slice(0, 5).join(", ")}${gates.length > 5 ? ", …" : ""})` : "";
-		return (list.join(", ") || "nothing") + named;
+		];
+		const list = parts.filter(([n]) => n > 0).map(([n, what, detail]) => `${n} ${what}${n === 1 ? "" : "s"}${detail ?? ""}`);
+		return list.join(", ") || "nothing";
 	}
 
 	/** True while the store refuses writes. */
