@@ -77,7 +77,13 @@ export class Outbox {
 
 	/** Deliveries still owed (in the table or waiting in memory). */
 	pending(): number {
-		return this.#table.count() + this.#unsaved.length - this.#unremoved.size;
+		let saved = 0;
+		try {
+			saved = this.#table.count() - this.#unremoved.size;
+		} catch (e) {
+			this.#log(`alerts: outbox not readable (${storageFailure(e)})`);
+		}
+		return saved + this.#unsaved.length;
 	}
 
 	stop(): void {
