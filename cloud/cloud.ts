@@ -1,7 +1,8 @@
 /*
  * cloud — the running cloud: turns broker events into Detect input, answers reserved-topic reports,
- * records violation events, feeds alerts, runs the window/invalidation tick on the injected clock and
- * writes Detect state behind to the store. Created by startCloud() (index.ts).
+ * records violation events (capped per thing: event-cap.ts), feeds alerts, runs the window/invalidation
+ * and retention tick on the injected clock (retention.ts) and writes what changed behind to the store
+ * (write-behind.ts). Created by startCloud() (index.ts).
  */
 import type { Clock, TimerHandle } from "../modules/platform/platform";
 import type { Alert, AlertDispatcher } from "./alerts";
@@ -20,10 +21,9 @@ import { matchReportTopic } from "./reports/topics";
 import type { CloudStore } from "./store";
 import { emptyMetrics, type CountedMetric, type ThingMetrics } from "./thing-metrics";
 import { activeViolations, type ActiveViolation, type ViolationFilter } from "./violations";
-import { LIMITS } from "../modules/facts/facts";
 import { EventCap } from "./event-cap";
+import { pruneExpired } from "./retention";
 import type { EventQuery } from "./store";
-import { storageFailure } from "./storage-error";
 import { WriteBehind } from "./write-behind";
 
 export interface CloudParts {
@@ -40,9 +40,6 @@ export interface CloudParts {
 }
 
 const TICK_MS = 60_000;
-const DAY_MS = 86_400_000;
-/** rows deleted per table per tick: retention never holds the event loop for long */
-export const PRUNE_BATCH = 5_000;
 
 export class Cloud {
 	readonly #p: CloudParts;
@@ -182,21 +179,8 @@ export class Cloud {
 		const events = this.#p.engine.tick(now, this.#broker?.connectedThings() ?? []);
 		this.#emit(events);
 		this.#cap.roll(now);
-		this.#prune(now);
+		pruneExpired(this.#p.store, now, this.#p.log);
 		return events;
-	}
-
-	/** One bounded batch per table of what is past retention (events and outbox: 30 days, metrics: 14). */
-	#prune(now: number): void {
-		const store = this.#p.store;
-		try {
-			store.pruneEvents(now - LIMITS.violationRetentionDays * DAY_MS, PRUNE_BATCH);
-			store.pruneMetrics(now - LIMITS.metricRetentionDays * DAY_MS, PRUNE_BATCH);
-			const expired = store.outbox.prune(now - LIMITS.violationRetentionDays * DAY_MS, PRUNE_BATCH);
-			if (expired) this.#p.log(`alerts: ${expired} undelivered alerts older than ${LIMITS.violationRetentionDays} days expired from the outbox`);
-		} catch (e) {
-			this.#p.log(`store: retention pruning failed (${storageFailure(e)}); retried on the next tick`);
-		}
 	}
 
 	/** Writes what changed (Detect states, last-seen times, report gates, metric rows) behind; also after each event-loop turn. */

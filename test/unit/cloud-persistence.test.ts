@@ -6,7 +6,7 @@
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PRUNE_BATCH } from "../../cloud/cloud";
+import { PRUNE_BATCH } from "../../cloud/retention";
 import type { ViolationEvent } from "../../cloud/detect/engine";
 import { reportTopic } from "../../cloud/reports/topics";
 import { CloudStore } from "../../cloud/store";
