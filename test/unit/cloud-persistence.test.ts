@@ -45,10 +45,16 @@ const event = (thing: string, time: number): ViolationEvent => ({
 	violationEventTime: time,
 });
 
+/** A data dir whose history holds `old` events past retention and `recent` ones within it. */
 function seed(dataDir: string, old: number, recent: number): void {
-	const s = new CloudStore(dataDir);
-	s.writeBatch({ states: [], seen: [], gates: [], metrics: [], events: [...Array.from({ length: old }, (_, i) => event("old", NOW - 31 * DAY + i)), ...Array.from({ length: recent }, (_, i) => event("new", NOW - DAY + i))] });
-	s.close();
+	new CloudStore(dataDir).close();
+	const db = new Database(join(dataDir, "cloud.sqlite"));
+	const put = db.prepare("INSERT INTO events (time, thing, profile, json) VALUES (?, ?, ?, ?)");
+	const events = [...Array.from({ length: old }, (_, i) => event("old", NOW - 31 * DAY + i)), ...Array.from({ length: recent }, (_, i) => event("new", NOW - DAY + i))];
+	db.transaction(() => {
+		for (const e of events) put.run(e.violationEventTime, e.thingName, e.securityProfileName, JSON.stringify(e));
+	})();
+	db.close();
 }
 
 function countEvents(dataDir: string): { old: number; recent: number } {
