@@ -11,7 +11,7 @@ import { storageFailure } from "./storage-error";
 const DAY_MS = 86_400_000;
 
 /** rows deleted per table per tick */
-export const PRUNE_BATCH = 5_000;
+export const PRUNE_BATCH = 1_000;
 
 export function pruneExpired(store: CloudStore, now: number, log: (s: string) => void): void {
 	const violations = now - LIMITS.violationRetentionDays * DAY_MS;

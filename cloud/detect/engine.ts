@@ -91,10 +91,6 @@ export class DetectEngine {
 		this.#seenDirty.add(thing);
 	}
 
-	lastSeen(): Map<string, number> {
-		return this.#lastSeen;
-	}
-
 	/** Device-side behaviors on one accepted report. */
 	report(thing: string, values: Map<string, MetricValue>, now: number): ViolationEvent[] {
 		this.seen(thing, now);

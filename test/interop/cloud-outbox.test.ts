@@ -27,7 +27,7 @@ describe("cloud alert outbox across a restart", () => {
 		const h = (hook = await startWebhook("ok"));
 		const dataDir = join(tempDir(), "data");
 		const pkiDir = join(tempDir(), "pki");
-		const options = { dataDir, pkiDir, alerts: { webhook: h.url, webhookTimeoutMs: 500, webhookBackoffMs: 1000 } };
+		const options = { dataDir, pkiDir, alerts: { webhook: h.url, webhookTimeoutMs: 5000, webhookBackoffMs: 1000 } };
 		const first = await startTestCloud(options);
 		fixtures.push(first);
 		first.cloud.createSecurityProfile(PROFILE);
@@ -46,8 +46,7 @@ describe("cloud alert outbox across a restart", () => {
 		const second = await startTestCloud(options);
 		fixtures.push(second);
 		expect(second.cloud.pendingWebhookAlerts()).toBe(20);
-		second.clock.advance(1000);
-		await until(() => second.cloud.pendingWebhookAlerts() === 0, "the pending deliveries after the restart", 30_000);
+		await until(() => (second.clock.advance(100), second.cloud.pendingWebhookAlerts() === 0), "the pending deliveries after the restart", 30_000);
 		expect(alerts).toHaveLength(30);
 		expect(new Set(h.acked).size).toBe(30);
 		expect(h.bodies).toEqual(alerts.map((a) => JSON.parse(JSON.stringify(a))));

@@ -68,7 +68,7 @@ function countEvents(dataDir: string): { old: number; recent: number } {
 describe("cloud event history", () => {
 	it("starts without reading the history, answers ListViolationEvents from the store with a limit", async () => {
 		const dataDir = join(tempDir(), "data");
-		seed(dataDir, 2 * PRUNE_BATCH + 100, 10);
+		seed(dataDir, 20_000, 10);
 		const sql = spySqlite();
 		const f = await cloudOn(dataDir);
 		expect(sql.prepared.filter((s) => /\bevents\b/.test(s) && !/^\s*(INSERT|CREATE)/i.test(s))).toEqual([]);
