@@ -23,6 +23,8 @@ export type { Alert } from "./alerts";
 export type { ViolationEvent } from "./detect/engine";
 export type { SecurityProfile, Behavior } from "./detect/profile";
 export type { ActiveViolation, ViolationFilter } from "./violations";
+export type { EventQuery } from "./store";
+export { EVENT_CAP_PER_HOUR } from "./event-cap";
 export type { Reply } from "./reports/replies";
 export type { ThingFiles } from "./pki";
 export type { ThingMetrics } from "./thing-metrics";

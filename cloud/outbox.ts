@@ -12,7 +12,8 @@ import type { OutboxRow, OutboxTable } from "./outbox-table";
 import { storageFailure } from "./storage-error";
 
 export type DeliveryResult = { ok: true } | { ok: false; reason: string };
-export type Sender = (row: OutboxRow) => Promise<DeliveryResult>;
+/** Delivers one row; `signal` aborts it when the outbox stops. */
+export type Sender = (row: OutboxRow, signal: AbortSignal) => Promise<DeliveryResult>;
 
 export interface OutboxOptions {
 	/** first back-off after a failure, doubled per consecutive failure of the target (default 1000 ms) */
@@ -37,6 +38,8 @@ export class Outbox {
 	readonly #unsaved: OutboxRow[] = [];
 	/** delivered rows the table could not delete yet: never sent again */
 	readonly #unremoved = new Set<string>();
+	readonly #abort = new AbortController();
+	#saveFailing = false;
 	#stopped = false;
 	delivered = 0;
 	failedAttempts = 0;
@@ -88,6 +91,7 @@ export class Outbox {
 
 	stop(): void {
 		this.#stopped = true;
+		this.#abort.abort();
 		for (const t of this.#timers.values()) this.#clock.clear(t);
 		this.#timers.clear();
 		if (this.#unsaved.length) this.#log(`alerts: stopped with ${this.#unsaved.length} deliveries not written to the outbox (disk full?); they are lost`);
@@ -97,11 +101,15 @@ export class Outbox {
 		if (!this.#unsaved.length) return;
 		try {
 			this.#table.add(this.#unsaved);
-			this.#unsaved.length = 0;
 		} catch (e) {
 			const what = storageFailure(e);
-			if (this.#unsaved.length === 1) this.#log(`alerts: outbox not written (${what}): deliveries wait in memory and are retried`);
+			if (!this.#saveFailing) this.#log(`alerts: outbox not written (${what}); deliveries held in memory: ${this.#unsaved.length}, written when it works again`);
+			this.#saveFailing = true;
+			return;
 		}
+		if (this.#saveFailing) this.#log(`alerts: outbox written again; deliveries that were held in memory: ${this.#unsaved.length}`);
+		this.#saveFailing = false;
+		this.#unsaved.length = 0;
 	}
 
 	#head(target: string): OutboxRow | undefined {
@@ -125,7 +133,7 @@ export class Outbox {
 		const wait = row.next_attempt_at - this.#clock.now();
 		if (wait > 0) return this.#wake(target, wait);
 		this.#busy.add(target);
-		void send(row)
+		void send(row, this.#abort.signal)
 			.catch((e: Error) => ({ ok: false as const, reason: e.message }))
 			.then((result) => {
 				this.#busy.delete(target);

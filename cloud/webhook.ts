@@ -6,19 +6,20 @@
 import type { DeliveryResult, Sender } from "./outbox";
 
 export function webhookSender(url: string, timeoutMs: number): Sender {
-	return async (row): Promise<DeliveryResult> => {
+	return async (row, stop): Promise<DeliveryResult> => {
 		try {
 			const res = await fetch(url, {
 				method: "POST",
 				headers: { "content-type": "application/json", "x-alert-id": row.id },
 				body: row.payload,
-				signal: AbortSignal.timeout(timeoutMs),
+				signal: AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]),
 			});
 			await res.arrayBuffer();
 			return res.ok ? { ok: true } : { ok: false, reason: `HTTP ${res.status}` };
 		} catch (e) {
 			const err = e as Error & { cause?: { code?: string } };
 			if (err.name === "TimeoutError") return { ok: false, reason: `no reply within ${timeoutMs} ms` };
+			if (stop.aborted) return { ok: false, reason: "stopped" };
 			return { ok: false, reason: err.cause?.code ?? err.message };
 		}
 	};

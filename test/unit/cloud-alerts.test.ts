@@ -8,6 +8,7 @@ import type { ViolationEvent } from "../../cloud/detect/engine";
 import type { OutboxTable } from "../../cloud/outbox-table";
 import { CloudStore } from "../../cloud/store";
 import { tempDir, until } from "../helpers/cloud-setup";
+import { spySqlite } from "../helpers/sqlite-spy";
 import { startWebhook, type TestWebhook, type WebhookMode } from "../helpers/webhook-server";
 
 const event = (n: number, suppressAlerts?: boolean): ViolationEvent => ({
@@ -131,6 +132,25 @@ describe("cloud alerts", () => {
 		expect(second.outbox.count()).toBe(0);
 		b.stop();
 		second.close();
+	});
+
+	it("delivers from memory, and says so, while the outbox cannot be written", async () => {
+		const sql = spySqlite();
+		const store = new CloudStore(join(tempDir(), "data"));
+		const hook = await webhook("ok");
+		const logs: string[] = [];
+		const d = new AlertDispatcher({ webhook: hook.url }, new VirtualClock(), (s) => logs.push(s), store.outbox);
+		sql.connections[0].pragma("query_only = ON");
+		for (let i = 0; i < 3; i++) d.dispatch(event(i));
+		await until(() => d.delivered === 3, "deliveries from memory");
+		expect(logs).toEqual([expect.stringMatching(/^alerts: outbox not written \(SQLITE_READONLY: [^)]*\); deliveries held in memory: 1, written when it works again$/)]);
+		sql.connections[0].pragma("query_only = OFF");
+		d.dispatch(event(3));
+		await until(() => d.delivered === 4, "delivery through the table");
+		expect([d.pending(), hook.bodies.map((b) => b.violationId)]).toEqual([0, ["v0", "v1", "v2", "v3"]]);
+		d.stop();
+		store.close();
+		vi.restoreAllMocks();
 	});
 
 	it("counts an unreachable webhook as a failed attempt and keeps the alert", async () => {
