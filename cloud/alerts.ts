@@ -1,14 +1,18 @@
 /*
  * alerts — the SNS-equivalent output: each violation event of a behavior without suppressAlerts becomes an
  * alert in the SNS message shape (spec §7.5), written to stdout, appended to a JSON-lines file and POSTed
- * to a webhook. The webhook has its own bounded queue: failures are retried with exponential back-off on
- * the injected clock (bounded attempts), and nothing here ever blocks detection.
+ * to a webhook through the persisted outbox (outbox.ts): written before the first attempt, each POST
+ * bounded by a timeout, retried with back-off on the injected clock until delivered, resumed after a
+ * restart. Nothing here ever blocks detection.
  */
 import { appendFileSync } from "node:fs";
 import type { Clock } from "../modules/platform/platform";
 import type { ViolationEvent } from "./detect/engine";
 import type { MetricValue } from "./detect/metric-value";
 import type { Behavior } from "./detect/profile";
+import { Outbox } from "./outbox";
+import type { OutboxTable } from "./outbox-table";
+import { webhookSender } from "./webhook";
 
 export interface Alert {
 	violationEventTime: number;
@@ -24,11 +28,11 @@ export interface AlertOptions {
 	stdout?: boolean;
 	jsonl?: string;
 	webhook?: string;
-	/** webhook attempts per alert (default 5) and first back-off (default 1000 ms, doubled each time) */
-	webhookAttempts?: number;
+	/** one webhook POST may take this long before it counts as failed (default 10,000 ms) */
+	webhookTimeoutMs?: number;
+	/** back-off after a failed delivery (default 1000 ms), doubled per consecutive failure up to webhookMaxBackoffMs (default 300,000) */
 	webhookBackoffMs?: number;
-	/** most alerts waiting for the webhook; the oldest is dropped (and logged) beyond it (default 1000) */
-	webhookQueueLimit?: number;
+	webhookMaxBackoffMs?: number;
 }
 
 export function toAlert(e: ViolationEvent): Alert {
@@ -43,28 +47,30 @@ export function toAlert(e: ViolationEvent): Alert {
 	};
 }
 
-interface Pending {
-	alert: Alert;
-	attempt: number;
-}
-
 export class AlertDispatcher {
 	readonly #options: AlertOptions;
-	readonly #clock: Clock;
 	readonly #log: (s: string) => void;
 	readonly #listeners: ((a: Alert) => void)[] = [];
-	readonly #queue: Pending[] = [];
-	#sending = false;
-	#timer: unknown;
-	#stopped = false;
-	delivered = 0;
-	failedAttempts = 0;
-	dropped = 0;
+	readonly #outbox: Outbox;
+	readonly #webhook?: string;
 
-	constructor(options: AlertOptions, clock: Clock, log: (s: string) => void) {
+	constructor(options: AlertOptions, clock: Clock, log: (s: string) => void, outbox: OutboxTable) {
 		this.#options = options;
-		this.#clock = clock;
 		this.#log = log;
+		this.#outbox = new Outbox(outbox, clock, log, { backoffMs: options.webhookBackoffMs, maxBackoffMs: options.webhookMaxBackoffMs });
+		if (options.webhook) {
+			this.#webhook = `webhook:${options.webhook}`;
+			this.#outbox.register(this.#webhook, webhookSender(options.webhook, options.webhookTimeoutMs ?? 10_000));
+		}
+		this.#outbox.reportOrphans();
+	}
+
+	get delivered(): number {
+		return this.#outbox.delivered;
+	}
+
+	get failedAttempts(): number {
+		return this.#outbox.failedAttempts;
 	}
 
 	onAlert(cb: (a: Alert) => void): void {
@@ -79,17 +85,16 @@ export class AlertDispatcher {
 		if (this.#options.stdout) process.stdout.write(line + "\n");
 		if (this.#options.jsonl) this.#append(line);
 		for (const cb of this.#listeners) cb(alert);
-		if (this.#options.webhook) this.#enqueue({ alert, attempt: 0 });
+		if (this.#webhook) this.#outbox.enqueue(this.#webhook, line);
 	}
 
-	/** Alerts still waiting for the webhook. */
+	/** Deliveries still owed (the webhook's outbox rows). */
 	pending(): number {
-		return this.#queue.length + (this.#sending ? 1 : 0);
+		return this.#outbox.pending();
 	}
 
 	stop(): void {
-		this.#stopped = true;
-		this.#clock.clear(this.#timer);
+		this.#outbox.stop();
 	}
 
 	#append(line: string): void {
@@ -98,55 +103,5 @@ export class AlertDispatcher {
 		} catch (e) {
 			this.#log(`alerts: cannot append to ${this.#options.jsonl}: ${(e as Error).message}`);
 		}
-	}
-
-	#enqueue(p: Pending): void {
-		if (this.#queue.length >= (this.#options.webhookQueueLimit ?? 1000)) {
-			this.#queue.shift();
-			this.dropped++;
-			this.#log("alerts: webhook queue full, dropped the oldest alert");
-		}
-		this.#queue.push(p);
-		this.#pump();
-	}
-
-	#pump(): void {
-		if (this.#sending || this.#timer !== undefined || this.#stopped) return;
-		const next = this.#queue.shift();
-		if (!next) return;
-		this.#sending = true;
-		void this.#post(next.alert).then((ok) => this.#done(next, ok));
-	}
-
-	async #post(alert: Alert): Promise<boolean> {
-		try {
-			const res = await fetch(this.#options.webhook!, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(alert) });
-			await res.arrayBuffer();
-			return res.ok;
-		} catch {
-			return false;
-		}
-	}
-
-	#done(p: Pending, ok: boolean): void {
-		this.#sending = false;
-		if (ok) {
-			this.delivered++;
-			return this.#pump();
-		}
-		this.failedAttempts++;
-		const attempts = this.#options.webhookAttempts ?? 5;
-		if (p.attempt + 1 >= attempts) {
-			this.#log(`alerts: webhook gave up on violation ${p.alert.violationId} after ${attempts} attempts`);
-			this.dropped++;
-			return this.#pump();
-		}
-		const delay = (this.#options.webhookBackoffMs ?? 1000) * 2 ** p.attempt;
-		this.#log(`alerts: webhook failed, retry ${p.attempt + 1} in ${delay} ms`);
-		this.#queue.unshift({ alert: p.alert, attempt: p.attempt + 1 });
-		this.#timer = this.#clock.set(() => {
-			this.#timer = undefined;
-			this.#pump();
-		}, delay);
 	}
 }

@@ -13,7 +13,7 @@ import { CloudError } from "./errors";
 import { startCloud } from "./index";
 import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate, issueThingCertificate } from "./pki";
 import { CloudStore } from "./store";
-import { activeViolations, violationEvents } from "./violations";
+import { activeViolations } from "./violations";
 
 const HELP = `usage: npm run cloud -- <command> [options]
 
@@ -102,18 +102,33 @@ function apiKey(a: Args): void {
 	}
 }
 
+const START_OPTIONS = new Set(["port", "data", "pki", "allow", "min-interval", "invalidate-after", "jsonl", "webhook", "no-stdout", "broker", "api-port", "api-scheme"]);
+
+/** `start` refuses options it does not know and values out of range before anything is opened. */
+function startOptions(a: Args): { port: number; webhook?: string } {
+	const unknown = [...a.options.keys()].find((k) => !START_OPTIONS.has(k));
+	if (unknown !== undefined) throw new UsageError(`start: unknown option --${unknown} (try: help)`);
+	if (a.positionals.length > 1) throw new UsageError(`start: unexpected argument ${a.positionals[1]}`);
+	const port = intOption(a, "port", 8883);
+	if (port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
+	const webhook = option(a, "webhook");
+	if (webhook !== undefined && !/^https?:\/\/\S+$/.test(webhook)) throw new UsageError(`--webhook must be an http:// or https:// URL, got "${webhook}"`);
+	return { port, webhook };
+}
+
 async function start(a: Args): Promise<void> {
+	const { port, webhook } = startOptions(a);
 	const broker = brokerOption(a);
 	const api = apiOption(a);
 	const cloud = await startCloud({
 		broker,
-		port: intOption(a, "port", 8883),
+		port,
 		dataDir: dataDir(a),
 		pkiDir: pkiDir(a),
 		allowTopics: a.options.get("allow") ?? [],
 		minReportIntervalSeconds: intOption(a, "min-interval", 300),
 		invalidateAfterSeconds: intOption(a, "invalidate-after", 172_800),
-		alerts: { stdout: option(a, "no-stdout") === undefined, jsonl: option(a, "jsonl"), webhook: option(a, "webhook") },
+		alerts: { stdout: option(a, "no-stdout") === undefined, jsonl: option(a, "jsonl"), webhook },
 		api,
 	});
 	const where = broker ? `Detect subscribed to external broker ${broker.url}` : `broker on mqtts://127.0.0.1:${cloud.port}`;
@@ -169,7 +184,7 @@ function validate(a: Args): number {
 function violations(a: Args): void {
 	withRegistry(a, (r, s) => {
 		const filter = { thingName: option(a, "thing") };
-		if (option(a, "history")) return print({ violationEvents: violationEvents(s.loadEvents(), filter) });
+		if (option(a, "history")) return print(s.violationEvents(filter));
 		print({ activeViolations: activeViolations(s.loadStates(), (n) => r.describeSecurityProfile(n), filter) });
 	});
 }
@@ -219,6 +234,7 @@ run(process.argv.slice(2)).then(
 	(e: Error) => {
 		const detail = e instanceof CloudError ? e.validationErrors.map((v) => `\n  - ${v.errorMessage}`).join("") : "";
 		process.stderr.write(`error: ${e instanceof CloudError ? `${e.code}: ` : ""}${e.message}${detail}\n`);
-		process.exitCode = e instanceof UsageError || e instanceof CloudError ? 2 : 1;
+		// exit now: a failed `start` may leave handles open (e.g. the broker's timers) that would keep it running
+		process.exit(e instanceof UsageError || e instanceof CloudError ? 2 : 1);
 	},
 );

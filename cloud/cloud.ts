@@ -1,7 +1,8 @@
 /*
  * cloud — the running cloud: turns broker events into Detect input, answers reserved-topic reports,
- * records violation events, feeds alerts, runs the window/invalidation tick on the injected clock and
- * writes Detect state behind to the store. Created by startCloud() (index.ts).
+ * records violation events (capped per thing: event-cap.ts), feeds alerts, runs the window/invalidation
+ * and retention tick on the injected clock (retention.ts) and writes what changed behind to the store
+ * (write-behind.ts). Created by startCloud() (index.ts).
  */
 import type { Clock, TimerHandle } from "../modules/platform/platform";
 import type { Alert, AlertDispatcher } from "./alerts";
@@ -17,9 +18,13 @@ import { issueThingCertificate, type ThingFiles } from "./pki";
 import { intakeReport, type IntakeOptions, type ReportGateState } from "./reports/intake";
 import type { Reply } from "./reports/replies";
 import { matchReportTopic } from "./reports/topics";
-import type { CloudStore, MetricRow } from "./store";
+import type { CloudStore } from "./store";
 import { emptyMetrics, type CountedMetric, type ThingMetrics } from "./thing-metrics";
-import { activeViolations, violationEvents, type ActiveViolation, type ViolationFilter } from "./violations";
+import { activeViolations, type ActiveViolation, type ViolationFilter } from "./violations";
+import { EventCap } from "./event-cap";
+import { pruneExpired } from "./retention";
+import type { EventQuery } from "./store";
+import { WriteBehind } from "./write-behind";
 
 export interface CloudParts {
 	clock: Clock;
@@ -30,10 +35,11 @@ export interface CloudParts {
 	alerts: AlertDispatcher;
 	pkiDir: string;
 	intake: IntakeOptions;
+	/** violation events per thing per behavior per hour (default EVENT_CAP_PER_HOUR) */
+	eventCapPerHour?: number;
 }
 
 const TICK_MS = 60_000;
-const METRIC_RETENTION_MS = 14 * 86_400_000;
 
 export class Cloud {
 	readonly #p: CloudParts;
@@ -41,8 +47,8 @@ export class Cloud {
 	readonly #metrics = new Map<string, ThingMetrics>();
 	readonly #replyListeners: ((r: Reply) => void)[] = [];
 	readonly #eventListeners: ((e: ViolationEvent) => void)[] = [];
-	readonly #events: ViolationEvent[];
-	#rows: MetricRow[] = [];
+	readonly #writes: WriteBehind;
+	readonly #cap: EventCap;
 	#flushScheduled = false;
 	#broker?: Broker;
 	#timer: TimerHandle | undefined;
@@ -51,7 +57,8 @@ export class Cloud {
 	constructor(parts: CloudParts) {
 		this.#p = parts;
 		this.#gates = parts.store.loadGates();
-		this.#events = parts.store.loadEvents();
+		this.#writes = new WriteBehind(parts.store, parts.log);
+		this.#cap = new EventCap(parts.log, parts.eventCapPerHour);
 	}
 
 	/** TCP port the broker listens on. */
@@ -120,8 +127,20 @@ export class Cloud {
 		return activeViolations(this.#p.engine.activeStates(), (n) => this.#p.registry.describeSecurityProfile(n), filter);
 	}
 
-	listViolationEvents(filter?: ViolationFilter): ViolationEvent[] {
-		return violationEvents(this.#events, filter);
+	/** ListViolationEvents: the first page (at most maxResults, default and maximum EVENT_PAGE_MAX) of the stored history. */
+	listViolationEvents(query?: EventQuery): ViolationEvent[] {
+		return this.queryViolationEvents(query).violationEvents;
+	}
+
+	/** ListViolationEvents with paging: pass the returned nextToken to get the next page. */
+	queryViolationEvents(query?: EventQuery): { violationEvents: ViolationEvent[]; nextToken?: string } {
+		this.flush();
+		return this.#p.store.violationEvents(query);
+	}
+
+	/** Violation events not recorded because of the per-thing cap (event-cap.ts), since start. */
+	suppressedEvents(): number {
+		return this.#cap.suppressed;
 	}
 
 	listMetricValues(thing: string, metric: string, startTime?: number, endTime?: number): { timestamp: number; value: MetricValue }[] {
@@ -158,18 +177,16 @@ export class Cloud {
 	tick(): ViolationEvent[] {
 		const now = this.#p.clock.now();
 		const events = this.#p.engine.tick(now, this.#broker?.connectedThings() ?? []);
-		this.#p.store.pruneMetrics(now - METRIC_RETENTION_MS);
 		this.#emit(events);
+		this.#cap.roll(now);
+		pruneExpired(this.#p.store, now, this.#p.log);
 		return events;
 	}
 
-	/** Writes Detect states, last-seen times and metric rows behind (also after each event-loop turn). */
+	/** Writes what changed (Detect states, last-seen times, report gates, metric rows) behind; also after each event-loop turn. */
 	flush(): void {
 		this.#flushScheduled = false;
-		const states = this.#p.engine.takeDirty();
-		const rows = this.#rows;
-		this.#rows = [];
-		if (states.length || rows.length) this.#p.store.writeBatch(states, [...this.#p.engine.lastSeen()], rows);
+		this.#writes.flush(this.#p.engine.takeDirty(), this.#p.engine.takeSeen());
 	}
 
 	async stop(): Promise<void> {
@@ -179,6 +196,7 @@ export class Cloud {
 		this.#p.alerts.stop();
 		await this.#broker?.close();
 		this.flush();
+		if (this.#writes.failing) this.#p.log(`store: stopped while unable to write; not recorded: ${this.#writes.describe()}`);
 		this.#p.store.close();
 	}
 
@@ -249,8 +267,8 @@ export class Cloud {
 			m.reportsAccepted++;
 			m.lastReport = Object.fromEntries(result.report.values);
 			this.#gates.set(thing, result.state);
-			this.#p.store.saveGate(thing, result.state);
-			for (const [metric, value] of result.report.values) this.#rows.push({ thing, metric, time: now, value });
+			this.#writes.gate(thing, result.state);
+			for (const [metric, value] of result.report.values) this.#writes.metric({ thing, metric, time: now, value });
 			this.#emit(this.#p.engine.report(thing, result.report.values, now));
 		}
 		this.#reply(result.reply);
@@ -263,8 +281,8 @@ export class Cloud {
 
 	#emit(events: ViolationEvent[]): void {
 		for (const e of events) {
-			this.#events.push(e);
-			this.#p.store.appendEvent(e);
+			if (!this.#cap.admit(e)) continue;
+			this.#writes.event(e);
 			this.#p.log(`detect: ${e.violationEventType} ${e.thingName} ${e.securityProfileName}/${e.behavior.name}`);
 			for (const cb of this.#eventListeners) cb(e);
 			this.#p.alerts.dispatch(e);

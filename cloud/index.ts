@@ -28,6 +28,8 @@ export type { Alert } from "./alerts";
 export type { ViolationEvent } from "./detect/engine";
 export type { SecurityProfile, Behavior } from "./detect/profile";
 export type { ActiveViolation, ViolationFilter } from "./violations";
+export type { EventQuery } from "./store";
+export { EVENT_CAP_PER_HOUR } from "./event-cap";
 export type { Reply } from "./reports/replies";
 export type { ThingFiles } from "./pki";
 export type { ThingMetrics } from "./thing-metrics";
@@ -115,7 +117,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	registry.restore(saved.profiles, saved.targets, saved.groups);
 	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now() });
 	engine.restore(store.loadStates(), store.loadSeen());
-	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log);
+	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log, store.outbox);
 	const cloud = new ApiCloud({
 		clock,
 		log,

@@ -1,8 +1,10 @@
 /*
  * store — persistence on better-sqlite3 (a file under the data dir, or ":memory:"): profiles, targets,
- * thing groups, report gate state, Detect behavior states, active violations, violation history and
- * metric history. Statements are prepared once and reused. Small writes go through at once; behavior
- * states and metric rows are written behind in one transaction per batch (see Cloud.flush).
+ * thing groups, report gate state, Detect behavior states, active violations, violation history, metric
+ * history and the alert outbox (outbox-table.ts). Statements are prepared once and reused. Registry writes
+ * go through at once; gates, behavior states, last-seen times and metric rows are written behind in one
+ * transaction per batch (see write-behind.ts). History is queried here, never loaded whole, and pruned in
+ * bounded batches.
  */
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
@@ -12,6 +14,9 @@ import type { SecurityProfile } from "./detect/profile";
 import type { RegistryPersistence } from "./detect/registry";
 import type { StateRecord, ViolationEvent } from "./detect/engine";
 import type { ReportGateState } from "./reports/intake";
+import { CloudError, ErrorCodes } from "./errors";
+import { OutboxTable } from "./outbox-table";
+import type { ViolationFilter } from "./violations";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS profiles (name TEXT PRIMARY KEY, json TEXT NOT NULL);
@@ -22,6 +27,7 @@ CREATE TABLE IF NOT EXISTS seen (thing TEXT PRIMARY KEY, at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS states (key TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, thing TEXT NOT NULL, profile TEXT NOT NULL, json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_time ON events (time);
+CREATE INDEX IF NOT EXISTS events_thing ON events (thing, time);
 CREATE TABLE IF NOT EXISTS metrics (thing TEXT NOT NULL, metric TEXT NOT NULL, time INTEGER NOT NULL, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS metrics_key ON metrics (thing, metric, time);
 CREATE INDEX IF NOT EXISTS metrics_time ON metrics (time);
@@ -34,8 +40,30 @@ export interface MetricRow {
 	value: MetricValue;
 }
 
+/** One write-behind batch: states (undefined = delete), last-seen times, report gates and metric rows. */
+export interface Batch {
+	states: [string, StateRecord | undefined][];
+	seen: [string, number][];
+	gates: [string, ReportGateState][];
+	metrics: MetricRow[];
+	events: ViolationEvent[];
+}
+
+/** ListViolationEvents: filters plus a page size and the token of the previous page. */
+export interface EventQuery extends ViolationFilter {
+	/** default and maximum: EVENT_PAGE_MAX */
+	maxResults?: number;
+	nextToken?: string;
+}
+
+export const EVENT_PAGE_MAX = 1000;
+
+const CRITERIA_SQL = `CASE WHEN json_extract(json, '$.behavior.criteria.mlDetectionConfig') IS NOT NULL THEN 'MACHINE_LEARNING'
+ WHEN json_extract(json, '$.behavior.criteria.statisticalThreshold') IS NOT NULL THEN 'STATISTICAL' ELSE 'STATIC' END`;
+
 export class CloudStore implements RegistryPersistence {
 	readonly #db: Database.Database;
+	readonly outbox: OutboxTable;
 	/** Prepared statements by SQL text: prepared once, run many times. */
 	readonly #statements = new Map<string, Database.Statement>();
 
@@ -49,6 +77,7 @@ export class CloudStore implements RegistryPersistence {
 		this.#db.pragma("journal_mode = WAL");
 		this.#db.pragma("synchronous = NORMAL");
 		this.#db.exec(SCHEMA);
+		this.outbox = new OutboxTable(this.#db);
 	}
 
 	/** The open database, for tables kept by other modules (cloud/api/store-*.ts). */
@@ -81,10 +110,6 @@ export class CloudStore implements RegistryPersistence {
 		return { profiles, targets, groups };
 	}
 
-	saveGate(thing: string, s: ReportGateState): void {
-		this.#sql("INSERT OR REPLACE INTO gates VALUES (?, ?, ?)").run(thing, s.lastReportId ?? null, s.lastAcceptedAt ?? null);
-	}
-
 	loadGates(): Map<string, ReportGateState> {
 		const rows = this.#sql("SELECT * FROM gates").all() as { thing: string; last_report_id: number | null; last_accepted_at: number | null }[];
 		return new Map(rows.map((r) => [r.thing, { lastReportId: r.last_report_id ?? undefined, lastAcceptedAt: r.last_accepted_at ?? undefined }]));
@@ -94,20 +119,44 @@ export class CloudStore implements RegistryPersistence {
 		this.#sql("INSERT INTO events (time, thing, profile, json) VALUES (?, ?, ?, ?)").run(e.violationEventTime, e.thingName, e.securityProfileName, JSON.stringify(e));
 	}
 
-	loadEvents(): ViolationEvent[] {
-		return (this.#sql("SELECT json FROM events ORDER BY seq").all() as { json: string }[]).map((r) => JSON.parse(r.json) as ViolationEvent);
+	/** ListViolationEvents in SQL: filters, [startTime, endTime), oldest first, one page of at most maxResults. */
+	violationEvents(q: EventQuery = {}): { violationEvents: ViolationEvent[]; nextToken?: string } {
+		const where = ["time >= ?", "time < ?", "seq > ?"];
+		const args: (string | number)[] = [q.startTime ?? 0, q.endTime ?? Number.MAX_SAFE_INTEGER, q.nextToken === undefined ? 0 : cursor(q.nextToken)];
+		const equal = (sql: string, v: string | undefined): void => {
+			if (v === undefined) return;
+			where.push(`${sql} = ?`);
+			args.push(v);
+		};
+		equal("thing", q.thingName);
+		equal("profile", q.securityProfileName);
+		equal(CRITERIA_SQL, q.behaviorCriteriaType);
+		if (q.listSuppressedAlerts === false) where.push("coalesce(json_extract(json, '$.behavior.suppressAlerts'), 0) != 1");
+		const limit = Math.min(Math.max(1, q.maxResults ?? EVENT_PAGE_MAX), EVENT_PAGE_MAX);
+		const rows = this.#sql(`SELECT seq, json FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`).all(...args, limit + 1) as { seq: number; json: string }[];
+		const page = rows.slice(0, limit);
+		const last = page.at(-1);
+		return { violationEvents: page.map((r) => JSON.parse(r.json) as ViolationEvent), nextToken: rows.length > limit && last ? String(last.seq) : undefined };
 	}
 
-	/** Write-behind batch: states (undefined = delete), last-seen times and metric rows, one transaction. */
-	writeBatch(states: [string, StateRecord | undefined][], seen: [string, number][], metrics: MetricRow[]): void {
+	/** Deletes at most `batch` events older than `before`; returns how many. */
+	pruneEvents(before: number, batch: number): number {
+		return this.#sql("DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE time < ? ORDER BY time LIMIT ?)").run(before, batch).changes;
+	}
+
+	/** Write-behind batch, one transaction. */
+	writeBatch(b: Batch): void {
 		const putState = this.#sql("INSERT OR REPLACE INTO states (key, json) VALUES (?, ?)");
 		const delState = this.#sql("DELETE FROM states WHERE key = ?");
 		const putSeen = this.#sql("INSERT OR REPLACE INTO seen (thing, at) VALUES (?, ?)");
+		const putGate = this.#sql("INSERT OR REPLACE INTO gates VALUES (?, ?, ?)");
 		const putMetric = this.#sql("INSERT INTO metrics (thing, metric, time, value) VALUES (?, ?, ?, ?)");
 		this.#db.transaction(() => {
-			for (const [k, r] of states) (r ? putState.run(k, JSON.stringify(r)) : delState.run(k));
-			for (const [thing, at] of seen) putSeen.run(thing, at);
-			for (const m of metrics) putMetric.run(m.thing, m.metric, m.time, JSON.stringify(m.value));
+			for (const e of b.events) this.appendEvent(e);
+			for (const [k, r] of b.states) (r ? putState.run(k, JSON.stringify(r)) : delState.run(k));
+			for (const [thing, at] of b.seen) putSeen.run(thing, at);
+			for (const [thing, g] of b.gates) putGate.run(thing, g.lastReportId ?? null, g.lastAcceptedAt ?? null);
+			for (const m of b.metrics) putMetric.run(m.thing, m.metric, m.time, JSON.stringify(m.value));
 		})();
 	}
 
@@ -126,8 +175,9 @@ export class CloudStore implements RegistryPersistence {
 		return rows.map((r) => ({ timestamp: r.time, value: JSON.parse(r.value) as MetricValue }));
 	}
 
-	pruneMetrics(before: number): void {
-		this.#sql("DELETE FROM metrics WHERE time < ?").run(before);
+	/** Deletes at most `batch` metric rows older than `before`; returns how many. */
+	pruneMetrics(before: number, batch: number): number {
+		return this.#sql("DELETE FROM metrics WHERE rowid IN (SELECT rowid FROM metrics WHERE time < ? LIMIT ?)").run(before, batch).changes;
 	}
 
 	close(): void {
@@ -140,4 +190,9 @@ export class CloudStore implements RegistryPersistence {
 		if (!statement) this.#statements.set(text, (statement = this.#db.prepare(text)));
 		return statement;
 	}
+}
+
+function cursor(token: string): number {
+	if (!/^\d{1,15}$/.test(token)) throw new CloudError(ErrorCodes.InvalidRequest, "nextToken is not one this cloud returned");
+	return Number(token);
 }

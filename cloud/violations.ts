@@ -1,10 +1,11 @@
 /*
- * violations — ListActiveViolations and ListViolationEvents over Detect's states and the persisted event
- * history. Times are epoch milliseconds (the AWS API prints seconds with a fraction; we keep one unit).
+ * violations — ListActiveViolations over Detect's states, and the filter both it and ListViolationEvents
+ * take (the event history is queried in SQL: CloudStore.violationEvents). Times are epoch milliseconds (the
+ * AWS API prints seconds with a fraction; we keep one unit).
  */
 import type { MetricValue } from "./detect/metric-value";
 import { criteriaType, type Behavior, type CriteriaType, type SecurityProfile } from "./detect/profile";
-import type { StateRecord, ViolationEvent } from "./detect/engine";
+import type { StateRecord } from "./detect/engine";
 
 export interface ViolationFilter {
 	thingName?: string;
@@ -51,10 +52,4 @@ export function activeViolations(states: StateRecord[], profile: (name: string) 
 		});
 	}
 	return out.sort((a, b) => a.violationStartTime - b.violationStartTime);
-}
-
-export function violationEvents(events: ViolationEvent[], f: ViolationFilter = {}): ViolationEvent[] {
-	const start = f.startTime ?? 0;
-	const end = f.endTime ?? Number.MAX_SAFE_INTEGER;
-	return events.filter((e) => e.violationEventTime >= start && e.violationEventTime < end && keep(f, e.thingName, e.securityProfileName, e.behavior));
 }

@@ -70,6 +70,7 @@ export class DetectEngine {
 	readonly #states = new Map<string, StateRecord>();
 	readonly #dirty = new Set<string>();
 	readonly #lastSeen = new Map<string, number>();
+	readonly #seenDirty = new Set<string>();
 	readonly #invalidateMs: number;
 	readonly #newId: () => string;
 
@@ -87,10 +88,7 @@ export class DetectEngine {
 
 	seen(thing: string, now: number): void {
 		this.#lastSeen.set(thing, now);
-	}
-
-	lastSeen(): Map<string, number> {
-		return this.#lastSeen;
+		this.#seenDirty.add(thing);
 	}
 
 	/** Device-side behaviors on one accepted report. */
@@ -144,6 +142,14 @@ export class DetectEngine {
 			this.#states.delete(k);
 			this.#dirty.add(k);
 		}
+	}
+
+	/** Last-seen times changed since the last call, for write-behind persistence. */
+	takeSeen(): [string, number][] {
+		const out: [string, number][] = [];
+		for (const thing of this.#seenDirty) out.push([thing, this.#lastSeen.get(thing) ?? 0]);
+		this.#seenDirty.clear();
+		return out;
 	}
 
 	activeStates(): StateRecord[] {

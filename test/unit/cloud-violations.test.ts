@@ -1,12 +1,12 @@
-/* ListActiveViolations / ListViolationEvents filters, and the store's metric history and restart data. */
+/* ListActiveViolations / ListViolationEvents filters (in memory and in SQL), and the store's metric history and restart data. */
 import { join } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { StateRecord, ViolationEvent } from "../../cloud/detect/engine";
 import type { SecurityProfile } from "../../cloud/detect/profile";
 import { ensureCa, ensureServerCertificate } from "../../cloud/pki";
-import { CloudStore } from "../../cloud/store";
-import { activeViolations, violationEvents } from "../../cloud/violations";
+import { CloudStore, type EventQuery } from "../../cloud/store";
+import { activeViolations } from "../../cloud/violations";
 import { tempDir } from "../helpers/cloud-setup";
 
 const profile: SecurityProfile = {
@@ -45,10 +45,20 @@ describe("cloud violations", () => {
 		expect(activeViolations([{ ...state("gone", "a"), profile: "deleted" }], find)[0].behavior).toEqual({ name: "gone" });
 	});
 
-	it("filters the event history by time window", () => {
-		const events = [ev("loud", "a", 10), ev("quiet", "a", 20), ev("loud", "b", 30)];
-		expect(violationEvents(events, { startTime: 15, endTime: 30 }).map((e) => e.violationEventTime)).toEqual([20]);
-		expect(violationEvents(events, { listSuppressedAlerts: false }).map((e) => e.violationEventTime)).toEqual([10, 30]);
+	it("queries the stored event history with AWS's filters, a time window and pages", () => {
+		const s = new CloudStore(":memory:");
+		for (const e of [ev("loud", "a", 10), ev("quiet", "a", 20), ev("loud", "b", 30), ev("stat", "b", 40)]) s.appendEvent(e);
+		const times = (q: EventQuery): number[] => s.violationEvents(q).violationEvents.map((e) => e.violationEventTime);
+		expect(times({ startTime: 15, endTime: 30 })).toEqual([20]);
+		expect(times({ listSuppressedAlerts: false })).toEqual([10, 30, 40]);
+		expect(times({ thingName: "b", behaviorCriteriaType: "STATIC" })).toEqual([30]);
+		expect(times({ behaviorCriteriaType: "STATISTICAL" })).toEqual([40]);
+		expect(times({ securityProfileName: "other" })).toEqual([]);
+		const first = s.violationEvents({ maxResults: 3 });
+		expect([first.violationEvents.length, times({ maxResults: 3, nextToken: first.nextToken })]).toEqual([3, [40]]);
+		expect(s.violationEvents({ maxResults: 4 }).nextToken).toBeUndefined();
+		expect(() => s.violationEvents({ nextToken: "x" })).toThrow(/nextToken/);
+		s.close();
 	});
 });
 
@@ -56,15 +66,20 @@ describe("cloud store and pki files", () => {
 	it("keeps metric history by range, prunes it, and round-trips states and gates", () => {
 		const dir = tempDir();
 		const s = new CloudStore(join(dir, "data"));
-		s.writeBatch([["k", state("loud", "a")]], [["a", 7]], [
-			{ thing: "a", metric: "m", time: 1, value: { count: 1 } },
-			{ thing: "a", metric: "m", time: 2, value: { count: 2 } },
-		]);
-		s.saveGate("a", { lastReportId: 3, lastAcceptedAt: 4 });
+		s.writeBatch({
+			states: [["k", state("loud", "a")]],
+			seen: [["a", 7]],
+			gates: [["a", { lastReportId: 3, lastAcceptedAt: 4 }]],
+			metrics: [
+				{ thing: "a", metric: "m", time: 1, value: { count: 1 } },
+				{ thing: "a", metric: "m", time: 2, value: { count: 2 } },
+			],
+			events: [],
+		});
 		expect(s.metricValues("a", "m", 2)).toEqual([{ timestamp: 2, value: { count: 2 } }]);
-		s.pruneMetrics(2);
+		expect(s.pruneMetrics(2, 10)).toBe(1);
 		expect(s.metricValues("a", "m")).toHaveLength(1);
-		s.writeBatch([["k", undefined]], [], []);
+		s.writeBatch({ states: [["k", undefined]], seen: [], gates: [], metrics: [], events: [] });
 		s.close();
 		const again = new CloudStore(join(dir, "data"));
 		expect([again.loadStates(), again.loadSeen(), again.loadGates().get("a")]).toEqual([[], [["a", 7]], { lastReportId: 3, lastAcceptedAt: 4 }]);
