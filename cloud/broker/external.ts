@@ -4,9 +4,17 @@
  * report topics `$aws/things/+/defender/metrics/+` at QoS 1 and publishes the replies. Per-thing
  * authorization is the broker's job (its ACL, see mosquitto-conf.ts); the thing name comes from the topic.
  * A plain broker tells a subscriber nothing about other clients, so the cloud-side metrics are unavailable.
+ *
+ * No report may be lost between broker and Detect: the session is persistent (clean=false, fixed client
+ * id), so the broker queues reports while Detect is away (mosquitto-conf: no queue limit) and hands them
+ * over on reconnect; the message handler is attached before CONNECT so those are not missed; a QoS 1
+ * report is acknowledged by mqtt.js only after the handler (the synchronous evaluation) returned.
+ * Every delivery is counted by a ReportAudit (delivered vs evaluated; broker-side counts plug in there).
  */
 import mqtt, { type MqttClient } from "mqtt";
 import { DETECT_CLIENT_CN } from "../pki";
+import { matchReportTopic } from "../reports/topics";
+import { ReportAudit } from "./report-audit";
 import type { Broker, BrokerHooks } from "./server";
 
 export const DETECT_CLIENT_ID = DETECT_CLIENT_CN;
@@ -21,6 +29,8 @@ export interface ExternalBrokerOptions {
 	key: string;
 	clientId?: string;
 	hooks: BrokerHooks;
+	/** counts delivered/evaluated reports; default: a new one logging to `log` */
+	audit?: ReportAudit;
 	log: (s: string) => void;
 }
 
@@ -30,18 +40,22 @@ function portOf(url: string): number {
 	return Number(u.port || 8883);
 }
 
-function connect(o: ExternalBrokerOptions): Promise<MqttClient> {
+function connect(o: ExternalBrokerOptions, audit: ReportAudit): Promise<MqttClient> {
 	const client = mqtt.connect(o.url, {
+		manualConnect: true,
 		clientId: o.clientId ?? DETECT_CLIENT_ID,
 		ca: o.ca,
 		cert: o.cert,
 		key: o.key,
 		rejectUnauthorized: true,
 		protocolVersion: 4,
-		clean: true,
+		clean: false,
 		reconnectPeriod: 1000,
 		connectTimeout: 10_000,
 	});
+	// before CONNECT: a persistent session's queued reports arrive right after CONNACK
+	client.on("message", (topic, payload) => audit.deliver(matchReportTopic(topic)?.thing ?? topic, () => o.hooks.report(topic, payload)));
+	client.connect();
 	return new Promise((resolve, reject) => {
 		let lastError = "connection closed";
 		const onError = (e: Error): void => void (lastError = e.message);
@@ -68,8 +82,8 @@ async function subscribe(client: MqttClient): Promise<void> {
 /** Connects Detect to the external broker and subscribes; resolves once the subscription is granted. */
 export async function startExternalBroker(o: ExternalBrokerOptions): Promise<Broker> {
 	const port = portOf(o.url);
-	const client = await connect(o);
-	client.on("message", (topic, payload) => o.hooks.report(topic, payload));
+	const audit = o.audit ?? new ReportAudit(o.log);
+	const client = await connect(o, audit);
 	client.on("error", (e) => o.log(`broker: external ${o.url}: ${e.message}`));
 	client.on("reconnect", () => o.log(`broker: reconnecting to ${o.url}`));
 	try {
@@ -86,6 +100,7 @@ export async function startExternalBroker(o: ExternalBrokerOptions): Promise<Bro
 			await client.publishAsync(topic, payload, { qos });
 		},
 		connectedThings: () => [],
+		reportAudit: () => audit,
 		close: () => client.endAsync(),
 	};
 }

@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { createServer, type Server, type TLSSocket } from "node:tls";
 import { checkThingName } from "../thing-name";
 import type { TopicPolicy } from "./policy";
+import type { ReportAudit } from "./report-audit";
 
 export interface BrokerHooks {
 	connectAttempt(thing: string): void;
@@ -42,6 +43,8 @@ export interface Broker {
 	publish(topic: string, payload: Buffer, qos: 0 | 1): Promise<void>;
 	connectedThings(): string[];
 	close(): Promise<void>;
+	/** reports delivered to / evaluated by Detect (external broker only; see broker/report-audit.ts) */
+	reportAudit?(): ReportAudit;
 }
 
 function certificateCn(client: Client): string | undefined {
