@@ -136,7 +136,7 @@ describe("hardened mosquitto config", () => {
 	it("a forged reply published by the thing on its own reply topic is refused: PUBACK, connection closed, never delivered", async () => {
 		const c = await client("MyDevice", { clean: false });
 		const seen = record(c);
-		const closed = new Promise((resolve) => c.once("close", resolve));
+		const closed = new Promise<void>((resolve) => c.once("close", () => resolve()));
 		await c.subscribeAsync([accepted, "$aws/things/MyDevice/defender/metrics/json/rejected"], { qos: 1 });
 		const forged = JSON.stringify({ thingName: "MyDevice", reportId: 424_242, status: "ACCEPTED", timestamp: 1 });
 		await c.publishAsync(accepted, forged, { qos: 1 });

@@ -97,7 +97,7 @@ describe("cloud with an external mosquitto", () => {
 		const intruder = await client("Intruder");
 		const owner = await client("MyDevice");
 		try {
-			const closed = new Promise((resolve) => intruder.once("close", resolve));
+			const closed = new Promise<void>((resolve) => intruder.once("close", () => resolve()));
 			await owner.subscribeAsync("$aws/things/MyDevice/defender/metrics/json/+", { qos: 1 });
 			const ownerReply = new Promise<Buffer>((resolve) => owner.on("message", (_t, payload) => resolve(payload)));
 			await intruder.publishAsync("$aws/things/MyDevice/defender/metrics/json", report(777_777), { qos: 1 });
