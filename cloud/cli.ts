@@ -26,9 +26,11 @@ const HELP = `usage: npm run cloud -- <command> [options]
                                   with --api-port, also serve the AWS IoT control-plane API (docs/api.md)
   api-key [--data DIR]            print the API's first access key pair (created if none) as
                                   AWS_ACCESS_KEY_ID=… / AWS_SECRET_ACCESS_KEY=… lines
-  mosquitto-conf --port PORT --out DIR [--pki DIR] [--allow FILTER]... [--user USER]
-                                  write DIR/mosquitto.conf + DIR/mosquitto.acl for the external broker
-                                  (mutual TLS with the pki's CA and broker certificate, per-thing ACL)
+  mosquitto-conf --port PORT --out DIR [--pki DIR] [--allow FILTER]... [--thing T]... [--user mosquitto]
+                 [--plugin PATH/mosquitto_dynamic_security.so]
+                                  write DIR/mosquitto.conf, DIR/dynamic-security.json, DIR/certs/ for mosquitto 2.0
+                                  (mutual TLS, client id = certificate CN, per-thing policy for every thing
+                                  certificate in --pki or each --thing; as root, DIR is handed to --user)
   ca [--pki DIR]                  create the local CA (ca.cert.pem, ca.key.pem, ca.cert.der)
   cert <thing> [--pki DIR]        issue a thing certificate: PEM, DER and PKCS#8 DER key
   group create <group> [--data DIR]
@@ -144,7 +146,8 @@ function mosquittoConf(a: Args): void {
 	if (port < 1 || port > 65535) throw new UsageError("mosquitto-conf needs --port 1..65535");
 	ensureServerCertificate(pkiDir(a));
 	ensureDetectClientCertificate(pkiDir(a));
-	print(writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], user: option(a, "user") }));
+	const things = a.options.get("thing");
+	print(writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], things, user: option(a, "user"), dynsecPlugin: option(a, "plugin") }));
 }
 
 function group(a: Args): void {

@@ -6,6 +6,7 @@
  */
 import type { Clock, TimerHandle } from "../modules/platform/platform";
 import type { Alert, AlertDispatcher } from "./alerts";
+import type { ReportAudit } from "./broker/report-audit";
 import type { Broker, BrokerHooks } from "./broker/server";
 import type { DetectEngine, ViolationEvent } from "./detect/engine";
 import type { MetricValue } from "./detect/metric-value";
@@ -72,6 +73,11 @@ export class Cloud {
 		this.#broker = broker;
 		if (!broker.cloudSideMetrics) this.#warnUnavailable();
 		this.#schedule();
+	}
+
+	/** Reports delivered to and evaluated by Detect, per thing (external broker only, else undefined). */
+	reportAudit(): ReportAudit | undefined {
+		return this.#broker?.reportAudit?.();
 	}
 
 	/** Cloud-side metrics the broker cannot provide (all of them with an external broker): never evaluated. */

@@ -15,6 +15,7 @@ import { installAuthorization } from "./authorize";
 import { GuardedConnection } from "./guarded-connection";
 import { resolveLimits, type BrokerLimits } from "./limits";
 import type { TopicPolicy } from "./policy";
+import type { ReportAudit } from "./report-audit";
 
 export interface BrokerHooks {
 	connectAttempt(thing: string): void;
@@ -51,6 +52,8 @@ export interface Broker {
 	publish(topic: string, payload: Buffer, qos: 0 | 1): Promise<void>;
 	connectedThings(): string[];
 	close(): Promise<void>;
+	/** reports delivered to / evaluated by Detect (external broker only; see broker/report-audit.ts) */
+	reportAudit?(): ReportAudit;
 }
 
 function installEvents(aedes: Aedes, o: BrokerOptions, things: Map<string, Client>): void {

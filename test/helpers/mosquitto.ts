@@ -2,15 +2,18 @@
  * mosquitto — starts the real /usr/sbin/mosquitto for a test: 127.0.0.1 only, an ephemeral port,
  * mutual TLS (require_certificate) with a TestPki, persistence off. stop() kills it by PID and
  * waits for the exit; restart() starts it again on the same port (broker-restart tests).
- * launchMosquitto() runs it with a config file of the caller's instead.
+ * launchMosquitto() runs it with a config file of the caller's instead; startCloudMosquitto() with the
+ * cloud's generated (hardened) config, started as whoever runs the tests (root on CI) with no extra flags.
  * A missing binary is a failure with a clear message, never a skip.
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { join } from "node:path";
-import { userInfo } from "node:os";
+import { tmpdir, userInfo } from "node:os";
+import { writeMosquittoConf, type MosquittoFiles } from "../../cloud/broker/mosquitto-conf";
+import { ensureServerCertificate, issueThingCertificate } from "../../cloud/pki";
 import type { TestPki } from "./certs";
 
 export const MOSQUITTO = "/usr/sbin/mosquitto";
@@ -121,4 +124,20 @@ export async function launchMosquitto(port: number, config: string): Promise<Mos
 			await launch();
 		},
 	};
+}
+
+/**
+ * The cloud's hardened mosquitto: a temp dir other users can enter (mosquitto started as root drops to
+ * "mosquitto"), the pki with a certificate per thing, the generated config, mosquitto started without
+ * extra flags. Returns the dirs and the running broker.
+ */
+export async function startCloudMosquitto(o: { things: string[]; allowTopics?: string[]; prefix?: string }): Promise<{ dir: string; pkiDir: string; files: MosquittoFiles; mosquitto: Mosquitto }> {
+	const dir = mkdtempSync(join(tmpdir(), o.prefix ?? "cloud-mosquitto-"));
+	chmodSync(dir, 0o711);
+	const pkiDir = join(dir, "pki");
+	ensureServerCertificate(pkiDir);
+	for (const t of o.things) issueThingCertificate(pkiDir, t);
+	const port = await freePort();
+	const files = writeMosquittoConf({ port, pkiDir, outDir: join(dir, "mosquitto"), allowTopics: o.allowTopics });
+	return { dir, pkiDir, files, mosquitto: await launchMosquitto(port, files.conf) };
 }

@@ -2,19 +2,16 @@
  * The cloud against an external broker: a real mosquitto with the generated config + ACL, Detect as the
  * privileged subscriber `defender-detect`, the real host device on a virtual clock with the seed profile.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeMosquittoConf } from "../../cloud/broker/mosquitto-conf";
 import { startCloud, type Cloud, type Reply } from "../../cloud/index";
-import { ensureServerCertificate } from "../../cloud/pki";
 import { startDevice, type Device } from "../../hardware/host/device";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import type { ReportFormat } from "../../modules/report/report";
 import { realUntil, running } from "../helpers/agent-e2e";
-import { freePort, launchMosquitto, type Mosquitto } from "../helpers/mosquitto";
+import { startCloudMosquitto, type Mosquitto } from "../helpers/mosquitto";
 
 let dir: string;
 let pkiDir: string;
@@ -25,17 +22,12 @@ const logs: string[] = [];
 const replies: Reply[] = [];
 
 beforeAll(async () => {
-	dir = mkdtempSync(join(tmpdir(), "cloud-external-"));
-	pkiDir = join(dir, "pki");
-	ensureServerCertificate(pkiDir);
-	const port = await freePort();
-	const files = writeMosquittoConf({ port, pkiDir, outDir: join(dir, "mosquitto"), allowTopics: ["/rogue/agent"], user: userInfo().username });
-	mosquitto = await launchMosquitto(port, files.conf);
-	cloud = await startCloud({ pkiDir, dataDir: ":memory:", clock, broker: { url: `mqtts://127.0.0.1:${port}` }, log: (s) => logs.push(s) });
+	({ dir, pkiDir, mosquitto } = await startCloudMosquitto({ things: ["MyDevice", "MyCborDevice", "Intruder"], allowTopics: ["/rogue/agent"], prefix: "cloud-external-" }));
+	cloud = await startCloud({ pkiDir, dataDir: ":memory:", clock, broker: { url: `mqtts://127.0.0.1:${mosquitto.port}` }, log: (s) => logs.push(s) });
 	cloud.onReply((r) => replies.push(r));
 	cloud.createSecurityProfile(JSON.parse(readFileSync("profiles/CheckRogueDevices.json", "utf8")));
 	cloud.attachSecurityProfile("CheckRogueDevices", cloud.allThingsArn);
-});
+}, 60_000);
 
 afterAll(async () => {
 	await cloud?.stop();
@@ -101,25 +93,24 @@ describe("cloud with an external mosquitto", () => {
 		}
 	});
 
-	it("a thing publishing on another thing's topic is refused by mosquitto's ACL: Detect never sees it", async () => {
+	it("a thing publishing on another thing's topic is refused by mosquitto (PUBACK, then the connection is closed): Detect never sees it", async () => {
 		const intruder = await client("Intruder");
 		const owner = await client("MyDevice");
-		const stolen: string[] = [];
-		intruder.on("message", (topic) => topic.startsWith("$aws/things/MyDevice/") && stolen.push(topic));
 		try {
-			// mosquitto 2.0 grants a SUBSCRIBE its ACL denies (SUBACK QoS 1) and then delivers nothing on it
-			await intruder.subscribeAsync("$aws/things/MyDevice/#", { qos: 1 });
+			const closed = new Promise<void>((resolve) => intruder.once("close", () => resolve()));
 			await owner.subscribeAsync("$aws/things/MyDevice/defender/metrics/json/+", { qos: 1 });
 			const ownerReply = new Promise<Buffer>((resolve) => owner.on("message", (_t, payload) => resolve(payload)));
 			await intruder.publishAsync("$aws/things/MyDevice/defender/metrics/json", report(777_777), { qos: 1 });
+			await closed;
 			await owner.publishAsync("$aws/things/MyDevice/defender/metrics/json", report(888_888), { qos: 1 });
 			expect(JSON.parse((await ownerReply).toString()).reportId).toBe(888_888);
-			await intruder.publishAsync("$aws/things/Intruder/defender/metrics/json", report(1), { qos: 1 });
+			const again = await client("Intruder");
+			await again.publishAsync("$aws/things/Intruder/defender/metrics/json", report(1), { qos: 1 });
 			await realUntil(() => replies.some((r) => r.body.thingName === "Intruder"), 5000, "Detect to answer the intruder's own report");
+			await again.endAsync(true);
 			expect(replies.find((r) => r.body.thingName === "Intruder")?.body.status).toBe("ACCEPTED");
 			expect(replies.filter((r) => r.body.reportId === 777_777)).toEqual([]);
 			expect(logs.filter((l) => l.includes("777777"))).toEqual([]);
-			expect(stolen).toEqual([]);
 		} finally {
 			await intruder.endAsync(true);
 			await owner.endAsync(true);

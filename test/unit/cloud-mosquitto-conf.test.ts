@@ -1,11 +1,13 @@
 /* The external-broker pieces that need no broker: the mosquitto config + ACL generator, the reserved Detect CN, refusals. */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mosquittoAcl, writeMosquittoConf } from "../../cloud/broker/mosquitto-conf";
+import { writeMosquittoConf } from "../../cloud/broker/mosquitto-conf";
+import { filtersMatching, thingRole } from "../../cloud/broker/mosquitto-dynsec";
+import { topicMatches } from "../../cloud/broker/policy";
 import { startCloud } from "../../cloud/index";
-import { DETECT_CLIENT_CN, issueThingCertificate } from "../../cloud/pki";
+import { DETECT_CLIENT_CN, ensureServerCertificate, issueThingCertificate } from "../../cloud/pki";
 import { tempDir } from "../helpers/cloud-setup";
 import { freePort } from "../helpers/mosquitto";
 
@@ -17,33 +19,49 @@ function cli(...args: string[]): { code: number | null; out: string; err: string
 }
 
 describe("mosquitto config generator", () => {
-	it("writes an ACL: own prefix per username (= certificate CN), allowed topics for everyone, Detect reads all reports", () => {
-		expect(mosquittoAcl(["/rogue/agent", "fleet/${iot:ClientId}/cmd"]).split("\n")).toEqual([
-			expect.stringMatching(/^# generated/),
-			"pattern readwrite $aws/things/%u/#",
-			"pattern readwrite /rogue/agent",
-			"pattern readwrite fleet/%u/cmd",
-			"",
-			`user ${DETECT_CLIENT_CN}`,
-			"topic readwrite $aws/things/+/defender/metrics/#",
-			"",
-		]);
+	it("lists every subscription filter under the own prefix that matches a report topic, and only those", () => {
+		const filters = filtersMatching("T", "$aws/things/T/defender/metrics/json");
+		expect(filters).toEqual(expect.arrayContaining(["$aws/things/T/#", "$aws/things/T/+/#", "$aws/things/T/defender/metrics/json", "$aws/things/T/+/+/+", "$aws/things/T/defender/metrics/json/#"]));
+		expect(filters).toHaveLength(23);
+		for (const f of filters) expect(topicMatches(f, "$aws/things/T/defender/metrics/json"), f).toBe(true);
+		expect(filters).not.toContain("$aws/things/T/defender/metrics/json/accepted");
 	});
 
-	it("writes mosquitto.conf: mutual TLS on 127.0.0.1 with the pki's files, identity as username, the ACL", () => {
-		const files = writeMosquittoConf({ port: 18883, pkiDir: join(dir, "pki"), outDir: join(dir, "out"), user: "someone" });
+	it("a thing's role: denials first (no subscribe to reports, no reply publish), then its prefix and the allowed topics", () => {
+		const role = thingRole("T", ["fleet/${iot:ClientId}/cmd"]);
+		const deny = role.acls.filter((a) => !a.allow);
+		expect(deny.every((a) => a.priority > 0)).toBe(true);
+		expect(deny.filter((a) => a.acltype === "publishClientSend").map((a) => a.topic)).toEqual(["json/accepted", "json/rejected", "cbor/accepted", "cbor/rejected"].map((k) => `$aws/things/T/defender/metrics/${k}`));
+		expect(role.acls.filter((a) => a.allow && a.acltype === "subscribePattern").map((a) => a.topic)).toEqual(["$aws/things/T/#", "fleet/T/cmd"]);
+		expect(() => thingRole("T", ["a\nb"])).toThrow(/cannot be an MQTT topic filter/);
+		expect(() => thingRole("T", [""])).toThrow(/cannot be an MQTT topic filter/);
+	});
+
+	it("writes mosquitto.conf: mutual TLS, identity = CN = client id, the plugin, no queue limit; things from the pki", () => {
+		const pkiDir = join(dir, "pki");
+		ensureServerCertificate(pkiDir);
+		issueThingCertificate(pkiDir, "dev-1");
+		const files = writeMosquittoConf({ port: 18883, pkiDir, outDir: join(dir, "out"), user: "root", dynsecPlugin: "/x/mosquitto_dynamic_security.so" });
 		const conf = readFileSync(files.conf, "utf8").split("\n");
 		expect(conf).toEqual(expect.arrayContaining([
-			"user someone", "listener 18883 127.0.0.1", "require_certificate true", "use_identity_as_username true", "allow_anonymous false",
-			`acl_file ${files.acl}`, `cafile ${join(dir, "pki", "ca.cert.pem")}`, `certfile ${join(dir, "pki", "server.cert.pem")}`, `keyfile ${join(dir, "pki", "server.key.pem")}`,
+			"user root", "listener 18883 127.0.0.1", "require_certificate true", "use_identity_as_username true", "use_username_as_clientid true", "allow_anonymous false",
+			"plugin /x/mosquitto_dynamic_security.so", `plugin_opt_config_file ${files.dynsec}`, "max_queued_messages 0", "queue_qos0_messages true",
+			`keyfile ${join(dir, "out", "certs", "server.key.pem")}`,
 		]));
-		expect(readFileSync(files.acl, "utf8")).toBe(mosquittoAcl());
+		expect(conf.join("\n")).not.toContain("ca.key");
+		expect(files.things).toEqual(["dev-1"]);
+		const dynsec = JSON.parse(readFileSync(files.dynsec, "utf8"));
+		expect(dynsec.clients.map((c: { username: string }) => c.username)).toEqual([DETECT_CLIENT_CN, "dev-1"]);
+		expect(dynsec.defaultACLAccess).toEqual({ publishClientSend: false, publishClientReceive: false, subscribe: false, unsubscribe: true });
 	});
 
-	it("refuses a bad port and a topic that cannot go in an ACL line", () => {
+	it("refuses a bad port, a bad user and an unreachable out dir", () => {
 		expect(() => writeMosquittoConf({ port: 0, pkiDir: dir, outDir: dir })).toThrow("port must be 1..65535, got 0");
-		expect(() => mosquittoAcl(["a\nuser defender-detect"])).toThrow(/cannot go in an ACL file/);
-		expect(() => mosquittoAcl([""])).toThrow(/cannot go in an ACL file/);
+		expect(() => writeMosquittoConf({ port: 1, pkiDir: dir, outDir: dir, user: "a b" })).toThrow(/system user name/);
+		const closed = join(dir, "closed");
+		mkdirSync(closed, { mode: 0o700 });
+		chmodSync(closed, 0o700);
+		expect(() => writeMosquittoConf({ port: 1, pkiDir: join(dir, "pki"), outDir: join(closed, "m"), dynsecPlugin: "/x.so" })).toThrow(/cannot enter .*closed \(mode 0700\)/);
 	});
 
 	it("no thing may take the Detect client's name", () => {
@@ -64,11 +82,11 @@ describe("external broker start-up", () => {
 describe("cloud cli: external broker", () => {
 	it("mosquitto-conf writes both files and the Detect client certificate; bad options exit 2", () => {
 		const base = ["--pki", join(dir, "cli-pki")];
-		const r = cli("mosquitto-conf", "--port", "18884", "--out", join(dir, "cli-out"), "--allow", "/rogue/agent", ...base);
+		const r = cli("mosquitto-conf", "--port", "18884", "--out", join(dir, "cli-out"), "--allow", "/rogue/agent", "--thing", "dev-9", "--user", "root", ...base);
 		expect(r.code, r.err).toBe(0);
 		const files = JSON.parse(r.out);
 		expect(readFileSync(files.conf, "utf8")).toContain("listener 18884 127.0.0.1");
-		expect(readFileSync(files.acl, "utf8")).toContain("pattern readwrite /rogue/agent");
+		expect(readFileSync(files.dynsec, "utf8")).toContain('"topic": "/rogue/agent"');
 		expect(existsSync(join(dir, "cli-pki", `${DETECT_CLIENT_CN}.key.pem`))).toBe(true);
 		expect(cli("mosquitto-conf", "--out", dir, ...base)).toMatchObject({ code: 2, err: "error: mosquitto-conf needs --port 1..65535\n" });
 		expect(cli("mosquitto-conf", "--port", "1883", ...base)).toMatchObject({ code: 2, err: "error: missing --out\n" });
