@@ -9,6 +9,7 @@ import { Aedes, type AuthenticateError, type Client } from "aedes";
 import type { AddressInfo, Socket } from "node:net";
 import { createServer, type Server, type TLSSocket } from "node:tls";
 import { checkThingName } from "../thing-name";
+import { flattenQueue } from "./flat-queue";
 import type { TopicPolicy } from "./policy";
 
 export interface BrokerHooks {
@@ -106,6 +107,7 @@ function installEvents(aedes: Aedes, o: BrokerOptions, things: Map<string, Clien
 /** Starts the broker; resolves once it listens. */
 export async function startBroker(o: BrokerOptions): Promise<Broker> {
 	const aedes = await Aedes.createBroker({ maxClientsIdLength: 128, heartbeatInterval: 3_600_000 });
+	flattenQueue(aedes); // a burst of reports would otherwise unwind aedes' queue recursively (issue 16)
 	const things = new Map<string, Client>();
 	installHooks(aedes, o);
 	installEvents(aedes, o, things);
