@@ -11,7 +11,7 @@ import { startCloud } from "../../cloud/index";
 import type { Cloud } from "../../cloud/cloud";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import { tempDir } from "../helpers/cloud-setup";
-import { issueFleet } from "./fleet-pki";
+import { issueFleet, type FleetCredentials } from "./fleet-pki";
 import { startFleetProcess, type FleetRound } from "./fleet-process";
 
 export interface LoadOptions {
@@ -22,6 +22,23 @@ export interface LoadOptions {
 	prefix?: string;
 }
 
+/** A temp dir with the cloud's PKI and the fleet's certificates; reusable for a peer broker in the same run. */
+export interface PreparedFleet {
+	dir: string;
+	pkiDir: string;
+	creds: FleetCredentials;
+	certsMs: number;
+	cleanup(): void;
+}
+
+export function prepareFleet(devices: number, prefix = "load-"): PreparedFleet {
+	const dir = tempDir("cloud-load-");
+	const pkiDir = join(dir, "pki");
+	const t0 = performance.now();
+	const creds = issueFleet(pkiDir, prefix, devices);
+	return { dir, pkiDir, creds, certsMs: performance.now() - t0, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 export interface LoadOutcome {
 	connected: number;
 	rounds: FleetRound[];
@@ -30,7 +47,7 @@ export interface LoadOutcome {
 	cloudAccepted: number;
 	cloudRejected: number;
 	violationEvents: number;
-	/** publish→violation-event milliseconds (cross-process epoch clocks) */
+	/** publish→alert milliseconds (cloud.onAlert; cross-process epoch clocks) */
 	alertLatencies: number[];
 	logs: string[];
 	timings: { certsMs: number; connectMs: number };
@@ -52,14 +69,11 @@ function cloudCounts(cloud: Cloud, things: string[]): { accepted: number; reject
 	return { accepted, rejected };
 }
 
-export async function runCloudLoad(o: LoadOptions): Promise<LoadOutcome> {
-	const dir = tempDir("cloud-load-");
+/** Runs the load; with `prepared` (of the same size) its certificates are used and its dir is left in place. */
+export async function runCloudLoad(o: LoadOptions, prepared?: PreparedFleet): Promise<LoadOutcome> {
+	const fleetFiles = prepared ?? prepareFleet(o.devices, o.prefix);
+	const { pkiDir, creds, certsMs } = fleetFiles;
 	const logs: string[] = [];
-	const pkiDir = join(dir, "pki");
-	const t0 = performance.now();
-	const prefix = o.prefix ?? "load-";
-	const creds = issueFleet(pkiDir, prefix, o.devices);
-	const certsMs = performance.now() - t0;
 	const cloud = await startCloud({ port: 0, dataDir: ":memory:", pkiDir, clock: new VirtualClock(Date.UTC(2026, 0, 1)), minReportIntervalSeconds: 0, log: (s) => logs.push(s) });
 	const fleet = startFleetProcess();
 	try {
@@ -67,8 +81,10 @@ export async function runCloudLoad(o: LoadOptions): Promise<LoadOutcome> {
 		cloud.attachSecurityProfile(LOAD_PROFILE.securityProfileName, cloud.allThingsArn);
 		let cloudReplies = 0;
 		cloud.onReply(() => cloudReplies++);
+		let violationEvents = 0;
+		cloud.onViolationEvent(() => violationEvents++);
 		const eventTimes: [string, number][] = [];
-		cloud.onViolationEvent((e) => eventTimes.push([e.thingName, performance.timeOrigin + performance.now()]));
+		cloud.onAlert((a) => eventTimes.push([a.thingName, performance.timeOrigin + performance.now()]));
 		const t1 = performance.now();
 		const connected = await fleet.connect({ port: cloud.port, ca: creds.ca, key: creds.key, certs: [...creds.certs], connectTimeoutMs: 120_000 });
 		const connectMs = performance.now() - t1;
@@ -91,7 +107,7 @@ export async function runCloudLoad(o: LoadOptions): Promise<LoadOutcome> {
 			cloudReplies,
 			cloudAccepted: counts.accepted,
 			cloudRejected: counts.rejected,
-			violationEvents: eventTimes.length,
+			violationEvents,
 			alertLatencies,
 			logs,
 			timings: { certsMs, connectMs },
@@ -100,7 +116,7 @@ export async function runCloudLoad(o: LoadOptions): Promise<LoadOutcome> {
 		await fleet.close().catch(() => fleet.kill());
 		fleet.kill();
 		await cloud.stop();
-		rmSync(dir, { recursive: true, force: true });
+		if (!prepared) fleetFiles.cleanup();
 	}
 }
 

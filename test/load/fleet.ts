@@ -27,6 +27,9 @@ export interface RoundResult {
 	pubacks: number[];
 	/** when each thing published, epoch milliseconds (performance.timeOrigin based, comparable across processes) */
 	sent: [thing: string, at: number][];
+	/** from the first publish until every device had its reply (or PUBACK), or the limit */
+	completeMs: number;
+	/** completeMs plus a 200 ms wait for late duplicate replies */
 	elapsedMs: number;
 }
 
@@ -107,7 +110,7 @@ export class Fleet {
 	 * "puback", its PUBACK: a broker without the cloud), or after `limitMs`.
 	 */
 	async round(rid: number, limitMs: number, until: "reply" | "puback" = "reply"): Promise<RoundResult> {
-		const r: RoundResult = { accepted: 0, rejected: 0, duplicates: 0, latencies: [], pubacks: [], sent: [], elapsedMs: 0 };
+		const r: RoundResult = { accepted: 0, rejected: 0, duplicates: 0, latencies: [], pubacks: [], sent: [], completeMs: 0, elapsedMs: 0 };
 		this.#round = r;
 		this.#replied = 0;
 		const start = performance.now();
@@ -125,6 +128,7 @@ export class Fleet {
 			});
 		}
 		await this.#all(until === "reply" ? () => this.#replied : () => r.pubacks.length, limitMs);
+		r.completeMs = performance.now() - start;
 		// replies still in flight after the last expected one would show up as duplicates: give them a moment
 		if (until === "reply") await new Promise((res) => setTimeout(res, 200));
 		r.elapsedMs = performance.now() - start;
