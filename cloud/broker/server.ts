@@ -14,6 +14,7 @@ import { Admission } from "./admission";
 import { installAuthorization } from "./authorize";
 import { GuardedConnection } from "./guarded-connection";
 import { resolveLimits, type BrokerLimits } from "./limits";
+import { flattenQueue } from "./flat-queue";
 import type { TopicPolicy } from "./policy";
 import type { ReportAudit } from "./report-audit";
 
@@ -87,6 +88,7 @@ function guard(socket: TLSSocket, limits: BrokerLimits, o: BrokerOptions): Guard
 /** Starts the broker; resolves once it listens. */
 export async function startBroker(o: BrokerOptions): Promise<Broker> {
 	const aedes = await Aedes.createBroker({ maxClientsIdLength: 128, heartbeatInterval: 3_600_000 });
+	flattenQueue(aedes); // a burst of reports would otherwise unwind aedes' queue recursively (issue 16)
 	const things = new Map<string, Client>();
 	const limits = resolveLimits(o.limits);
 	const admission = new Admission(limits.maxPreAuthPerAddress, o.log);

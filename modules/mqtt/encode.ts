@@ -7,7 +7,7 @@
  */
 import { utf8Length, utf8Write } from "../bytes/utf8";
 import { BAD_PARAMETER, BUFFER_TOO_SMALL, PAYLOAD_TOO_LARGE } from "./status";
-import { CONNECT, DISCONNECT, MAX_REMAINING_LENGTH, PINGREQ, PUBACK, PUBLISH, SUBSCRIBE, UNSUBSCRIBE } from "./packets";
+import { CONNECT, DISCONNECT, MAX_REMAINING_LENGTH, MAX_TOPIC_BYTES, PINGREQ, PUBACK, PUBLISH, SUBSCRIBE, UNSUBSCRIBE } from "./packets";
 import { topicFilterLength, topicNameLength } from "./topic";
 
 export interface ConnectOptions {
@@ -90,12 +90,56 @@ export function publishSize(topicBytes: number, payloadLength: number, qos: numb
 }
 
 /*
- * One-entry cache of the last valid topic name and its UTF-8 bytes: a device publishes to the same
- * few topics, so a repeat skips validation and UTF-8 encoding (a string compare and a copy).
+ * One-entry cache of a repeated topic name and its UTF-8 bytes: a device mostly publishes to the same
+ * topic, so a repeat is a string compare and a copy. A topic is cached only when it comes twice in a
+ * row, so topics that change every packet allocate nothing: they are written straight into `out`.
  * Allocated on first use, never at module load (preloaded objects are read-only on Moddable).
  */
 let lastTopic = "";
 let lastTopicBytes: Uint8Array | undefined;
+let previousTopic = "";
+
+const PLUS = 0x2b;
+const HASH = 0x23;
+
+function publishFirst(dup: boolean, qos: number, retain: boolean): number {
+	return (PUBLISH << 4) | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
+}
+
+function publishParametersValid(qos: number, packetId: number, dup: boolean): boolean {
+	return (qos === 0 || qos === 1) && (qos === 0 || validPacketId(packetId)) && !(dup && qos === 0);
+}
+
+/** Writes packet id (QoS 1) and payload after the topic; returns the offset after the packet. */
+function publishTail(out: Uint8Array, o: number, payload: Uint8Array, qos: number, packetId: number): number {
+	if (qos > 0) o = writeU16(out, o, packetId);
+	out.set(payload, o);
+	return o + payload.length;
+}
+
+/**
+ * The common case without allocating: a valid packet whose topic is plain ASCII (no U+0000, no
+ * wildcard), written straight into `out`. Returns -1 whenever the general path must decide (non-ASCII
+ * topic, any error), which then rewrites the packet from the start.
+ */
+function publishAscii(out: Uint8Array, offset: number, topic: string, payload: Uint8Array, qos: number, packetId: number, dup: boolean, retain: boolean): number {
+	const n = topic.length;
+	if (n === 0 || n > MAX_TOPIC_BYTES || !publishParametersValid(qos, packetId, dup)) return -1;
+	const remaining = 2 + n + (qos > 0 ? 2 : 0) + payload.length;
+	if (finish(out, offset, remaining) < 0) return -1;
+	const start = writeU16(out, writeHeader(out, offset, publishFirst(dup, qos, retain), remaining), n);
+	for (let i = 0; i < n; i++) {
+		const c = topic.charCodeAt(i);
+		if (c >= 0x80 || c === 0 || c === PLUS || c === HASH) return -1;
+		out[start + i] = c;
+	}
+	if (topic === previousTopic) {
+		lastTopic = topic;
+		lastTopicBytes = out.slice(start, start + n);
+	}
+	previousTopic = topic;
+	return publishTail(out, start + n, payload, qos, packetId);
+}
 
 function topicEncoded(topic: string): Uint8Array | number {
 	if (topic === lastTopic && lastTopicBytes) return lastTopicBytes;
@@ -110,6 +154,10 @@ function topicEncoded(topic: string): Uint8Array | number {
 
 /** PUBLISH (§3.3), QoS 0 or 1 (QoS 2 refused with BAD_PARAMETER). packetId is ignored for QoS 0. */
 export function encodePublish(out: Uint8Array, offset: number, topic: string, payload: Uint8Array, qos: number, packetId: number, dup: boolean, retain: boolean): number {
+	if (topic !== lastTopic) {
+		const end = publishAscii(out, offset, topic, payload, qos, packetId, dup, retain);
+		if (end >= 0) return end;
+	}
 	const encoded = topicEncoded(topic);
 	if (typeof encoded === "number") return encoded;
 	const topicBytes = encoded.length;

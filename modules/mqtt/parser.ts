@@ -203,14 +203,41 @@ export class MqttParser {
 			while (i < n && cache[i] === b[s + i]) i++;
 			if (i === n) return this.#topic;
 		}
-		const topic = utf8Decode(b, s, e);
+		const ascii = n <= cache.length && plainAscii(b, s, e, cache);
+		if (!ascii) this.#topicLength = -1; // plainAscii may have copied part of this topic over the cached one
+		const topic = ascii ? asciiString(b, s, e) : utf8Decode(b, s, e);
 		if (topic === undefined) return this.#fail(S.BAD_UTF8);
-		if (n === 0 || /[\0+#]/.test(topic)) return this.#fail(S.BAD_TOPIC);
+		if (n === 0 || (!ascii && /[\0+#]/.test(topic))) return this.#fail(S.BAD_TOPIC);
 		if (n <= cache.length) {
-			cache.set(b.subarray(s, e));
+			if (!ascii) cache.set(b.subarray(s, e));
 			this.#topicLength = n;
 			this.#topic = topic;
 		}
 		return topic;
 	}
+}
+
+const PLUS = 0x2b;
+const HASH = 0x23;
+
+/**
+ * True when b[s, e) is plain ASCII with no U+0000 and no wildcard (the usual topic: no UTF-8 decoding
+ * needed), copying it to `copy` on the way; false leaves the topic to the general path.
+ */
+function plainAscii(b: Uint8Array, s: number, e: number, copy: Uint8Array): boolean {
+	for (let i = s; i < e; i++) {
+		const c = b[i];
+		if (c >= 0x80 || c === 0 || c === PLUS || c === HASH) return false;
+		copy[i - s] = c;
+	}
+	return true;
+}
+
+/** The string of ASCII bytes b[s, e), eight characters per call (no per-character string, no view). */
+function asciiString(b: Uint8Array, s: number, e: number): string {
+	let text = "";
+	let i = s;
+	for (; i + 8 <= e; i += 8) text += String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]);
+	for (; i < e; i++) text += String.fromCharCode(b[i]);
+	return text;
 }
