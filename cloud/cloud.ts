@@ -19,12 +19,11 @@ import { issueThingCertificate, type ThingFiles } from "./pki";
 import { intakeReport, type IntakeOptions, type ReportGateState } from "./reports/intake";
 import type { Reply } from "./reports/replies";
 import { matchReportTopic } from "./reports/topics";
-import type { CloudStore } from "./store";
+import type { CloudStore, EventQuery } from "./store";
 import { emptyMetrics, type CountedMetric, type ThingMetrics } from "./thing-metrics";
 import { activeViolations, type ActiveViolation, type ViolationFilter } from "./violations";
 import { EventCap } from "./event-cap";
 import { pruneExpired } from "./retention";
-import type { EventQuery } from "./store";
 import { WriteBehind } from "./write-behind";
 
 export interface CloudParts {
@@ -36,8 +35,6 @@ export interface CloudParts {
 	alerts: AlertDispatcher;
 	pkiDir: string;
 	intake: IntakeOptions;
-	/** violation events per thing per behavior per hour (default EVENT_CAP_PER_HOUR) */
-	eventCapPerHour?: number;
 }
 
 const TICK_MS = 60_000;
@@ -59,7 +56,7 @@ export class Cloud {
 		this.#p = parts;
 		this.#gates = parts.store.loadGates();
 		this.#writes = new WriteBehind(parts.store, parts.log);
-		this.#cap = new EventCap(parts.log, parts.eventCapPerHour);
+		this.#cap = new EventCap(parts.log);
 	}
 
 	/** TCP port the broker listens on. */

@@ -40,7 +40,7 @@ export interface MetricRow {
 	value: MetricValue;
 }
 
-/** One write-behind batch: states (undefined = delete), last-seen times, report gates and metric rows. */
+/** One write-behind batch: states (undefined = delete), last-seen times, report gates, metric rows and held violation events. */
 export interface Batch {
 	states: [string, StateRecord | undefined][];
 	seen: [string, number][];
@@ -132,7 +132,8 @@ export class CloudStore implements RegistryPersistence {
 		equal("profile", q.securityProfileName);
 		equal(CRITERIA_SQL, q.behaviorCriteriaType);
 		if (q.listSuppressedAlerts === false) where.push("coalesce(json_extract(json, '$.behavior.suppressAlerts'), 0) != 1");
-		const limit = Math.min(Math.max(1, q.maxResults ?? EVENT_PAGE_MAX), EVENT_PAGE_MAX);
+		const limit = q.maxResults ?? EVENT_PAGE_MAX;
+		if (!Number.isInteger(limit) || limit < 1 || limit > EVENT_PAGE_MAX) throw new CloudError(ErrorCodes.InvalidRequest, `maxResults must be an integer 1..${EVENT_PAGE_MAX}`);
 		const rows = this.#sql(`SELECT seq, json FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`).all(...args, limit + 1) as { seq: number; json: string }[];
 		const page = rows.slice(0, limit);
 		const last = page.at(-1);

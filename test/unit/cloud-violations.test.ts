@@ -58,6 +58,8 @@ describe("cloud violations", () => {
 		expect([first.violationEvents.length, times({ maxResults: 3, nextToken: first.nextToken })]).toEqual([3, [40]]);
 		expect(s.violationEvents({ maxResults: 4 }).nextToken).toBeUndefined();
 		expect(() => s.violationEvents({ nextToken: "x" })).toThrow(/nextToken/);
+		expect(() => s.violationEvents({ maxResults: 0 })).toThrow(/maxResults must be an integer 1..1000/);
+		expect(() => s.violationEvents({ maxResults: 1001 })).toThrow(/maxResults/);
 		s.close();
 	});
 });
