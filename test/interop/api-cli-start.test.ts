@@ -51,11 +51,11 @@ describe("cloud CLI with the API", () => {
 		} finally {
 			iot.destroy();
 		}
-	}, 120_000);
+	}, 300_000);
 
 	it("refuses a bad --api-scheme with a usage error", async () => {
 		const e = (await run(TSX, ["cloud/cli.ts", "start", "--api-port", "0", "--api-scheme", "ftp"]).then(() => undefined, (err: unknown) => err)) as { code: number; stderr: string } | undefined;
 		expect(e?.code).toBe(2);
 		expect(e?.stderr).toMatch(/--api-scheme must be http or https/);
-	}, 60_000);
+	}, 120_000);
 });

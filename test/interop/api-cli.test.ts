@@ -28,20 +28,20 @@ interface Result {
 }
 
 /** Runs `aws iot …` against the API with only environment credentials (no user config). */
-async function aws(args: string[], secret = f.api.accessKey.secretAccessKey): Promise<Result> {
+async function aws(args: string[], secret = f.api.accessKey.secretAccessKey, target = f): Promise<Result> {
 	const env = {
 		PATH: process.env.PATH ?? "/usr/bin:/bin",
 		HOME: home,
 		AWS_CONFIG_FILE: join(home, "no-config"),
 		AWS_SHARED_CREDENTIALS_FILE: join(home, "no-credentials"),
-		AWS_ACCESS_KEY_ID: f.api.accessKey.accessKeyId,
+		AWS_ACCESS_KEY_ID: target.api.accessKey.accessKeyId,
 		AWS_SECRET_ACCESS_KEY: secret,
 		AWS_DEFAULT_REGION: "us-east-1",
 		AWS_MAX_ATTEMPTS: "1",
 		AWS_PAGER: "",
 	};
 	try {
-		const { stdout, stderr } = await run(AWS, ["iot", ...args, "--endpoint-url", f.api.url, "--output", "json"], { env, timeout: 60_000 });
+		const { stdout, stderr } = await run(AWS, ["iot", ...args, "--endpoint-url", target.api.url, "--output", "json"], { env, timeout: 120_000 });
 		return { code: 0, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr };
 	} catch (e) {
 		const err = e as { code?: number; stderr?: string };
@@ -50,7 +50,7 @@ async function aws(args: string[], secret = f.api.accessKey.secretAccessKey): Pr
 }
 
 describe("control-plane API through the aws CLI", () => {
-	it("runs", async () => {
+	it("runs", { timeout: 120_000 }, async () => {
 		const { stdout } = await run(AWS, ["--version"], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home } });
 		expect(stdout).toMatch(/^aws-cli\/\d/);
 	});
@@ -78,7 +78,7 @@ describe("control-plane API through the aws CLI", () => {
 		expect((events.json.violationEvents as { violationEventType: string }[]).map((e) => e.violationEventType)).toEqual(["in-alarm"]);
 		const described = await aws(["describe-security-profile", "--security-profile-name", "CheckRogueDevices"]);
 		expect(described.json.version).toBe(1);
-	}, 240_000);
+	}, 600_000);
 
 	it("refuses a wrong secret and a bad thing name with AWS's error codes", async () => {
 		const wrong = await aws(["list-security-profiles"], "not-the-secret-not-the-secret-not-the-se");
@@ -90,5 +90,15 @@ describe("control-plane API through the aws CLI", () => {
 		expect(badName.stderr).toMatch(/\(InvalidRequestException\)/);
 		const conflict = await aws(["update-security-profile", "--security-profile-name", "CheckRogueDevices", "--expected-version", "9", "--security-profile-description", "x"]);
 		expect(conflict.stderr).toMatch(/\(VersionConflictException\)/);
-	}, 120_000);
+	}, 300_000);
+
+	it("talks HTTPS with --ca-bundle pointing at the cloud's CA", async () => {
+		const tls = await startApiCloud({ api: { port: 0, https: true } });
+		try {
+			const out = await aws(["list-thing-groups", "--ca-bundle", join(tls.dir, "pki", "ca.cert.pem")], tls.api.accessKey.secretAccessKey, tls);
+			expect([out.code, out.stderr, out.json]).toEqual([0, "", { thingGroups: [] }]);
+		} finally {
+			await tls.cleanup();
+		}
+	}, 300_000);
 });
