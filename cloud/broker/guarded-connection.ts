@@ -78,6 +78,11 @@ export class GuardedConnection extends Duplex {
 		else this.tls.once("drain", () => cb());
 	}
 
+	/** aedes corks around each packet it writes: one TLS write (one record) for the lot, as on the TLS socket itself */
+	override _writev(chunks: { chunk: Buffer }[], cb: (e?: Error | null) => void): void {
+		this._write(Buffer.concat(chunks.map((c) => c.chunk)), "binary", cb);
+	}
+
 	override _final(cb: (e?: Error | null) => void): void {
 		this.tls.end();
 		cb();
