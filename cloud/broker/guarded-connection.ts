@@ -65,7 +65,8 @@ export class GuardedConnection extends Duplex {
 	}
 
 	#forward(chunks: Buffer[]): void {
-		for (const c of chunks) if (!this.push(c)) this.tls.pause();
+		if (chunks.length === 0) return;
+		if (!this.push(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))) this.tls.pause();
 	}
 
 	override _read(): void {
