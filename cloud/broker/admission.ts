@@ -67,3 +67,15 @@ function addressOf(a: string | undefined): string {
 function keyOf(a: string | undefined, port: number | undefined): string {
 	return `${addressOf(a)}:${port ?? 0}`;
 }
+
+/** Logs the first occurrence of each kind of event, then every 100th, with the running count. */
+export class CountingLog {
+	readonly #counts = new Map<string, number>();
+	constructor(private readonly log: (s: string) => void) {}
+
+	event(kind: string, line: string): void {
+		const n = (this.#counts.get(kind) ?? 0) + 1;
+		this.#counts.set(kind, n);
+		if (n === 1 || n % 100 === 0) this.log(`${line} (${n} so far)`);
+	}
+}

@@ -65,7 +65,8 @@ export class GuardedConnection extends Duplex {
 	}
 
 	#forward(chunks: Buffer[]): void {
-		for (const c of chunks) if (!this.push(c)) this.tls.pause();
+		if (chunks.length === 0) return;
+		if (!this.push(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))) this.tls.pause();
 	}
 
 	override _read(): void {
@@ -76,6 +77,11 @@ export class GuardedConnection extends Duplex {
 		if (this.tls.destroyed) return cb(new Error("connection closed"));
 		if (this.tls.write(chunk)) cb();
 		else this.tls.once("drain", () => cb());
+	}
+
+	/** aedes corks around each packet it writes: one TLS write (one record) for the lot, as on the TLS socket itself */
+	override _writev(chunks: { chunk: Buffer }[], cb: (e?: Error | null) => void): void {
+		this._write(Buffer.concat(chunks.map((c) => c.chunk)), "binary", cb);
 	}
 
 	override _final(cb: (e?: Error | null) => void): void {

@@ -10,7 +10,7 @@
 import { Aedes, type Client } from "aedes";
 import type { AddressInfo, Socket } from "node:net";
 import { createServer, type Server, type TLSSocket } from "node:tls";
-import { Admission } from "./admission";
+import { Admission, CountingLog } from "./admission";
 import { installAuthorization } from "./authorize";
 import { GuardedConnection } from "./guarded-connection";
 import { resolveLimits, type BrokerLimits } from "./limits";
@@ -98,13 +98,17 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
 		{ key: o.key, cert: o.cert, ca: o.ca, requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.2", handshakeTimeout: limits.handshakeTimeoutMs },
 		(socket: TLSSocket) => aedes.handle(guard(socket, limits, o)),
 	);
+	const sockets = new Set<Socket>();
 	server.on("connection", (raw: Socket) => {
 		// MQTT is small request/response packets: no Nagle delay (it would hold an echo or a reply until the peer's delayed ACK)
 		raw.setNoDelay(true);
+		sockets.add(raw);
+		raw.once("close", () => sockets.delete(raw));
 		admission.admit(raw);
 	});
+	const tlsRefusals = new CountingLog(o.log);
 	server.on("tlsClientError", (err, socket) => {
-		o.log(`broker: TLS handshake refused: ${err.message}`);
+		tlsRefusals.event(err.message, `broker: TLS handshake refused: ${err.message}`);
 		socket.destroy();
 	});
 	await new Promise<void>((resolve, reject) => {
@@ -121,6 +125,7 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
 			new Promise<void>((resolve) => {
 				for (const c of things.values()) c.close();
 				server.close(() => aedes.close(() => resolve()));
+				for (const raw of sockets) raw.destroy();
 			}),
 	};
 }
