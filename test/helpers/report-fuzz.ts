@@ -9,7 +9,7 @@ import { decodeReport, DecodeError } from "../../cloud/reports/decode";
 import { encodeReport } from "../../modules/report/report";
 import { reportFixtures } from "../fixtures/reports";
 import { ALL_CASES } from "../fixtures/report-cases";
-import { garbageReason } from "./report-oracle";
+import { garbageReason, oracleReason } from "./report-oracle";
 
 type Format = "json" | "cbor";
 interface Seed {
@@ -23,6 +23,8 @@ export interface FuzzCounts {
 	accepted: number;
 	threw: number;
 	garbage: number;
+	/** rejected although the oracle accepts it (counted only with `crossCheck`) */
+	overRejected: number;
 	/** longest single decode, ms, and its input */
 	slowestMs: number;
 	slowest?: { format: Format; bytes: Uint8Array };
@@ -103,11 +105,14 @@ function mutateOnce(b: Uint8Array, rnd: () => number, all: Seed[]): Uint8Array {
 	}
 }
 
-/** Runs `count` mutated reports (1–4 mutations each) through decodeReport with PRNG seed `seed`. */
-export function runReportFuzz(count: number, seed: number): FuzzCounts {
+/**
+ * Runs `count` mutated reports (1–4 mutations each) through decodeReport with PRNG seed `seed`; with
+ * `crossCheck`, every rejected report is also shown to the oracle (does the cloud refuse valid reports?).
+ */
+export function runReportFuzz(count: number, seed: number, crossCheck = false): FuzzCounts {
 	const rnd = prng(seed);
 	const all = seeds();
-	const counts: FuzzCounts = { total: 0, rejected: 0, accepted: 0, threw: 0, garbage: 0, slowestMs: 0, examples: [] };
+	const counts: FuzzCounts = { total: 0, rejected: 0, accepted: 0, threw: 0, garbage: 0, overRejected: 0, slowestMs: 0, examples: [] };
 	const note = (what: string, format: Format, b: Uint8Array): void => {
 		if (counts.examples.length < 5) counts.examples.push(`${what} [${format}] ${Buffer.from(b).toString("hex")}`);
 	};
@@ -126,8 +131,13 @@ export function runReportFuzz(count: number, seed: number): FuzzCounts {
 				note(`garbage: ${why}`, s.format, b);
 			}
 		} catch (e) {
-			if (e instanceof DecodeError) counts.rejected++;
-			else {
+			if (e instanceof DecodeError) {
+				counts.rejected++;
+				if (crossCheck && oracleReason(s.format, b) === undefined) {
+					counts.overRejected++;
+					note(`over-rejected: ${e.detail}`, s.format, b);
+				}
+			} else {
 				counts.threw++;
 				note(`threw: ${(e as Error).message}`, s.format, b);
 			}

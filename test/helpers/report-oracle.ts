@@ -1,7 +1,7 @@
 /*
  * report-oracle — re-validates a report the cloud accepted, with parts independent of the cloud's
- * parsers: Buffer.isUtf8 (Node's simdutf) for every text, cborg's JSON and CBOR tokenisers and decoders
- * (duplicate keys refused, big integers kept as BigInt, floats told from integers), node:net for IP
+ * parsers: Buffer.isUtf8 (Node's simdutf) for every text, JSON.parse for the JSON grammar, cborg's JSON
+ * and CBOR tokenisers and decoders (duplicate keys refused, big integers kept as BigInt, floats told from integers), node:net for IP
  * addresses, and a separately compiled ajv of the report schema. Returns why the report is garbage,
  * or undefined when it is a valid report.
  */
@@ -63,6 +63,7 @@ function decodeIndependently(format: "json" | "cbor", payload: Uint8Array): unkn
 	if (format === "json") {
 		const bytes = payload[0] === 0xef && payload[1] === 0xbb && payload[2] === 0xbf ? payload.subarray(3) : payload;
 		if (!isUtf8(bytes)) throw new Error("invalid UTF-8");
+		JSON.parse(Buffer.from(bytes).toString("utf8")); // the grammar (cborg's JSON takes trailing commas and "1.5e")
 		const json = cborgFriendly(bytes);
 		const t = new JsonTokenizer(json, { allowBigInt: true });
 		const problem = tokenProblem(tokensOf(() => t.next(), () => t.done()));
@@ -79,6 +80,15 @@ function decodeIndependently(format: "json" | "cbor", payload: Uint8Array): unkn
 
 /** Why the cloud should not have accepted `payload` with report id `reportId`, or undefined when it is right. */
 export function garbageReason(format: "json" | "cbor", payload: Uint8Array, reportId: number): string | undefined {
+	const why = oracleReason(format, payload);
+	if (why !== undefined || reportId === oracleReportId) return why;
+	return `report id ${oracleReportId} vs decoded ${reportId}`;
+}
+
+let oracleReportId: unknown;
+
+/** Why the oracle refuses `payload`, or undefined when it is a valid report (its id in oracleReportId). */
+export function oracleReason(format: "json" | "cbor", payload: Uint8Array): string | undefined {
 	let doc: unknown;
 	try {
 		doc = decodeIndependently(format, payload);
@@ -91,6 +101,7 @@ export function garbageReason(format: "json" | "cbor", payload: Uint8Array, repo
 	if (!validate(doc)) return `schema: ${ajv.errorsText(validate.errors)}`;
 	const header = (doc as Record<string, Record<string, unknown>>)[style === "short" ? "hed" : "header"];
 	const rid = header[style === "short" ? "rid" : "report_id"];
-	if (rid !== reportId || !Number.isInteger(rid) || reportId < 1 || reportId > LIMITS.maxReportId) return `report id ${String(rid)} vs decoded ${reportId}`;
+	if (typeof rid !== "number" || !Number.isInteger(rid) || rid < 1 || rid > LIMITS.maxReportId) return `report id ${String(rid)}`;
+	oracleReportId = rid;
 	return undefined;
 }

@@ -14,11 +14,12 @@ describe("cloud report fuzz", () => {
 		expect(missed.map((c) => `${c.format} ${c.name}`)).toEqual([]);
 	});
 
-	it("20,000 seeded mutations: no uncaught throw, no hang, no accepted garbage", () => {
-		const counts = runReportFuzz(20_000, 0x8a11ce);
+	it("20,000 seeded mutations: no uncaught throw, no hang, no accepted garbage, no valid report refused", () => {
+		const counts = runReportFuzz(20_000, 0x8a11ce, true);
 		expect(counts.examples).toEqual([]);
 		expect(counts.threw).toBe(0);
 		expect(counts.garbage).toBe(0);
+		expect(counts.overRejected).toBe(0);
 		expect(counts.rejected + counts.accepted).toBe(20_000);
 		expect(counts.accepted).toBeGreaterThan(100);
 		// no hang: the whole run is bounded by the test timeout; the slowest input, decoded again, is quick

@@ -55,6 +55,11 @@ describe("cbor-strict", () => {
 		expect([...(doc.floats.get(doc.value as object) ?? [])]).toEqual(["h"]);
 	});
 
+	it("keeps a leading U+FEFF in a text string (it is data, not a BOM; cborg drops it)", () => {
+		expect(parseCborStrict(text("\ufeffeth0")).value).toBe("\ufeffeth0");
+		expect(parseJsonStrict(jsonBytes('"\ufeffeth0"')).value).toBe("\ufeffeth0");
+	});
+
 	it.each([
 		["IndefiniteTextString", cat(Uint8Array.of(0x7f), text("a"), Uint8Array.of(0xff)), /indefinite length for major type 3/],
 		["StrayBreak", Uint8Array.of(0xff), /unexpected break/],
