@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startDevice } from "../../hardware/host/device";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import * as STATUS from "../../modules/mqtt/status";
+import { LIMITS } from "../../modules/facts/facts";
 import { composeStack, DEVICE_LIMITS } from "../../modules/stack/stack";
 import type { StackOptions } from "../../modules/stack/stack";
 import { FakeDriver, MemoryStore } from "../helpers/agent-fakes";
@@ -74,6 +75,8 @@ describe("one composition with the device's limits", () => {
 		const { stack } = memoryStack({ limits: { maxPayload: 131072, maxInflight: 4 } });
 		expect(stack.limits).toMatchObject({ maxPayload: 131072, maxInflight: 4, keepAliveSeconds: 60 });
 		expect(stack.agent.settings.maxReportBytes).toBe(131072);
+		const past = memoryStack({ limits: { maxPayload: 1 << 20 } }).stack;
+		expect(past.agent.settings.maxReportBytes).toBe(LIMITS.maxPayloadBytes);
 	});
 
 	it("hardware/host/device.ts runs under the device's limits unless raised", async () => {
