@@ -123,4 +123,31 @@ describe("refused subscriptions", () => {
 		for (const s of l.sent("subscribe")) l.send({ cmd: "suback", messageId: s.messageId, granted: [1] });
 		expect(stack.status).toMatchObject({ subscribeRefused: 0, lastRefusedSubscription: "" });
 	});
+
+	it("checks rogue options at composition and counts rogue messages; setRogue(false) stops it", () => {
+		expect(() => memoryStack({ rogueTopic: "bad/#" })).toThrow(/BadRogueOption/);
+		const { stack, connect, clock } = memoryStack({ rogueTopic: "/rogue/x", roguePeriodMs: 500, limits: { keepAliveSeconds: 0 } });
+		expect(stack.rogue?.topic).toBe("/rogue/x");
+		stack.start(false);
+		const l = connect();
+		stack.setRogue(true);
+		clock.advance(1000);
+		l.send({ cmd: "publish", topic: "/rogue/x", payload: Buffer.from("hi"), qos: 0 });
+		expect(stack.status.rogue).toMatchObject({ running: true, sent: 2, received: 1 });
+		stack.setRogue(false);
+		expect(stack.status.rogue.running).toBe(false);
+		stack.stop();
+		expect(stack.client.state).toBe("stopped");
+	});
+});
+
+describe("option checks", () => {
+	it("refuses a bad stableMs and a report limit past AWS IoT's", async () => {
+		const { MqttClient, MqttConfigError } = await import("../../modules/mqtt/client");
+		const { DefenderAgent, AgentError } = await import("../../modules/defender/defender");
+		const clock = new VirtualClock();
+		expect(() => new MqttClient({ clientId: "d", keepAliveSeconds: 60, clock, openTransport: () => ({ write: () => 0, close: () => {} }), maxPayload: 10, maxInflight: 1, reconnect: { minMs: 1, maxMs: 2 }, stableMs: -1 })).toThrow(MqttConfigError);
+		const ports = { mqtt: { connected: false, publish: () => false, subscribe: () => {} }, sampler: { poll: () => {}, pending: (o: never) => o, acknowledge: () => {} }, driver: new FakeDriver(), clock, store: new MemoryStore() };
+		expect(() => new DefenderAgent(ports, { thingName: "t", maxReportBytes: LIMITS.maxPayloadBytes + 1 })).toThrow(AgentError);
+	});
 });
