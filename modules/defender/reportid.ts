@@ -46,6 +46,6 @@ function readLast(store: Store, log: Log): number {
 	if (raw === undefined) return 0;
 	const value = typeof raw === "string" && /^[0-9]{1,16}$/.test(raw) ? Number(raw) : raw;
 	if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
-	log(`defender: stored ${REPORT_ID_KEY} ${JSON.stringify(raw)} is not an id; report ids restart from the clock`);
+	log(`defender: stored ${REPORT_ID_KEY} ${JSON.stringify(raw)} is not an id (an integer 0..2^53 - 1); report ids restart from the clock`);
 	return 0;
 }

@@ -8,6 +8,7 @@
  *   stack.start(rogueOn); stack.status; stack.stop();
  */
 import { DefenderAgent, portOf } from "../defender/defender";
+import { LIMITS } from "../facts/facts";
 import type { AgentStatus } from "../defender/defender";
 import { MqttClient } from "../mqtt/client";
 import type { MqttState, MqttStats } from "../mqtt/client";
@@ -102,7 +103,8 @@ export function composeStack(o: StackOptions): Stack {
 		allowShortInterval: o.allowShortInterval,
 		replyTimeoutSeconds: o.replyTimeoutSeconds ?? Math.min(30, interval / 2),
 		pollSeconds: o.pollSeconds ?? Math.min(10, interval),
-		maxReportBytes: limits.maxPayload,
+		// a report also obeys AWS IoT's 128 KB when a host raised the client's payload limit past it
+		maxReportBytes: Math.min(limits.maxPayload, LIMITS.maxPayloadBytes),
 	});
 	let rogue: Rogue | undefined;
 	const makeRogue = (): Rogue => (rogue ??= new Rogue({ port, clock: o.clock, random, log, topic: o.rogueTopic, periodMs: o.roguePeriodMs }));

@@ -70,7 +70,7 @@ describe("report ids", () => {
 			const s = new MemoryStore();
 			s.data.set(REPORT_ID_KEY, bad);
 			const g = rig({}, { store: s });
-			expect(g.logs.join()).toMatch(/is not an id/);
+			expect(g.logs.join()).toMatch(/is not an id \(an integer 0\.\.2\^53 - 1\)/);
 			g.agent.start();
 			g.clock.advance(300_000);
 			expect(g.last().id).toBe(T0 + 300_000);

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startDevice } from "../../hardware/host/device";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import * as STATUS from "../../modules/mqtt/status";
+import { LIMITS } from "../../modules/facts/facts";
 import { composeStack, DEVICE_LIMITS } from "../../modules/stack/stack";
 import type { StackOptions } from "../../modules/stack/stack";
 import { FakeDriver, MemoryStore } from "../helpers/agent-fakes";
@@ -74,6 +75,8 @@ describe("one composition with the device's limits", () => {
 		const { stack } = memoryStack({ limits: { maxPayload: 131072, maxInflight: 4 } });
 		expect(stack.limits).toMatchObject({ maxPayload: 131072, maxInflight: 4, keepAliveSeconds: 60 });
 		expect(stack.agent.settings.maxReportBytes).toBe(131072);
+		const past = memoryStack({ limits: { maxPayload: 1 << 20 } }).stack;
+		expect(past.agent.settings.maxReportBytes).toBe(LIMITS.maxPayloadBytes);
 	});
 
 	it("hardware/host/device.ts runs under the device's limits unless raised", async () => {
@@ -119,5 +122,32 @@ describe("refused subscriptions", () => {
 		clock.advance(0);
 		for (const s of l.sent("subscribe")) l.send({ cmd: "suback", messageId: s.messageId, granted: [1] });
 		expect(stack.status).toMatchObject({ subscribeRefused: 0, lastRefusedSubscription: "" });
+	});
+
+	it("checks rogue options at composition and counts rogue messages; setRogue(false) stops it", () => {
+		expect(() => memoryStack({ rogueTopic: "bad/#" })).toThrow(/BadRogueOption/);
+		const { stack, connect, clock } = memoryStack({ rogueTopic: "/rogue/x", roguePeriodMs: 500, limits: { keepAliveSeconds: 0 } });
+		expect(stack.rogue?.topic).toBe("/rogue/x");
+		stack.start(false);
+		const l = connect();
+		stack.setRogue(true);
+		clock.advance(1000);
+		l.send({ cmd: "publish", topic: "/rogue/x", payload: Buffer.from("hi"), qos: 0 });
+		expect(stack.status.rogue).toMatchObject({ running: true, sent: 2, received: 1 });
+		stack.setRogue(false);
+		expect(stack.status.rogue.running).toBe(false);
+		stack.stop();
+		expect(stack.client.state).toBe("stopped");
+	});
+});
+
+describe("option checks", () => {
+	it("refuses a bad stableMs and a report limit past AWS IoT's", async () => {
+		const { MqttClient, MqttConfigError } = await import("../../modules/mqtt/client");
+		const { DefenderAgent, AgentError } = await import("../../modules/defender/defender");
+		const clock = new VirtualClock();
+		expect(() => new MqttClient({ clientId: "d", keepAliveSeconds: 60, clock, openTransport: () => ({ write: () => 0, close: () => {} }), maxPayload: 10, maxInflight: 1, reconnect: { minMs: 1, maxMs: 2 }, stableMs: -1 })).toThrow(MqttConfigError);
+		const ports = { mqtt: { connected: false, publish: () => false, subscribe: () => {} }, sampler: { poll: () => {}, pending: (o: never) => o, acknowledge: () => {} }, driver: new FakeDriver(), clock, store: new MemoryStore() };
+		expect(() => new DefenderAgent(ports, { thingName: "t", maxReportBytes: LIMITS.maxPayloadBytes + 1 })).toThrow(AgentError);
 	});
 });
