@@ -111,7 +111,9 @@ function mosquittoConf(a: Args): void {
 	const owner = statSync(pkiDir(a));
 	if (process.getuid?.() === 0) for (const p of made) chownSync(p, owner.uid, owner.gid);
 	const things = a.options.get("thing");
-	print(writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], things, user: option(a, "user"), dynsecPlugin: option(a, "plugin") }));
+	const files = writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], things, user: option(a, "user"), dynsecPlugin: option(a, "plugin") });
+	if (files.things.length === 0) process.stderr.write(`warning: no thing certificates in ${pkiDir(a)} and no --thing: mosquitto will admit no thing (issue them, then run mosquitto-conf again)\n`);
+	print(files);
 }
 
 function group(a: Args): void {

@@ -140,7 +140,7 @@ describe("hardened mosquitto config", () => {
 		await c.subscribeAsync([accepted, "$aws/things/MyDevice/defender/metrics/json/rejected"], { qos: 1 });
 		const forged = JSON.stringify({ thingName: "MyDevice", reportId: 424_242, status: "ACCEPTED", timestamp: 1 });
 		await c.publishAsync(accepted, forged, { qos: 1 });
-		await closed;
+		await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error("mosquitto kept the connection after the forged reply")), 10_000))]);
 		await c.endAsync(true);
 		const again = await client("MyDevice", { clean: false });
 		const seenAgain = record(again);

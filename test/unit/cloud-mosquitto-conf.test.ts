@@ -58,6 +58,8 @@ describe("mosquitto config generator", () => {
 	it("refuses a bad port, a bad user and an unreachable out dir", () => {
 		expect(() => writeMosquittoConf({ port: 0, pkiDir: dir, outDir: dir })).toThrow("port must be 1..65535, got 0");
 		expect(() => writeMosquittoConf({ port: 1, pkiDir: dir, outDir: dir, user: "a b" })).toThrow(/system user name/);
+		expect(() => writeMosquittoConf({ port: 1, pkiDir: dir, outDir: dir, user: "root", things: ["a/b"] })).toThrow(/thing name "a\/b" must be/);
+		expect(() => writeMosquittoConf({ port: 1, pkiDir: dir, outDir: dir, user: "root", things: [DETECT_CLIENT_CN] })).toThrow(/Detect client/);
 		const closed = join(dir, "closed");
 		mkdirSync(closed, { mode: 0o700 });
 		chmodSync(closed, 0o700);
