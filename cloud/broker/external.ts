@@ -134,6 +134,9 @@ export async function startExternalBroker(o: ExternalBrokerOptions): Promise<Bro
 	}
 	// the cloud attaches the returned broker right after this resolves; reports held until then run next
 	setImmediate(() => intake.open());
+	// settles broker-side counts (report-audit.ts) even when no new one arrives
+	const audits = setInterval(() => audit.check(), 10_000);
+	audits.unref();
 	o.log(`broker: external ${o.url}: subscribed to ${REPORT_FILTER}; cloud-side metrics are not available from this broker`);
 	return {
 		port,
@@ -143,6 +146,9 @@ export async function startExternalBroker(o: ExternalBrokerOptions): Promise<Bro
 		},
 		connectedThings: () => [],
 		reportAudit: () => audit,
-		close: () => client.endAsync(),
+		close: () => {
+			clearInterval(audits);
+			return client.endAsync();
+		},
 	};
 }
