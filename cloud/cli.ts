@@ -3,7 +3,7 @@
  * certificates, thing groups, security profiles and list violations. Configuration commands work on the
  * data dir directly (restart a running `start` to pick them up). Bad input exits with code 2.
  */
-import { readFileSync } from "node:fs";
+import { chownSync, readFileSync, statSync } from "node:fs";
 import { parseArgs, option, required, intOption, UsageError, type Args } from "./cli-args";
 import { ALL_THINGS_ARN, Registry, thingGroupArn } from "./detect/registry";
 import { validateSecurityProfile } from "./detect/validate";
@@ -144,10 +144,15 @@ async function start(a: Args): Promise<void> {
 function mosquittoConf(a: Args): void {
 	const port = intOption(a, "port", 0);
 	if (port < 1 || port > 65535) throw new UsageError("mosquitto-conf needs --port 1..65535");
-	ensureServerCertificate(pkiDir(a));
-	ensureDetectClientCertificate(pkiDir(a));
+	const ca = ensureCa(pkiDir(a));
+	const made = [ca.certPem, ca.keyPem, ca.certDer, ...[ensureServerCertificate(pkiDir(a)), ensureDetectClientCertificate(pkiDir(a))].flatMap((f) => [f.certPem, f.keyPem])];
+	// run as root (to hand the broker's files to its user): the pki stays its owner's, so the cloud can read the Detect key
+	const owner = statSync(pkiDir(a));
+	if (process.getuid?.() === 0) for (const p of made) chownSync(p, owner.uid, owner.gid);
 	const things = a.options.get("thing");
-	print(writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], things, user: option(a, "user"), dynsecPlugin: option(a, "plugin") }));
+	const files = writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], things, user: option(a, "user"), dynsecPlugin: option(a, "plugin") });
+	if (files.things.length === 0) process.stderr.write(`warning: no thing certificates in ${pkiDir(a)} and no --thing: mosquitto will admit no thing (issue them, then run mosquitto-conf again)\n`);
+	print(files);
 }
 
 function group(a: Args): void {

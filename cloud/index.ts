@@ -52,7 +52,7 @@ export interface CloudOptions {
 	/** alarms of a thing silent longer than this are invalidated (default 172800 = two days) */
 	invalidateAfterSeconds?: number;
 	/**
-	 * Run against an external broker (mosquitto with the ACL of `writeMosquittoConf`) instead of the embedded
+	 * Run against an external broker (mosquitto with the config of `writeMosquittoConf`) instead of the embedded
 	 * one: Detect subscribes as the privileged client `defender-detect`. PEM text; `ca` defaults to the pki
 	 * CA, and unless both `cert` and `key` are given the Detect client certificate created in the pki dir is used. `port`, `host` and `allowTopics` are
 	 * then the broker's business. Cloud-side metrics are unavailable in this mode.

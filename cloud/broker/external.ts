@@ -2,7 +2,7 @@
  * external — Detect as an ordinary, privileged subscriber of an external broker (mosquitto, EMQX, …):
  * connects over mutual TLS with its own certificate (CN `defender-detect`), subscribes to every thing's
  * report topics `$aws/things/+/defender/metrics/+` at QoS 1 and publishes the replies. Per-thing
- * authorization is the broker's job (its ACL, see mosquitto-conf.ts); the thing name comes from the topic.
+ * authorization is the broker's job (its policy, see mosquitto-dynsec.ts); the thing name comes from the topic.
  * A plain broker tells a subscriber nothing about other clients, so the cloud-side metrics are unavailable.
  *
  * No report may be lost between broker and Detect: the session is persistent (clean=false, fixed client
@@ -134,6 +134,9 @@ export async function startExternalBroker(o: ExternalBrokerOptions): Promise<Bro
 	}
 	// the cloud attaches the returned broker right after this resolves; reports held until then run next
 	setImmediate(() => intake.open());
+	// settles broker-side counts (report-audit.ts) even when no new one arrives
+	const audits = setInterval(() => audit.check(), 10_000);
+	audits.unref();
 	o.log(`broker: external ${o.url}: subscribed to ${REPORT_FILTER}; cloud-side metrics are not available from this broker`);
 	return {
 		port,
@@ -143,6 +146,9 @@ export async function startExternalBroker(o: ExternalBrokerOptions): Promise<Bro
 		},
 		connectedThings: () => [],
 		reportAudit: () => audit,
-		close: () => client.endAsync(),
+		close: () => {
+			clearInterval(audits);
+			return client.endAsync();
+		},
 	};
 }

@@ -16,6 +16,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DETECT_CLIENT_CN } from "../pki";
+import { checkThingName } from "../thing-name";
 import { dynsecConfig } from "./mosquitto-dynsec";
 import { checkReachable, chownAll, ownerFor } from "./mosquitto-owner";
 
@@ -110,6 +111,10 @@ export function writeMosquittoConf(o: MosquittoConfOptions): MosquittoFiles {
 	const pki = resolve(o.pkiDir);
 	const out = resolve(o.outDir);
 	const things = o.things ?? thingsInPki(pki);
+	for (const t of things) {
+		const problem = checkThingName(t) ?? (t === DETECT_CLIENT_CN ? `"${t}" is the cloud's Detect client, not a thing` : undefined);
+		if (problem) throw new Error(problem);
+	}
 	const plugin = o.dynsecPlugin ?? findDynsecPlugin();
 	mkdirSync(join(out, "certs"), { recursive: true, mode: 0o700 });
 	if (owner) checkReachable(out, owner);

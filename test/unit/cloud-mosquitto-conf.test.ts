@@ -1,6 +1,6 @@
 /* The external-broker pieces that need no broker: the mosquitto config + ACL generator, the reserved Detect CN, refusals. */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeMosquittoConf } from "../../cloud/broker/mosquitto-conf";
@@ -58,6 +58,8 @@ describe("mosquitto config generator", () => {
 	it("refuses a bad port, a bad user and an unreachable out dir", () => {
 		expect(() => writeMosquittoConf({ port: 0, pkiDir: dir, outDir: dir })).toThrow("port must be 1..65535, got 0");
 		expect(() => writeMosquittoConf({ port: 1, pkiDir: dir, outDir: dir, user: "a b" })).toThrow(/system user name/);
+		expect(() => writeMosquittoConf({ port: 1, pkiDir: dir, outDir: dir, user: "root", things: ["a/b"] })).toThrow(/thing name "a\/b" must be/);
+		expect(() => writeMosquittoConf({ port: 1, pkiDir: dir, outDir: dir, user: "root", things: [DETECT_CLIENT_CN] })).toThrow(/Detect client/);
 		const closed = join(dir, "closed");
 		mkdirSync(closed, { mode: 0o700 });
 		chmodSync(closed, 0o700);
@@ -82,12 +84,15 @@ describe("external broker start-up", () => {
 describe("cloud cli: external broker", () => {
 	it("mosquitto-conf writes both files and the Detect client certificate; bad options exit 2", () => {
 		const base = ["--pki", join(dir, "cli-pki")];
+		mkdirSync(join(dir, "cli-pki"));
+		chownSync(join(dir, "cli-pki"), 4321, 4321);
 		const r = cli("mosquitto-conf", "--port", "18884", "--out", join(dir, "cli-out"), "--allow", "/rogue/agent", "--thing", "dev-9", "--user", "root", ...base);
 		expect(r.code, r.err).toBe(0);
 		const files = JSON.parse(r.out);
 		expect(readFileSync(files.conf, "utf8")).toContain("listener 18884 127.0.0.1");
 		expect(readFileSync(files.dynsec, "utf8")).toContain('"topic": "/rogue/agent"');
-		expect(existsSync(join(dir, "cli-pki", `${DETECT_CLIENT_CN}.key.pem`))).toBe(true);
+		// run as root, the Detect client's key stays readable by the pki's owner (who runs the cloud)
+		expect(statSync(join(dir, "cli-pki", `${DETECT_CLIENT_CN}.key.pem`)).uid).toBe(4321);
 		expect(cli("mosquitto-conf", "--out", dir, ...base)).toMatchObject({ code: 2, err: "error: mosquitto-conf needs --port 1..65535\n" });
 		expect(cli("mosquitto-conf", "--port", "1883", ...base)).toMatchObject({ code: 2, err: "error: missing --out\n" });
 		expect(cli("start", "--broker", "http://127.0.0.1:1", ...base)).toMatchObject({ code: 2, err: 'error: --broker must be mqtts://host:port, got "http://127.0.0.1:1"\n' });
