@@ -7,6 +7,8 @@
  */
 import mqtt, { type MqttClient } from "mqtt";
 import { DETECT_CLIENT_CN } from "../pki";
+import { PLUGIN_METRICS_FILTER } from "./plugin";
+import { PluginMetrics } from "./plugin-metrics";
 import type { Broker, BrokerHooks } from "./server";
 
 export const DETECT_CLIENT_ID = DETECT_CLIENT_CN;
@@ -22,6 +24,8 @@ export interface ExternalBrokerOptions {
 	clientId?: string;
 	hooks: BrokerHooks;
 	log: (s: string) => void;
+	/** the broker runs the Defender plugin (plugin.ts): its counters give the cloud-side metrics */
+	plugin?: boolean;
 }
 
 function portOf(url: string): number {
@@ -60,32 +64,33 @@ function connect(o: ExternalBrokerOptions): Promise<MqttClient> {
 	});
 }
 
-async function subscribe(client: MqttClient): Promise<void> {
-	const granted = await client.subscribeAsync(REPORT_FILTER, { qos: 1 });
-	if (granted.some((g) => g.qos === 128)) throw new Error(`the external broker refused the subscription ${REPORT_FILTER} (check its ACL for ${DETECT_CLIENT_ID})`);
+async function subscribe(client: MqttClient, filters: string[]): Promise<void> {
+	const granted = await client.subscribeAsync(filters, { qos: 1 });
+	if (granted.some((g) => g.qos === 128)) throw new Error(`the external broker refused the subscription ${filters.join(", ")} (check its ACL for ${DETECT_CLIENT_ID})`);
 }
 
 /** Connects Detect to the external broker and subscribes; resolves once the subscription is granted. */
 export async function startExternalBroker(o: ExternalBrokerOptions): Promise<Broker> {
 	const port = portOf(o.url);
 	const client = await connect(o);
-	client.on("message", (topic, payload) => o.hooks.report(topic, payload));
+	const plugin = o.plugin ? new PluginMetrics(o.hooks, o.log) : undefined;
+	client.on("message", (topic, payload) => (plugin && PluginMetrics.isPluginTopic(topic) ? plugin.handle(topic, payload) : o.hooks.report(topic, payload)));
 	client.on("error", (e) => o.log(`broker: external ${o.url}: ${e.message}`));
 	client.on("reconnect", () => o.log(`broker: reconnecting to ${o.url}`));
 	try {
-		await subscribe(client);
+		await subscribe(client, plugin ? [REPORT_FILTER, PLUGIN_METRICS_FILTER] : [REPORT_FILTER]);
 	} catch (e) {
 		await client.endAsync(true);
 		throw e;
 	}
-	o.log(`broker: external ${o.url}: subscribed to ${REPORT_FILTER}; cloud-side metrics are not available from this broker`);
+	o.log(`broker: external ${o.url}: subscribed to ${REPORT_FILTER}; ${plugin ? "cloud-side metrics from the mosquitto plugin" : "cloud-side metrics are not available from this broker"}`);
 	return {
 		port,
-		cloudSideMetrics: false,
+		cloudSideMetrics: plugin !== undefined,
 		publish: async (topic, payload, qos) => {
 			await client.publishAsync(topic, payload, { qos });
 		},
-		connectedThings: () => [],
+		connectedThings: () => plugin?.connectedThings() ?? [],
 		close: () => client.endAsync(),
 	};
 }
