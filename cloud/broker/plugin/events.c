@@ -51,7 +51,7 @@ static bool read_identity(struct mosquitto *client, struct identity *out)
 static int auth_service(struct def_state *s, struct mosquitto *client, const char *id)
 {
 	if(id == NULL || strcmp(id, s->service_id) != 0){
-		mosquitto_log_printf(MOSQ_LOG_NOTICE, "defender: refused %s: the service certificate needs client id %s", id ? id : "(none)", s->service_id);
+		mosquitto_log_printf(MOSQ_LOG_WARNING, "defender: refused %s: the service certificate needs client id %s", id ? id : "(none)", s->service_id);
 		return MOSQ_ERR_AUTH;
 	}
 	s->service = client;
@@ -68,7 +68,7 @@ int def_on_basic_auth(int event, void *event_data, void *userdata)
 	const char *id = mosquitto_client_id(ed->client);
 	(void)event;
 	if(!read_identity(ed->client, &who)){
-		mosquitto_log_printf(MOSQ_LOG_NOTICE, "defender: refused %s: certificate without a valid thing-name CN", id ? id : "(none)");
+		mosquitto_log_printf(MOSQ_LOG_WARNING, "defender: refused %s: certificate without a valid thing-name CN", id ? id : "(none)");
 		return MOSQ_ERR_AUTH;
 	}
 	if(strcmp(who.cn, s->service_id) == 0) return auth_service(s, ed->client, id);
@@ -77,12 +77,12 @@ int def_on_basic_auth(int event, void *event_data, void *userdata)
 	thing->delta.attempts++;
 	thing->dirty = true;
 	if(def_revoked_match(&s->revoked, who.cn, who.serial)){
-		mosquitto_log_printf(MOSQ_LOG_NOTICE, "defender: refused %s: certificate %s is revoked", who.cn, who.serial);
+		mosquitto_log_printf(MOSQ_LOG_WARNING, "defender: refused %s: certificate %s is revoked", who.cn, who.serial);
 		return MOSQ_ERR_AUTH;
 	}
 	if(id == NULL || strcmp(id, who.cn) != 0){
 		thing->delta.authz_failures++;
-		mosquitto_log_printf(MOSQ_LOG_NOTICE, "defender: refused %s: client id %s does not match the certificate CN", who.cn, id ? id : "(none)");
+		mosquitto_log_printf(MOSQ_LOG_WARNING, "defender: refused %s: client id %s does not match the certificate CN", who.cn, id ? id : "(none)");
 		return MOSQ_ERR_AUTH;
 	}
 	if(mosquitto_set_username(ed->client, who.cn) != MOSQ_ERR_SUCCESS || !def_thing_connected(thing, ed->client)) return MOSQ_ERR_AUTH;
@@ -120,7 +120,7 @@ int def_on_acl_check(int event, void *event_data, void *userdata)
 	if(!decide(thing, ed->access, ed->topic)){
 		thing->delta.authz_failures++;
 		thing->dirty = true;
-		mosquitto_log_printf(MOSQ_LOG_NOTICE, "defender: denied %s %s to %s", thing->name,
+		mosquitto_log_printf(MOSQ_LOG_WARNING, "defender: denied %s %s to %s", thing->name,
 				ed->access == MOSQ_ACL_WRITE ? "publish" : ed->access == MOSQ_ACL_SUBSCRIBE ? "subscribe" : "delivery", ed->topic);
 		return MOSQ_ERR_ACL_DENIED;
 	}

@@ -71,7 +71,7 @@ void def_kick_revoked(struct def_state *s)
 		struct def_thing *t;
 		for(t = s->things.buckets[b]; t; t = t->next){
 			if(def_thing_online(t) && def_revoked_match(&s->revoked, t->name, t->serial)){
-				mosquitto_log_printf(MOSQ_LOG_NOTICE, "defender: %s revoked, disconnecting", t->name);
+				mosquitto_log_printf(MOSQ_LOG_WARNING, "defender: %s revoked, disconnecting", t->name);
 				mosquitto_kick_client_by_clientid(t->name, false);
 			}
 		}

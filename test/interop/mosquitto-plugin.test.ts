@@ -1,0 +1,123 @@
+/*
+ * A real mosquitto with the Defender plugin: identity is the certificate (client id = CN, so no session
+ * takeover with another thing's certificate), the per-thing policy of the embedded broker on PUBLISH,
+ * SUBSCRIBE and delivery, the `$defender/` topics reserved to Detect, and MQTT 5 reason codes on refusals.
+ */
+import type { MqttClient } from "mqtt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { realUntil } from "../helpers/agent-e2e";
+import { startPluginBroker, subscribeCodes, type PluginBroker } from "../helpers/mosquitto-plugin";
+
+let b: PluginBroker;
+const open: MqttClient[] = [];
+
+beforeAll(async () => {
+	b = await startPluginBroker({ allowTopics: ["/rogue/agent"] });
+});
+
+afterAll(async () => {
+	await Promise.all(open.map((c) => c.endAsync(true)));
+	await b?.stop();
+});
+
+async function client(thing: string, options: Parameters<PluginBroker["client"]>[1] = {}): Promise<MqttClient> {
+	const c = await b.client(thing, options);
+	open.push(c);
+	return c;
+}
+
+/** Publishes `marker` after `first` on a topic `c` receives; returns what arrived up to the marker. */
+async function receivedBefore(c: MqttClient, topic: string, marker: string): Promise<string[]> {
+	const got: string[] = [];
+	c.on("message", (_t, p) => got.push(p.toString()));
+	await c.publishAsync(topic, marker, { qos: 1 });
+	await realUntil(() => got.includes(marker), 5000, `the marker on ${topic}`);
+	return got;
+}
+
+function refusal(p: Promise<unknown>): Promise<{ code?: number; message: string }> {
+	return p.then(
+		() => ({ message: "accepted" }),
+		(e: Error & { code?: number }) => ({ code: e.code, message: e.message }),
+	);
+}
+
+describe("mosquitto with the Defender plugin: identity", () => {
+	it("a CONNECT with another thing's client id is refused, and the owner's session survives", async () => {
+		const owner = await client("Owner");
+		let ownerClosed = false;
+		owner.on("close", () => (ownerClosed = true));
+		await owner.subscribeAsync("$aws/things/Owner/inbox", { qos: 1 });
+		const r = await refusal(b.client("Intruder", { clientId: "Owner" }));
+		expect(r.message).toMatch(/Not authorized/);
+		expect(r.code).toBe(5);
+		const got = await receivedBefore(owner, "$aws/things/Owner/inbox", "still here");
+		expect(got).toEqual(["still here"]);
+		expect(ownerClosed).toBe(false);
+		expect(b.mosquitto.output).toContain("client id Owner does not match the certificate CN");
+	});
+
+	it("MQTT 5: the refused takeover gets CONNACK reason 0x87 (not authorized)", async () => {
+		await client("Owner5", { protocolVersion: 5 });
+		const r = await refusal(b.client("Intruder5", { clientId: "Owner5", protocolVersion: 5 }));
+		expect(r.code).toBe(0x87);
+	});
+
+	it("the Detect service's name cannot be used by a thing, nor its client id without its certificate", async () => {
+		const r = await refusal(b.client("Thing1", { clientId: "defender-detect" }));
+		expect(r.code).toBe(5);
+	});
+});
+
+describe("mosquitto with the Defender plugin: per-thing policy", () => {
+	it("SUBSCRIBE to another thing's topics and to its own report topics is refused (0x80)", async () => {
+		const a = await client("SubA");
+		expect(await subscribeCodes(a, "$aws/things/SubB/#")).toEqual([0x80]);
+		expect(await subscribeCodes(a, "$aws/things/SubB/defender/metrics/json/accepted")).toEqual([0x80]);
+		expect(await subscribeCodes(a, "$aws/things/SubA/defender/metrics/json")).toEqual([0x80]);
+		expect(await subscribeCodes(a, "$aws/things/SubA/defender/metrics/+")).toEqual([0x80]);
+		expect(await subscribeCodes(a, "$aws/things/SubA/#")).toEqual([0x80]);
+		expect(await subscribeCodes(a, "$aws/things/+/shadow")).toEqual([0x80]);
+		expect(await subscribeCodes(a, "$defender/metrics/+")).toEqual([0x80]);
+		expect(await subscribeCodes(a, "$aws/things/SubA/defender/metrics/json/accepted")).toEqual([1]);
+		expect(await subscribeCodes(a, "$aws/things/SubA/shadow/#")).toEqual([1]);
+		expect(await subscribeCodes(a, "/rogue/agent")).toEqual([1]);
+	});
+
+	it("a PUBLISH on another thing's topic never reaches it", async () => {
+		const victim = await client("Victim");
+		const other = await client("Other");
+		await victim.subscribeAsync("$aws/things/Victim/inbox", { qos: 1 });
+		await other.publishAsync("$aws/things/Victim/inbox", "forged", { qos: 1 });
+		expect(await receivedBefore(victim, "$aws/things/Victim/inbox", "mine")).toEqual(["mine"]);
+	});
+
+	it("a forged reply on its own reply topic is refused (only the service publishes replies)", async () => {
+		const a = await client("Forger");
+		const topic = "$aws/things/Forger/defender/metrics/json/accepted";
+		await a.subscribeAsync(topic, { qos: 1 });
+		await a.publishAsync(topic, JSON.stringify({ thingName: "Forger", reportId: 1, status: "ACCEPTED" }), { qos: 1 });
+		// a marker on an allowed topic, in order after the forged reply: the forged one never arrives
+		await a.subscribeAsync("/rogue/agent", { qos: 1 });
+		const got = await receivedBefore(a, "/rogue/agent", "marker");
+		expect(got).toEqual(["marker"]);
+	});
+
+	it("a thing cannot forge Detect's counters on $defender/ topics", async () => {
+		const a = await client("CounterForger");
+		await a.publishAsync("$defender/metrics/CounterForger", JSON.stringify({ thing: "CounterForger" }), { qos: 1 });
+		await a.publishAsync("/rogue/agent", "x", { qos: 1 });
+		expect(b.mosquitto.output).toContain("defender: denied CounterForger publish to $defender/metrics/CounterForger");
+	});
+
+	it("MQTT 5: refused SUBSCRIBE and PUBLISH get reason code 0x87", async () => {
+		const a = await client("V5", { protocolVersion: 5 });
+		expect(await subscribeCodes(a, "$aws/things/Other5/#")).toEqual([0x87]);
+		expect(await subscribeCodes(a, "$aws/things/V5/defender/metrics/cbor")).toEqual([0x87]);
+		const pub = await refusal(a.publishAsync("$aws/things/V5/defender/metrics/cbor/rejected", "x", { qos: 1 }));
+		expect(pub.message).toMatch(/Not authorized/);
+		const other = await refusal(a.publishAsync("$aws/things/Other5/x", "x", { qos: 1 }));
+		expect(other.message).toMatch(/Not authorized/);
+		expect(await refusal(a.publishAsync("$aws/things/V5/x", "x", { qos: 1 }))).toEqual({ message: "accepted" });
+	});
+});
