@@ -1,0 +1,111 @@
+/*
+ * The cloud on a real mosquitto with the Defender plugin (startCloud with `broker: {url, plugin: true}`):
+ * the plugin's counters are the cloud-side metrics, exactly what the clients did, and Detect evaluates
+ * them — the seed's msgReceive (aws:num-messages-received) goes in alarm on the rogue device.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDevice, type Device } from "../../hardware/host/device";
+import { VirtualClock } from "../../hardware/host/virtual-clock";
+import { realUntil, running } from "../helpers/agent-e2e";
+import { startPluginBroker, subscribeCodes, type PluginBroker } from "../helpers/mosquitto-plugin";
+
+let b: PluginBroker;
+const clock = new VirtualClock();
+
+beforeAll(async () => {
+	b = await startPluginBroker({ allowTopics: ["/rogue/agent"], withCloud: true, clock });
+	const cloud = b.cloud;
+	if (!cloud) throw new Error("cloud not started");
+	cloud.createSecurityProfile(JSON.parse(readFileSync("profiles/CheckRogueDevices.json", "utf8")));
+	cloud.attachSecurityProfile("CheckRogueDevices", cloud.allThingsArn);
+});
+
+afterAll(async () => {
+	await b?.stop();
+});
+
+function cloud(): NonNullable<PluginBroker["cloud"]> {
+	if (!b.cloud) throw new Error("cloud not started");
+	return b.cloud;
+}
+
+describe("cloud-side metrics from the mosquitto plugin", () => {
+	it("are available: nothing is reported unavailable", () => {
+		expect(cloud().unavailableMetrics()).toEqual([]);
+		expect(b.logs.join("\n")).toContain("cloud-side metrics from the mosquitto plugin");
+		expect(b.logs.join("\n")).not.toContain("not evaluated");
+	});
+
+	it("count exactly what a client did: messages, bytes, deliveries, refusals, connects, disconnects, source IP", async () => {
+		const c = await b.client("Counted");
+		await c.subscribeAsync("$aws/things/Counted/echo", { qos: 1 });
+		let received = 0;
+		c.on("message", () => received++);
+		const sizes = [1, 10, 100, 1000, 3];
+		for (const n of sizes) await c.publishAsync("$aws/things/Counted/echo", Buffer.alloc(n, 0x61), { qos: 1 });
+		await realUntil(() => received === sizes.length, 5000, "the echoes");
+		await c.publishAsync("$aws/things/Other/x", "refused", { qos: 1 });
+		await c.publishAsync("$aws/things/Counted/defender/metrics/json/accepted", "refused", { qos: 1 });
+		expect(await subscribeCodes(c, "$aws/things/Other/#")).toEqual([0x80]);
+		await realUntil(() => cloud().metrics("Counted").connected, 5000, "the connect event");
+		expect(cloud().metrics("Counted")["aws:source-ip-address"]).toBe("127.0.0.1");
+		await c.endAsync();
+		await realUntil(() => cloud().metrics("Counted")["aws:num-disconnects"] === 1, 5000, "the disconnect");
+		await new Promise((r) => setTimeout(r, 500)); // several hand-over intervals: nothing is counted twice
+		expect(cloud().metrics("Counted")).toMatchObject({
+			"aws:num-messages-sent": 5,
+			"aws:num-messages-received": 5,
+			"aws:num-authorization-failures": 3,
+			"aws:num-connection-attempts": 1,
+			"aws:num-disconnects": 1,
+			connected: false,
+		});
+	});
+
+	it("a refused takeover counts one connection attempt and one authorization failure on the intruder's certificate", async () => {
+		const owner = await b.client("Holder");
+		await expect(b.client("Taker", { clientId: "Holder" })).rejects.toThrow(/Not authorized/);
+		await realUntil(() => cloud().metrics("Taker")["aws:num-authorization-failures"] === 1, 5000, "the intruder's failure");
+		expect(cloud().metrics("Taker")["aws:num-connection-attempts"]).toBe(1);
+		await realUntil(() => cloud().metrics("Holder").connected, 5000, "the owner's connect");
+		expect(cloud().metrics("Holder")).toMatchObject({ "aws:num-disconnects": 0, "aws:num-authorization-failures": 0, connected: true });
+		await owner.endAsync();
+	});
+
+	it("counters forged by a thing on $defender/ are refused and never counted", async () => {
+		const f = await b.client("Forging");
+		const fake = JSON.stringify({ thing: "Forging", sent: 1000, bytes: 1000, minSize: 1, maxSize: 1, received: 0, authorizationFailures: 0, connectionAttempts: 0, connects: 0, disconnects: 0, online: true, ip: "10.0.0.1" });
+		await f.publishAsync("$defender/metrics/Forging", fake, { qos: 1 });
+		await realUntil(() => cloud().metrics("Forging")["aws:num-authorization-failures"] === 1, 5000, "the refusal");
+		expect(cloud().metrics("Forging")["aws:num-messages-sent"]).toBe(0);
+		expect(cloud().metrics("Forging")["aws:source-ip-address"]).toBe("127.0.0.1");
+		await f.endAsync();
+	});
+
+	it("rogue mode through mosquitto: msgReceive (aws:num-messages-received) and bytesOut go in alarm", async () => {
+		const f = cloud().issueThingCertificate("MyDevice");
+		const d: Device = await startDevice({
+			thingName: "MyDevice", host: "127.0.0.1", port: b.port, ca: readFileSync(f.caPem), cert: readFileSync(f.certPem), key: readFileSync(f.keyPem),
+			clock, storePath: join(b.dir, "MyDevice.json"), rogue: true,
+		});
+		try {
+			await clock.runUntil(() => d.status.accepted >= 1, 1_000_000, running(d));
+			await clock.runFor(900_000, running(d));
+			expect(d.status.rogue.received, "mosquitto delivered the rogue echoes").toBeGreaterThan(100);
+			const active = cloud().listActiveViolations({ thingName: "MyDevice" });
+			expect(active.map((v) => v.behavior.name).sort()).toEqual(["bytesOut", "msgReceive"]);
+			const alarm = cloud().listViolationEvents({ thingName: "MyDevice" }).find((e) => e.behavior.name === "msgReceive");
+			expect(alarm?.violationEventType).toBe("in-alarm");
+			expect(alarm?.metricValue?.count).toBeGreaterThanOrEqual(100);
+		} finally {
+			await d.stop();
+		}
+		// every delivery the device got (rogue echoes and report replies) was counted, once
+		const delivered = d.status.rogue.received + d.status.accepted + d.status.rejected;
+		await realUntil(() => cloud().metrics("MyDevice")["aws:num-messages-received"] >= delivered, 5000, "the last counters");
+		await new Promise((r) => setTimeout(r, 300));
+		expect(cloud().metrics("MyDevice")["aws:num-messages-received"]).toBe(delivered);
+	});
+});
