@@ -8,6 +8,7 @@ import { parseArgs, option, required, intOption, UsageError, type Args } from ".
 import { ALL_THINGS_ARN, Registry, thingGroupArn } from "./detect/registry";
 import { validateSecurityProfile } from "./detect/validate";
 import { writeMosquittoConf } from "./broker/mosquitto-conf";
+import { revokeCertificate } from "./broker/revocation";
 import { CloudError } from "./errors";
 import { startCloud } from "./index";
 import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate, issueThingCertificate } from "./pki";
@@ -18,13 +19,19 @@ const HELP = `usage: npm run cloud -- <command> [options]
 
   start [--port 8883] [--data DIR] [--pki DIR] [--allow FILTER]... [--min-interval 300]
         [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout]
-        [--broker mqtts://127.0.0.1:PORT]
+        [--broker mqtts://127.0.0.1:PORT [--plugin]]
                                   run the broker + Detect in the foreground (Ctrl-C stops);
                                   with --broker, Detect subscribes to that external broker instead
-                                  (client defender-detect, certificate from --pki; no cloud-side metrics)
+                                  (client defender-detect, certificate from --pki; no cloud-side metrics
+                                  unless the broker runs the Defender plugin: --plugin)
   mosquitto-conf --port PORT --out DIR [--pki DIR] [--allow FILTER]... [--user USER]
+                 [--plugin [--revoked FILE]]
                                   write DIR/mosquitto.conf + DIR/mosquitto.acl for the external broker
-                                  (mutual TLS with the pki's CA and broker certificate, per-thing ACL)
+                                  (mutual TLS with the pki's CA and broker certificate, per-thing ACL);
+                                  --plugin builds DIR/defender_plugin.so (gcc, mosquitto-dev) and loads it
+                                  instead of the ACL: identity, policy, cloud-side counters, revocation
+  revoke (<thing> | --serial HEX) --file FILE
+                                  add a revocation to the plugin's list (the thing is disconnected at once)
   ca [--pki DIR]                  create the local CA (ca.cert.pem, ca.key.pem, ca.cert.der)
   cert <thing> [--pki DIR]        issue a thing certificate: PEM, DER and PKCS#8 DER key
   group create <group> [--data DIR]
@@ -74,11 +81,14 @@ function positional(a: Args, i: number, what: string): string {
 	return v;
 }
 
-function brokerOption(a: Args): { url: string } | undefined {
+function brokerOption(a: Args): { url: string; plugin: boolean } | undefined {
 	const url = option(a, "broker");
-	if (url === undefined) return undefined;
+	if (url === undefined) {
+		if (option(a, "plugin")) throw new UsageError("--plugin goes with --broker (the external mosquitto that loads it)");
+		return undefined;
+	}
 	if (!/^mqtts:\/\/[^/\s]+$/.test(url)) throw new UsageError(`--broker must be mqtts://host:port, got "${url}"`);
-	return { url };
+	return { url, plugin: option(a, "plugin") !== undefined };
 }
 
 async function start(a: Args): Promise<void> {
@@ -105,7 +115,22 @@ function mosquittoConf(a: Args): void {
 	if (port < 1 || port > 65535) throw new UsageError("mosquitto-conf needs --port 1..65535");
 	ensureServerCertificate(pkiDir(a));
 	ensureDetectClientCertificate(pkiDir(a));
-	print(writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], user: option(a, "user") }));
+	const revokedFile = option(a, "revoked");
+	if (revokedFile !== undefined && !option(a, "plugin")) throw new UsageError("--revoked needs --plugin");
+	const plugin = option(a, "plugin") ? { revokedFile } : undefined;
+	print(writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], user: option(a, "user"), plugin }));
+}
+
+function revoke(a: Args): void {
+	const serial = option(a, "serial");
+	const thing = a.positionals[1];
+	if ((serial === undefined) === (thing === undefined)) throw new UsageError("revoke needs a thing name or --serial HEX (one of them)");
+	try {
+		revokeCertificate(required(a, "file"), serial !== undefined ? { serial } : { thing: thing ?? "" });
+	} catch (e) {
+		throw e instanceof UsageError ? e : new UsageError((e as Error).message);
+	}
+	print("ok");
 }
 
 function group(a: Args): void {
@@ -165,6 +190,9 @@ async function run(argv: string[]): Promise<number> {
 			return 0;
 		case "mosquitto-conf":
 			mosquittoConf(a);
+			return 0;
+		case "revoke":
+			revoke(a);
 			return 0;
 		case "group":
 			group(a);
