@@ -26,12 +26,17 @@ async function client(thing: string, options: Parameters<PluginBroker["client"]>
 	return c;
 }
 
-/** Publishes `marker` after `first` on a topic `c` receives; returns what arrived up to the marker. */
-async function receivedBefore(c: MqttClient, topic: string, marker: string): Promise<string[]> {
+/** Everything `c` receives from now on, as "topic payload". */
+function collect(c: MqttClient): string[] {
 	const got: string[] = [];
-	c.on("message", (_t, p) => got.push(p.toString()));
+	c.on("message", (t, p) => got.push(`${t} ${p.toString()}`));
+	return got;
+}
+
+/** Publishes `marker` on a topic `c` receives (in order after anything published before); returns what `got` holds then. */
+async function receivedBefore(c: MqttClient, got: string[], topic: string, marker: string): Promise<string[]> {
 	await c.publishAsync(topic, marker, { qos: 1 });
-	await realUntil(() => got.includes(marker), 5000, `the marker on ${topic}`);
+	await realUntil(() => got.includes(`${topic} ${marker}`), 5000, `the marker on ${topic}`);
 	return got;
 }
 
@@ -47,12 +52,12 @@ describe("mosquitto with the Defender plugin: identity", () => {
 		const owner = await client("Owner");
 		let ownerClosed = false;
 		owner.on("close", () => (ownerClosed = true));
+		const got = collect(owner);
 		await owner.subscribeAsync("$aws/things/Owner/inbox", { qos: 1 });
 		const r = await refusal(b.client("Intruder", { clientId: "Owner" }));
 		expect(r.message).toMatch(/Not authorized/);
 		expect(r.code).toBe(5);
-		const got = await receivedBefore(owner, "$aws/things/Owner/inbox", "still here");
-		expect(got).toEqual(["still here"]);
+		expect(await receivedBefore(owner, got, "$aws/things/Owner/inbox", "still here")).toEqual(["$aws/things/Owner/inbox still here"]);
 		expect(ownerClosed).toBe(false);
 		expect(b.mosquitto.output).toContain("client id Owner does not match the certificate CN");
 	});
@@ -87,20 +92,21 @@ describe("mosquitto with the Defender plugin: per-thing policy", () => {
 	it("a PUBLISH on another thing's topic never reaches it", async () => {
 		const victim = await client("Victim");
 		const other = await client("Other");
+		const got = collect(victim);
 		await victim.subscribeAsync("$aws/things/Victim/inbox", { qos: 1 });
 		await other.publishAsync("$aws/things/Victim/inbox", "forged", { qos: 1 });
-		expect(await receivedBefore(victim, "$aws/things/Victim/inbox", "mine")).toEqual(["mine"]);
+		expect(await receivedBefore(victim, got, "$aws/things/Victim/inbox", "mine")).toEqual(["$aws/things/Victim/inbox mine"]);
 	});
 
 	it("a forged reply on its own reply topic is refused (only the service publishes replies)", async () => {
 		const a = await client("Forger");
 		const topic = "$aws/things/Forger/defender/metrics/json/accepted";
-		await a.subscribeAsync(topic, { qos: 1 });
+		const got = collect(a);
+		await a.subscribeAsync([topic, "/rogue/agent"], { qos: 1 });
 		await a.publishAsync(topic, JSON.stringify({ thingName: "Forger", reportId: 1, status: "ACCEPTED" }), { qos: 1 });
 		// a marker on an allowed topic, in order after the forged reply: the forged one never arrives
-		await a.subscribeAsync("/rogue/agent", { qos: 1 });
-		const got = await receivedBefore(a, "/rogue/agent", "marker");
-		expect(got).toEqual(["marker"]);
+		expect(await receivedBefore(a, got, "/rogue/agent", "marker")).toEqual(["/rogue/agent marker"]);
+		expect(b.mosquitto.output).toContain(`defender: denied Forger publish to ${topic}`);
 	});
 
 	it("a thing cannot forge Detect's counters on $defender/ topics", async () => {
