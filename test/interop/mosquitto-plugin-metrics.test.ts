@@ -46,18 +46,20 @@ describe("cloud-side metrics from the mosquitto plugin", () => {
 		const sizes = [1, 10, 100, 1000, 3];
 		for (const n of sizes) await c.publishAsync("$aws/things/Counted/echo", Buffer.alloc(n, 0x61), { qos: 1 });
 		await realUntil(() => received === sizes.length, 5000, "the echoes");
-		await c.publishAsync("$aws/things/Other/x", "refused", { qos: 1 });
-		await c.publishAsync("$aws/things/Counted/defender/metrics/json/accepted", "refused", { qos: 1 });
 		expect(await subscribeCodes(c, "$aws/things/Other/#")).toEqual([0x80]);
+		expect(await subscribeCodes(c, "$aws/things/Counted/defender/metrics/json")).toEqual([0x80]);
 		await realUntil(() => cloud().metrics("Counted").connected, 5000, "the connect event");
 		expect(cloud().metrics("Counted")["aws:source-ip-address"]).toBe("127.0.0.1");
-		await c.endAsync();
+		// a refused PUBLISH: counted, and the MQTT 3.1.1 connection is closed (one disconnect)
+		c.publish("$aws/things/Other/x", "refused", { qos: 0 });
 		await realUntil(() => cloud().metrics("Counted")["aws:num-disconnects"] === 1, 5000, "the disconnect");
+		c.end(true);
 		await new Promise((r) => setTimeout(r, 500)); // several hand-over intervals: nothing is counted twice
 		expect(cloud().metrics("Counted")).toMatchObject({
 			"aws:num-messages-sent": 5,
 			"aws:num-messages-received": 5,
 			"aws:num-authorization-failures": 3,
+			"aws:message-byte-size": expect.any(Number),
 			"aws:num-connection-attempts": 1,
 			"aws:num-disconnects": 1,
 			connected: false,
@@ -75,9 +77,9 @@ describe("cloud-side metrics from the mosquitto plugin", () => {
 	});
 
 	it("counters forged by a thing on $defender/ are refused and never counted", async () => {
-		const f = await b.client("Forging");
+		const f = await b.client("Forging", { protocolVersion: 5 });
 		const fake = JSON.stringify({ thing: "Forging", sent: 1000, bytes: 1000, minSize: 1, maxSize: 1, received: 0, authorizationFailures: 0, connectionAttempts: 0, connects: 0, disconnects: 0, online: true, ip: "10.0.0.1" });
-		await f.publishAsync("$defender/metrics/Forging", fake, { qos: 1 });
+		await expect(f.publishAsync("$defender/metrics/Forging", fake, { qos: 1 })).rejects.toThrow(/Not authorized/);
 		await realUntil(() => cloud().metrics("Forging")["aws:num-authorization-failures"] === 1, 5000, "the refusal");
 		expect(cloud().metrics("Forging")["aws:num-messages-sent"]).toBe(0);
 		expect(cloud().metrics("Forging")["aws:source-ip-address"]).toBe("127.0.0.1");

@@ -39,7 +39,13 @@ describe("mosquitto plugin under valgrind", () => {
 			for (let i = 0; i < 20; i++) await a.publishAsync(i % 2 ? "$aws/things/VgA/echo" : "fleet/VgA/x", Buffer.alloc(i * 10), { qos: 1 });
 			expect(await subscribeCodes(a, "$aws/things/VgB/#")).toEqual([0x80]);
 			expect(await subscribeCodes(v5, "$aws/things/VgA/#")).toEqual([0x87]);
-			await a.publishAsync("$aws/things/VgB/x", "refused", { qos: 1 });
+			await expect(v5.publishAsync("$aws/things/VgA/x", "refused", { qos: 1 })).rejects.toThrow(/Not authorized/);
+			const closer = await b.client("VgD");
+			let closerClosed = false;
+			closer.on("close", () => (closerClosed = true));
+			closer.publish("$aws/things/VgA/x", "refused", { qos: 0 });
+			await realUntil(() => closerClosed, 30_000, "the refused publisher to be closed");
+			closer.end(true);
 			await expect(b.client("VgC", { clientId: "VgA" })).rejects.toThrow(/Not authorized/);
 			await realUntil(() => echoes === 20, 30_000, "the echoes");
 			await realUntil(() => cloud.metrics("VgA")["aws:num-messages-sent"] === 20, 30_000, "the counters to reach Detect");

@@ -40,6 +40,12 @@ async function receivedBefore(c: MqttClient, got: string[], topic: string, marke
 	return got;
 }
 
+function closed(c: MqttClient): () => boolean {
+	let isClosed = false;
+	c.on("close", () => (isClosed = true));
+	return () => isClosed;
+}
+
 function refusal(p: Promise<unknown>): Promise<{ code?: number; message: string }> {
 	return p.then(
 		() => ({ message: "accepted" }),
@@ -89,30 +95,46 @@ describe("mosquitto with the Defender plugin: per-thing policy", () => {
 		expect(await subscribeCodes(a, "/rogue/agent")).toEqual([1]);
 	});
 
-	it("a PUBLISH on another thing's topic never reaches it", async () => {
+	it("a PUBLISH on another thing's topic never reaches it, and the publisher's MQTT 3.1.1 connection is closed (as AWS does)", async () => {
 		const victim = await client("Victim");
 		const other = await client("Other");
+		const otherClosed = closed(other);
 		const got = collect(victim);
 		await victim.subscribeAsync("$aws/things/Victim/inbox", { qos: 1 });
-		await other.publishAsync("$aws/things/Victim/inbox", "forged", { qos: 1 });
+		other.publish("$aws/things/Victim/inbox", "forged", { qos: 0 });
+		await realUntil(otherClosed, 10_000, "the broker to close the publisher");
 		expect(await receivedBefore(victim, got, "$aws/things/Victim/inbox", "mine")).toEqual(["$aws/things/Victim/inbox mine"]);
+		expect(b.mosquitto.output).toContain("defender: denied Other publish to $aws/things/Victim/inbox");
 	});
 
-	it("a forged reply on its own reply topic is refused (only the service publishes replies)", async () => {
+	it("a forged reply on its own reply topic is refused (only the service publishes replies) and closes the connection", async () => {
 		const a = await client("Forger");
 		const topic = "$aws/things/Forger/defender/metrics/json/accepted";
 		const got = collect(a);
+		const aClosed = closed(a);
+		await a.subscribeAsync(topic, { qos: 1 });
+		a.publish(topic, JSON.stringify({ thingName: "Forger", reportId: 1, status: "ACCEPTED" }), { qos: 0 });
+		await realUntil(aClosed, 10_000, "the broker to close the forger");
+		expect(got).toEqual([]);
+		expect(b.mosquitto.output).toContain(`defender: denied Forger publish to ${topic}`);
+	});
+
+	it("MQTT 5: a forged reply gets PUBACK 0x87 and is never delivered; the connection stays", async () => {
+		const a = await client("Forger5", { protocolVersion: 5 });
+		const topic = "$aws/things/Forger5/defender/metrics/cbor/rejected";
+		const got = collect(a);
 		await a.subscribeAsync([topic, "/rogue/agent"], { qos: 1 });
-		await a.publishAsync(topic, JSON.stringify({ thingName: "Forger", reportId: 1, status: "ACCEPTED" }), { qos: 1 });
+		const r = await refusal(a.publishAsync(topic, "forged", { qos: 1 }));
+		expect(r.message).toMatch(/Not authorized/);
 		// a marker on an allowed topic, in order after the forged reply: the forged one never arrives
 		expect(await receivedBefore(a, got, "/rogue/agent", "marker")).toEqual(["/rogue/agent marker"]);
-		expect(b.mosquitto.output).toContain(`defender: denied Forger publish to ${topic}`);
 	});
 
 	it("a thing cannot forge Detect's counters on $defender/ topics", async () => {
 		const a = await client("CounterForger");
-		await a.publishAsync("$defender/metrics/CounterForger", JSON.stringify({ thing: "CounterForger" }), { qos: 1 });
-		await a.publishAsync("/rogue/agent", "x", { qos: 1 });
+		const aClosed = closed(a);
+		a.publish("$defender/metrics/CounterForger", JSON.stringify({ thing: "CounterForger" }), { qos: 0 });
+		await realUntil(aClosed, 10_000, "the broker to close the forger");
 		expect(b.mosquitto.output).toContain("defender: denied CounterForger publish to $defender/metrics/CounterForger");
 	});
 

@@ -116,10 +116,15 @@ int def_on_acl_check(int event, void *event_data, void *userdata)
 	(void)event;
 	if(ed->client == s->service) return service_acl(s, ed);
 	thing = def_things_find(&s->things, mosquitto_client_id(ed->client));
-	if(thing == NULL) return MOSQ_ERR_ACL_DENIED;
+	if(thing == NULL || def_thing_closing(thing, ed->client)) return MOSQ_ERR_ACL_DENIED;
 	if(!decide(thing, ed->access, ed->topic)){
 		thing->delta.authz_failures++;
 		thing->dirty = true;
+		/* like AWS IoT and the embedded broker: an MQTT 3.1.1 connection is closed on a refused PUBLISH
+		 * (MQTT 5 clients get PUBACK 0x87 and keep it) */
+		if(ed->access == MOSQ_ACL_WRITE && mosquitto_client_protocol_version(ed->client) < 5 && def_thing_mark_closing(thing, ed->client)){
+			s->close_pending = true;
+		}
 		mosquitto_log_printf(MOSQ_LOG_WARNING, "defender: denied %s %s to %s", thing->name,
 				ed->access == MOSQ_ACL_WRITE ? "publish" : ed->access == MOSQ_ACL_SUBSCRIBE ? "subscribe" : "delivery", ed->topic);
 		return MOSQ_ERR_ACL_DENIED;

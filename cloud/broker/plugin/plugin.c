@@ -78,6 +78,18 @@ void def_kick_revoked(struct def_state *s)
 	}
 }
 
+void def_kick_closing(struct def_state *s)
+{
+	unsigned b;
+	s->close_pending = false;
+	for(b = 0; b < s->things.bucket_count; b++){
+		struct def_thing *t;
+		for(t = s->things.buckets[b]; t; t = t->next){
+			if(def_thing_any_closing(t)) mosquitto_kick_client_by_clientid(t->name, false);
+		}
+	}
+}
+
 static void refresh_revoked(struct def_state *s)
 {
 	int rc;
@@ -115,6 +127,7 @@ static int on_tick(int event, void *event_data, void *userdata)
 	uint64_t now = now_ms();
 	(void)event;
 	(void)event_data;
+	if(s->close_pending) def_kick_closing(s);
 	if(now < s->next_flush_ms) return MOSQ_ERR_SUCCESS;
 	s->next_flush_ms = now + s->interval_ms;
 	refresh_revoked(s);

@@ -26,6 +26,8 @@ struct def_state {
 	/* the Detect service's authenticated connection, and whether it subscribed to the metrics topics */
 	const void *service;
 	bool service_ready;
+	/* some connection refused a PUBLISH and waits to be closed (next tick) */
+	bool close_pending;
 };
 
 /* events.c */
@@ -35,5 +37,6 @@ int def_on_message(int event, void *event_data, void *userdata);
 int def_on_disconnect(int event, void *event_data, void *userdata);
 /* plugin.c */
 void def_kick_revoked(struct def_state *s);
+void def_kick_closing(struct def_state *s);
 
 #endif

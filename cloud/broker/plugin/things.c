@@ -119,8 +119,9 @@ bool def_thing_connected(struct def_thing *thing, const void *connection)
 {
 	int i;
 	for(i = 0; i < DEF_MAX_CONNECTIONS; i++){
-		if(thing->connections[i] == NULL){
-			thing->connections[i] = connection;
+		if(thing->connections[i].client == NULL){
+			thing->connections[i].client = connection;
+			thing->connections[i].closing = false;
 			thing->delta.connects++;
 			thing->dirty = true;
 			return true;
@@ -133,8 +134,9 @@ bool def_thing_disconnected(struct def_thing *thing, const void *connection)
 {
 	int i;
 	for(i = 0; i < DEF_MAX_CONNECTIONS; i++){
-		if(thing->connections[i] == connection){
-			thing->connections[i] = NULL;
+		if(thing->connections[i].client == connection){
+			thing->connections[i].client = NULL;
+			thing->connections[i].closing = false;
 			thing->delta.disconnects++;
 			thing->dirty = true;
 			return true;
@@ -147,7 +149,37 @@ bool def_thing_online(const struct def_thing *thing)
 {
 	int i;
 	for(i = 0; i < DEF_MAX_CONNECTIONS; i++){
-		if(thing->connections[i] != NULL) return true;
+		if(thing->connections[i].client != NULL) return true;
+	}
+	return false;
+}
+
+bool def_thing_mark_closing(struct def_thing *thing, const void *connection)
+{
+	int i;
+	for(i = 0; i < DEF_MAX_CONNECTIONS; i++){
+		if(thing->connections[i].client == connection){
+			thing->connections[i].closing = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool def_thing_closing(const struct def_thing *thing, const void *connection)
+{
+	int i;
+	for(i = 0; i < DEF_MAX_CONNECTIONS; i++){
+		if(thing->connections[i].client == connection) return thing->connections[i].closing;
+	}
+	return false;
+}
+
+bool def_thing_any_closing(const struct def_thing *thing)
+{
+	int i;
+	for(i = 0; i < DEF_MAX_CONNECTIONS; i++){
+		if(thing->connections[i].client != NULL && thing->connections[i].closing) return true;
 	}
 	return false;
 }

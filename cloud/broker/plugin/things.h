@@ -20,13 +20,19 @@ struct def_counters {
 	uint32_t min_size, max_size;
 };
 
+struct def_connection {
+	const void *client;
+	/* refused a PUBLISH (MQTT 3.1.1): everything else is refused until the plugin closes it */
+	bool closing;
+};
+
 struct def_thing {
 	char name[DEF_THING_NAME_MAX + 1];
 	char ip[DEF_IP_MAX];
 	char serial[DEF_SERIAL_MAX];
 	char **allowed;
 	int allowed_count;
-	const void *connections[DEF_MAX_CONNECTIONS];
+	struct def_connection connections[DEF_MAX_CONNECTIONS];
 	struct def_counters delta;
 	bool dirty;
 	struct def_thing *next;
@@ -50,6 +56,11 @@ bool def_thing_connected(struct def_thing *thing, const void *connection);
 /** Forgets an authenticated connection; false when `connection` was not one of this thing's. */
 bool def_thing_disconnected(struct def_thing *thing, const void *connection);
 bool def_thing_online(const struct def_thing *thing);
+/** Marks `connection` to be closed; false when it is not one of this thing's. */
+bool def_thing_mark_closing(struct def_thing *thing, const void *connection);
+bool def_thing_closing(const struct def_thing *thing, const void *connection);
+/** True when one of the thing's connections is marked to be closed. */
+bool def_thing_any_closing(const struct def_thing *thing);
 void def_thing_message(struct def_thing *thing, uint32_t size);
 /** Writes the counters as JSON into buf; returns the length, or -1 if it does not fit. */
 int def_thing_json(const struct def_thing *thing, char *buf, unsigned size);

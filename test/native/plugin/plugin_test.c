@@ -65,7 +65,10 @@ static void check_things(void)
 	CHECK(!def_thing_online(a));
 	CHECK(def_thing_connected(a, &x) && def_thing_connected(a, &y) && def_thing_online(a));
 	CHECK(def_thing_disconnected(a, &x) && !def_thing_disconnected(a, &x) && def_thing_online(a));
-	CHECK(def_thing_disconnected(a, &y) && !def_thing_online(a));
+	CHECK(!def_thing_closing(a, &y) && !def_thing_any_closing(a));
+	CHECK(def_thing_mark_closing(a, &y) && def_thing_closing(a, &y) && def_thing_any_closing(a));
+	CHECK(!def_thing_mark_closing(a, &x) && !def_thing_closing(a, &x));
+	CHECK(def_thing_disconnected(a, &y) && !def_thing_online(a) && !def_thing_any_closing(a));
 	def_thing_message(a, 100);
 	def_thing_message(a, 7);
 	def_thing_message(a, 30);
