@@ -113,10 +113,10 @@ async function start(a: Args): Promise<void> {
 function mosquittoConf(a: Args): void {
 	const port = intOption(a, "port", 0);
 	if (port < 1 || port > 65535) throw new UsageError("mosquitto-conf needs --port 1..65535");
-	ensureServerCertificate(pkiDir(a));
-	ensureDetectClientCertificate(pkiDir(a));
 	const revokedFile = option(a, "revoked");
 	if (revokedFile !== undefined && !option(a, "plugin")) throw new UsageError("--revoked needs --plugin");
+	ensureServerCertificate(pkiDir(a));
+	ensureDetectClientCertificate(pkiDir(a));
 	const plugin = option(a, "plugin") ? { revokedFile } : undefined;
 	print(writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], user: option(a, "user"), plugin }));
 }

@@ -128,7 +128,7 @@ describe("revocation list and CLI", () => {
 		const conf = readFileSync(join(out, "mosquitto.conf"), "utf8").split("\n");
 		expect(conf).toEqual(expect.arrayContaining([`plugin ${join(out, "defender_plugin.so")}`, `plugin_opt_revoked_file ${join(dir, "rev.txt")}`, "plugin_opt_allow_1 /rogue/agent"]));
 		expect(conf.some((l) => l.startsWith("acl_file") || l.startsWith("use_identity_as_username"))).toBe(false);
-		expect(cli("mosquitto-conf", "--port", "18885", "--out", out, "--revoked", "x")).toMatchObject({ status: 2, stderr: "error: --revoked needs --plugin\n" });
+		expect(cli("mosquitto-conf", "--port", "18885", "--out", out, "--pki", join(dir, "pki2"), "--revoked", "x")).toMatchObject({ status: 2, stderr: "error: --revoked needs --plugin\n" });
 		expect(cli("start", "--plugin")).toMatchObject({ status: 2, stderr: expect.stringContaining("--plugin goes with --broker") });
 		expect(cli("revoke", "T", "--file", join(dir, "r.txt"))).toMatchObject({ status: 0 });
 		expect(revokedEntries(join(dir, "r.txt"))).toEqual(["T"]);
