@@ -115,6 +115,7 @@ int def_on_acl_check(int event, void *event_data, void *userdata)
 	struct def_thing *thing;
 	(void)event;
 	if(ed->client == s->service) return service_acl(s, ed);
+	if(mosquitto_client_id(ed->client) == NULL) return MOSQ_ERR_ACL_DENIED;
 	thing = def_things_find(&s->things, mosquitto_client_id(ed->client));
 	if(thing == NULL || def_thing_closing(thing, ed->client)) return MOSQ_ERR_ACL_DENIED;
 	if(!decide(thing, ed->access, ed->topic)){
@@ -142,9 +143,9 @@ int def_on_message(int event, void *event_data, void *userdata)
 	struct def_state *s = userdata;
 	struct def_thing *thing;
 	(void)event;
-	if(ed->client == s->service) return MOSQ_ERR_SUCCESS;
+	if(ed->client == s->service || mosquitto_client_id(ed->client) == NULL) return MOSQ_ERR_SUCCESS;
 	thing = def_things_find(&s->things, mosquitto_client_id(ed->client));
-	if(thing) def_thing_message(thing, ed->payloadlen);
+	if(thing && !def_thing_closing(thing, ed->client)) def_thing_message(thing, ed->payloadlen);
 	return MOSQ_ERR_SUCCESS;
 }
 

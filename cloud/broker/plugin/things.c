@@ -119,15 +119,19 @@ bool def_thing_connected(struct def_thing *thing, const void *connection)
 {
 	int i;
 	for(i = 0; i < DEF_MAX_CONNECTIONS; i++){
-		if(thing->connections[i].client == NULL){
-			thing->connections[i].client = connection;
-			thing->connections[i].closing = false;
-			thing->delta.connects++;
-			thing->dirty = true;
-			return true;
-		}
+		if(thing->connections[i].client == NULL) break;
 	}
-	return false;
+	if(i == DEF_MAX_CONNECTIONS){
+		/* only one connection per client id is live: the oldest entry is a stale one (e.g. a CONNECT that
+		 * failed after authentication, whose disconnect came without a client id); forget it */
+		memmove(&thing->connections[0], &thing->connections[1], (DEF_MAX_CONNECTIONS - 1) * sizeof(thing->connections[0]));
+		i = DEF_MAX_CONNECTIONS - 1;
+	}
+	thing->connections[i].client = connection;
+	thing->connections[i].closing = false;
+	thing->delta.connects++;
+	thing->dirty = true;
+	return true;
 }
 
 bool def_thing_disconnected(struct def_thing *thing, const void *connection)

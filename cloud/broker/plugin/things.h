@@ -51,7 +51,7 @@ struct def_thing *def_things_find(const struct def_things *t, const char *name);
 /** The entry of `name`, created with its filters (each `${iot:ClientId}` replaced); NULL when out of memory. */
 struct def_thing *def_things_get(struct def_things *t, const char *name, char *const *filters, int filter_count);
 
-/** Records an authenticated connection; false when the thing already has DEF_MAX_CONNECTIONS. */
+/** Records an authenticated connection (with DEF_MAX_CONNECTIONS recorded, the oldest is dropped); true. */
 bool def_thing_connected(struct def_thing *thing, const void *connection);
 /** Forgets an authenticated connection; false when `connection` was not one of this thing's. */
 bool def_thing_disconnected(struct def_thing *thing, const void *connection);

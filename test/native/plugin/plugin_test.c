@@ -69,6 +69,13 @@ static void check_things(void)
 	CHECK(def_thing_mark_closing(a, &y) && def_thing_closing(a, &y) && def_thing_any_closing(a));
 	CHECK(!def_thing_mark_closing(a, &x) && !def_thing_closing(a, &x));
 	CHECK(def_thing_disconnected(a, &y) && !def_thing_online(a) && !def_thing_any_closing(a));
+	{
+		int c[DEF_MAX_CONNECTIONS + 1], i;
+		for(i = 0; i <= DEF_MAX_CONNECTIONS; i++) CHECK(def_thing_connected(b, &c[i]));
+		CHECK(!def_thing_disconnected(b, &c[0]));
+		for(i = 1; i <= DEF_MAX_CONNECTIONS; i++) CHECK(def_thing_disconnected(b, &c[i]));
+		CHECK(!def_thing_online(b));
+	}
 	def_thing_message(a, 100);
 	def_thing_message(a, 7);
 	def_thing_message(a, 30);
