@@ -19,7 +19,10 @@ export const PLUGIN_METRICS_FILTER = `${PLUGIN_TOPIC_PREFIX}metrics/+`;
 export const PLUGIN_SOURCE_DIR = join(dirname(fileURLToPath(import.meta.url)), "plugin");
 const PLUGIN_SOURCES = ["plugin.c", "events.c", "things.c", "policy.c", "revoked.c"];
 export const C_FLAGS = ["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra", "-Werror", "-O2", "-g"];
-const MOSQUITTO_HEADER = "/usr/include/mosquitto_plugin.h";
+const HEADERS: [string, string][] = [
+	["/usr/include/mosquitto_plugin.h", "mosquitto-dev"],
+	["/usr/include/openssl/x509.h", "libssl-dev"],
+];
 
 export interface PluginOptions {
 	/** the built shared object (buildPlugin) */
@@ -67,7 +70,7 @@ export function writeFactsHeader(outDir: string): string {
 
 /** Compiles the plugin into `outDir`/defender_plugin.so; returns its absolute path. */
 export function buildPlugin(outDir: string): string {
-	if (!existsSync(MOSQUITTO_HEADER)) throw new Error(`${MOSQUITTO_HEADER} not found: install mosquitto-dev (apt-get install mosquitto-dev)`);
+	for (const [header, pkg] of HEADERS) if (!existsSync(header)) throw new Error(`${header} not found: install ${pkg} (apt-get install ${pkg}) to build the mosquitto plugin`);
 	const out = resolve(outDir);
 	writeFactsHeader(out);
 	const so = join(out, "defender_plugin.so");
