@@ -1,12 +1,12 @@
 /*
  * plugin-metrics — Detect's side of the mosquitto plugin: the counters the plugin publishes every interval
- * on `$defender/metrics/<thing>` (one JSON object of deltas per thing) become the BrokerHooks calls the
+ * on `$defender/metrics/batch` (a JSON array of per-thing deltas) become the BrokerHooks calls the
  * embedded broker makes per event, so the cloud-side metrics are evaluated the same way.
  * Message sizes arrive as count, sum, smallest and largest: the per-message size behaviors see the
  * smallest and the largest message and the windowed sum is exact; the order within one interval is lost.
  */
 import type { BrokerHooks } from "./server";
-import { PLUGIN_TOPIC_PREFIX } from "./plugin";
+import { PLUGIN_METRICS_TOPIC, PLUGIN_TOPIC_PREFIX } from "./plugin";
 import { checkThingName } from "../thing-name";
 
 export interface PluginCounters {
@@ -25,27 +25,40 @@ export interface PluginCounters {
 }
 
 const COUNTS = ["sent", "bytes", "minSize", "maxSize", "received", "authorizationFailures", "connectionAttempts", "connects", "disconnects"] as const;
-const METRICS_PREFIX = `${PLUGIN_TOPIC_PREFIX}metrics/`;
-
-/** Parses and checks one plugin message; throws with the reason when it is not what the plugin writes. */
-export function parsePluginCounters(topic: string, payload: Buffer): PluginCounters {
-	if (!topic.startsWith(METRICS_PREFIX)) throw new Error(`not a plugin metrics topic: ${topic}`);
-	let v: Record<string, unknown>;
-	try {
-		v = JSON.parse(payload.toString("utf8")) as Record<string, unknown>;
-	} catch (e) {
-		throw new Error(`plugin metrics on ${topic} are not JSON: ${(e as Error).message}`);
-	}
-	if (typeof v !== "object" || v === null) throw new Error(`plugin metrics on ${topic} are not an object`);
-	const thing = topic.slice(METRICS_PREFIX.length);
-	const problem = checkThingName(thing);
-	if (problem) throw new Error(`plugin metrics topic ${topic}: ${problem}`);
-	if (v.thing !== thing) throw new Error(`plugin metrics on ${topic} name thing ${String(v.thing)}`);
-	for (const k of COUNTS) if (!Number.isSafeInteger(v[k]) || (v[k] as number) < 0) throw new Error(`plugin metrics on ${topic}: ${k} must be a non-negative integer`);
-	if (typeof v.online !== "boolean" || typeof v.ip !== "string") throw new Error(`plugin metrics on ${topic}: online/ip missing`);
-	const c = v as unknown as PluginCounters;
-	if (c.sent > 0 && (c.minSize > c.maxSize || c.bytes < c.minSize + (c.sent > 1 ? c.maxSize : 0))) throw new Error(`plugin metrics on ${topic}: sizes do not add up`);
+/** Checks one thing's counters; throws with the reason when they are not what the plugin writes. */
+export function checkPluginCounters(v: unknown): PluginCounters {
+	if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("plugin counters must be an object");
+	const o = v as Record<string, unknown>;
+	const problem = checkThingName(o.thing);
+	if (problem) throw new Error(`plugin counters: ${problem}`);
+	const where = `plugin counters of ${String(o.thing)}`;
+	for (const k of COUNTS) if (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0) throw new Error(`${where}: ${k} must be a non-negative integer`);
+	if (typeof o.online !== "boolean" || typeof o.ip !== "string") throw new Error(`${where}: online/ip missing`);
+	const c = o as unknown as PluginCounters;
+	if (c.sent > 0 && (c.minSize > c.maxSize || c.bytes < c.minSize + (c.sent > 1 ? c.maxSize : 0))) throw new Error(`${where}: sizes do not add up`);
 	return c;
+}
+
+/** Parses one plugin message: the valid counters, and why each invalid entry was left out. */
+export function parsePluginBatch(topic: string, payload: Buffer): { counters: PluginCounters[]; problems: string[] } {
+	if (topic !== PLUGIN_METRICS_TOPIC) return { counters: [], problems: [`not the plugin metrics topic: ${topic}`] };
+	let v: unknown;
+	try {
+		v = JSON.parse(payload.toString("utf8"));
+	} catch (e) {
+		return { counters: [], problems: [`plugin metrics are not JSON: ${(e as Error).message}`] };
+	}
+	if (!Array.isArray(v)) return { counters: [], problems: ["plugin metrics must be a JSON array"] };
+	const counters: PluginCounters[] = [];
+	const problems: string[] = [];
+	for (const entry of v) {
+		try {
+			counters.push(checkPluginCounters(entry));
+		} catch (e) {
+			problems.push((e as Error).message);
+		}
+	}
+	return { counters, problems };
 }
 
 /** The sizes of `c.sent` messages: the smallest, the largest and the rest of the sum spread evenly. */
@@ -80,12 +93,12 @@ export class PluginMetrics {
 	}
 
 	handle(topic: string, payload: Buffer): void {
-		let c: PluginCounters;
-		try {
-			c = parsePluginCounters(topic, payload);
-		} catch (e) {
-			return this.#log(`plugin: ${(e as Error).message}`);
-		}
+		const { counters, problems } = parsePluginBatch(topic, payload);
+		for (const p of problems) this.#log(`plugin: ${p} (left out)`);
+		for (const c of counters) this.#apply(c);
+	}
+
+	#apply(c: PluginCounters): void {
 		const h = this.#hooks;
 		for (let i = 0; i < c.connectionAttempts; i++) h.connectAttempt(c.thing);
 		for (let i = 0; i < c.authorizationFailures; i++) h.authorizationFailure(c.thing, `${c.thing}: request refused by the mosquitto plugin (the broker log says which)`);

@@ -13,11 +13,13 @@ import { DETECT_CLIENT_CN } from "../pki";
 
 /** Topics only the plugin publishes and only the Detect service reads. */
 export const PLUGIN_TOPIC_PREFIX = "$defender/";
-/** One message per thing and interval: `$defender/metrics/<thing>`, JSON counters (plugin-metrics.ts). */
+/** The plugin's counters: batches of per-thing JSON counters, one or more messages per interval (plugin-metrics.ts). */
+export const PLUGIN_METRICS_TOPIC = `${PLUGIN_TOPIC_PREFIX}metrics/batch`;
+/** What the service subscribes to (the plugin sends only once it has). */
 export const PLUGIN_METRICS_FILTER = `${PLUGIN_TOPIC_PREFIX}metrics/+`;
 
 export const PLUGIN_SOURCE_DIR = join(dirname(fileURLToPath(import.meta.url)), "plugin");
-const PLUGIN_SOURCES = ["plugin.c", "events.c", "things.c", "policy.c", "revoked.c"];
+const PLUGIN_SOURCES = ["plugin.c", "events.c", "handover.c", "things.c", "policy.c", "revoked.c"];
 export const C_FLAGS = ["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra", "-Werror", "-O2", "-g"];
 const HEADERS: [string, string][] = [
 	["/usr/include/mosquitto_plugin.h", "mosquitto-dev"],
@@ -33,6 +35,8 @@ export interface PluginOptions {
 	revokedFile?: string;
 	/** how often the counters go to Detect (default 1000 ms) */
 	intervalMs?: number;
+	/** things per counters message (1..128, default 128) */
+	batchThings?: number;
 }
 
 /** The generated facts.h: the thing-name length and reserved topic spellings of modules/facts. */
@@ -46,6 +50,8 @@ export function pluginFactsHeader(): string {
 		`#define DEF_THINGS_PREFIX ${str(THINGS_PREFIX)}`,
 		`#define DEF_DEFENDER_BRIDGE ${str(DEFENDER_BRIDGE)}`,
 		`#define DEF_SERVICE_PREFIX ${str(PLUGIN_TOPIC_PREFIX)}`,
+		`#define DEF_METRICS_TOPIC ${str(PLUGIN_METRICS_TOPIC)}`,
+		`#define DEF_METRICS_FILTER ${str(PLUGIN_METRICS_FILTER)}`,
 		"#endif",
 		"",
 	].join("\n");
@@ -87,10 +93,13 @@ function optionValue(what: string, value: string): string {
 export function pluginConfLines(o: PluginOptions): string[] {
 	const interval = o.intervalMs ?? 1000;
 	if (!Number.isInteger(interval) || interval < 10 || interval > 3_600_000) throw new Error(`plugin intervalMs must be 10..3600000, got ${interval}`);
+	const batch = o.batchThings ?? 128;
+	if (!Number.isInteger(batch) || batch < 1 || batch > 128) throw new Error(`plugin batchThings must be 1..128, got ${batch}`);
 	return [
 		`plugin ${optionValue("plugin path", resolve(o.path))}`,
 		`plugin_opt_service_id ${DETECT_CLIENT_CN}`,
 		`plugin_opt_interval_ms ${interval}`,
+		`plugin_opt_batch_things ${batch}`,
 		...(o.revokedFile ? [`plugin_opt_revoked_file ${optionValue("revoked file", resolve(o.revokedFile))}`] : []),
 		...(o.allowTopics ?? []).map((f, i) => `plugin_opt_allow_${i + 1} ${optionValue("allowed topic", f)}`),
 	];

@@ -32,6 +32,7 @@ export interface PluginBrokerOptions {
 	withCloud?: boolean;
 	clock?: Clock;
 	intervalMs?: number;
+	batchThings?: number;
 	/** how mosquitto is run (e.g. under valgrind, stopped with SIGTERM) */
 	launch?: LaunchOptions;
 }
@@ -44,24 +45,26 @@ export async function startPluginBroker(o: PluginBrokerOptions = {}): Promise<Pl
 	const port = await freePort();
 	const files = writeMosquittoConf({
 		port, pkiDir, outDir: join(dir, "mosquitto"), allowTopics: o.allowTopics ?? [], user: userInfo().username,
-		plugin: { revokedFile, intervalMs: o.intervalMs ?? 100 },
+		plugin: { revokedFile, intervalMs: o.intervalMs ?? 100, batchThings: o.batchThings },
 	});
 	const mosquitto = await launchMosquitto(port, files.conf, o.launch);
 	const url = `mqtts://127.0.0.1:${port}`;
 	const logs: string[] = [];
-	let cloud: Cloud | undefined;
-	try {
-		if (o.withCloud) cloud = await startCloud({ pkiDir, dataDir: ":memory:", clock: o.clock, broker: { url, plugin: true }, log: (s) => logs.push(s) });
-	} catch (e) {
-		await mosquitto.stop();
-		throw e;
-	}
 	const client = (thing: string, options: IClientOptions = {}): Promise<MqttClient> => {
 		const f = issueThingCertificate(pkiDir, thing);
 		return mqtt.connectAsync(url, {
 			clientId: thing, ca: readFileSync(f.caPem), cert: readFileSync(f.certPem), key: readFileSync(f.keyPem), rejectUnauthorized: true, reconnectPeriod: 0, ...options,
 		});
 	};
+	let cloud: Cloud | undefined;
+	try {
+		// under a wrapper (valgrind) the first TLS handshake is slow: one patient connection before Detect's
+		if (o.launch?.wrap) await (await client("WarmUp", { connectTimeout: 120_000 })).endAsync();
+		if (o.withCloud) cloud = await startCloud({ pkiDir, dataDir: ":memory:", clock: o.clock, broker: { url, plugin: true }, log: (s) => logs.push(s) });
+	} catch (e) {
+		await mosquitto.stop();
+		throw e;
+	}
 	return {
 		dir, pkiDir, port, url, revokedFile, mosquitto, cloud, logs, client,
 		async stop() {

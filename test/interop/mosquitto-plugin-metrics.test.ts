@@ -15,7 +15,7 @@ let b: PluginBroker;
 const clock = new VirtualClock();
 
 beforeAll(async () => {
-	b = await startPluginBroker({ allowTopics: ["/rogue/agent"], withCloud: true, clock });
+	b = await startPluginBroker({ allowTopics: ["/rogue/agent"], withCloud: true, clock, batchThings: 2 });
 	const cloud = b.cloud;
 	if (!cloud) throw new Error("cloud not started");
 	cloud.createSecurityProfile(JSON.parse(readFileSync("profiles/CheckRogueDevices.json", "utf8")));
@@ -66,6 +66,18 @@ describe("cloud-side metrics from the mosquitto plugin", () => {
 		});
 	});
 
+	it("things beyond one batch (2 things per message here) are all counted, exactly", async () => {
+		const names = ["Batch1", "Batch2", "Batch3", "Batch4", "Batch5"];
+		const clients = await Promise.all(names.map((n) => b.client(n)));
+		await Promise.all(clients.map(async (c, i) => {
+			for (let k = 0; k <= i; k++) await c.publishAsync(`$aws/things/${names[i]}/t`, "x".repeat(k + 1), { qos: 1 });
+		}));
+		await Promise.all(clients.map((c) => c.endAsync()));
+		await realUntil(() => names.every((n) => cloud().metrics(n)["aws:num-disconnects"] === 1), 10_000, "every thing's disconnect");
+		expect(names.map((n) => cloud().metrics(n)["aws:num-messages-sent"])).toEqual([1, 2, 3, 4, 5]);
+		expect(names.map((n) => cloud().metrics(n)["aws:num-connection-attempts"])).toEqual([1, 1, 1, 1, 1]);
+	});
+
 	it("a refused takeover counts one connection attempt and one authorization failure on the intruder's certificate", async () => {
 		const owner = await b.client("Holder");
 		await expect(b.client("Taker", { clientId: "Holder" })).rejects.toThrow(/Not authorized/);
@@ -79,7 +91,7 @@ describe("cloud-side metrics from the mosquitto plugin", () => {
 	it("counters forged by a thing on $defender/ are refused and never counted", async () => {
 		const f = await b.client("Forging", { protocolVersion: 5 });
 		const fake = JSON.stringify({ thing: "Forging", sent: 1000, bytes: 1000, minSize: 1, maxSize: 1, received: 0, authorizationFailures: 0, connectionAttempts: 0, connects: 0, disconnects: 0, online: true, ip: "10.0.0.1" });
-		await expect(f.publishAsync("$defender/metrics/Forging", fake, { qos: 1 })).rejects.toThrow(/Not authorized/);
+		await expect(f.publishAsync("$defender/metrics/batch", `[${fake}]`, { qos: 1 })).rejects.toThrow(/Not authorized/);
 		await realUntil(() => cloud().metrics("Forging")["aws:num-authorization-failures"] === 1, 5000, "the refusal");
 		expect(cloud().metrics("Forging")["aws:num-messages-sent"]).toBe(0);
 		expect(cloud().metrics("Forging")["aws:source-ip-address"]).toBe("127.0.0.1");

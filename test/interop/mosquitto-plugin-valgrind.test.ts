@@ -22,6 +22,7 @@ describe("mosquitto plugin under valgrind", () => {
 		const b = await startPluginBroker({
 			allowTopics: ["/rogue/agent", "fleet/${iot:ClientId}/#"],
 			withCloud: true,
+			batchThings: 2,
 			launch: {
 				wrap: ["valgrind", "--leak-check=full", "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect", `--log-file=${log}`],
 				stopSignal: "SIGTERM",

@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pluginConfLines, pluginFactsHeader, PLUGIN_METRICS_FILTER } from "../../cloud/broker/plugin";
-import { messageSizes, parsePluginCounters, PluginMetrics, type PluginCounters } from "../../cloud/broker/plugin-metrics";
+import { messageSizes, parsePluginBatch, PluginMetrics, type PluginCounters } from "../../cloud/broker/plugin-metrics";
 import { revokeCertificate, revokedEntries } from "../../cloud/broker/revocation";
 import type { BrokerHooks } from "../../cloud/broker/server";
 import { DEFENDER_BRIDGE, THING_NAME_MAX, THINGS_PREFIX } from "../../modules/facts/facts";
@@ -33,7 +33,7 @@ function recorder(): { calls: string[]; hooks: BrokerHooks } {
 	};
 }
 
-const msg = (c: PluginCounters): [string, Buffer] => [`$defender/metrics/${c.thing}`, Buffer.from(JSON.stringify(c))];
+const msg = (...c: unknown[]): [string, Buffer] => ["$defender/metrics/batch", Buffer.from(JSON.stringify(c))];
 
 describe("plugin build inputs", () => {
 	it("facts.h carries the shared facts", () => {
@@ -42,6 +42,7 @@ describe("plugin build inputs", () => {
 		expect(h).toContain(`#define DEF_THINGS_PREFIX "${THINGS_PREFIX}"`);
 		expect(h).toContain(`#define DEF_DEFENDER_BRIDGE "${DEFENDER_BRIDGE}"`);
 		expect(h).toContain('#define DEF_SERVICE_PREFIX "$defender/"');
+		expect(h).toContain('#define DEF_METRICS_TOPIC "$defender/metrics/batch"');
 		expect(PLUGIN_METRICS_FILTER).toBe("$defender/metrics/+");
 	});
 
@@ -50,12 +51,14 @@ describe("plugin build inputs", () => {
 			"plugin /x/defender_plugin.so",
 			"plugin_opt_service_id defender-detect",
 			"plugin_opt_interval_ms 250",
+			"plugin_opt_batch_things 128",
 			"plugin_opt_revoked_file /x/revoked.txt",
 			"plugin_opt_allow_1 /rogue/agent",
 			"plugin_opt_allow_2 fleet/${iot:ClientId}/#",
 		]);
 		expect(() => pluginConfLines({ path: "/x.so", allowTopics: ["a\nplugin_opt_service_id evil"] })).toThrow(/cannot go in mosquitto.conf/);
 		expect(() => pluginConfLines({ path: "/x.so", intervalMs: 5 })).toThrow(/10..3600000/);
+		expect(() => pluginConfLines({ path: "/x.so", batchThings: 129 })).toThrow(/1..128/);
 	});
 });
 
@@ -84,25 +87,30 @@ describe("plugin counters consumer", () => {
 		expect(m.connectedThings()).toEqual([]);
 	});
 
-	it("bad messages are logged and change nothing", () => {
+	it("applies every thing of a batch", () => {
+		const { calls, hooks } = recorder();
+		new PluginMetrics(hooks, () => {}).handle(...msg(counters({ thing: "A", received: 1 }), counters({ thing: "B", connectionAttempts: 1 })));
+		expect(calls).toEqual(["received A", "attempt B"]);
+	});
+
+	it("bad messages and entries are logged and left out; good entries of the same batch still count", () => {
 		const { calls, hooks } = recorder();
 		const logs: string[] = [];
 		const m = new PluginMetrics(hooks, (s) => logs.push(s));
-		m.handle("$defender/metrics/T", Buffer.from("{"));
-		m.handle("$defender/metrics/U", Buffer.from(JSON.stringify(counters())));
-		m.handle(...msg(counters({ sent: -1 })));
-		m.handle(...msg(counters({ sent: 2, bytes: 3, minSize: 2, maxSize: 2 })));
-		m.handle("$defender/metrics/a+b", Buffer.from(JSON.stringify(counters({ thing: "a+b" }))));
-		expect(calls).toEqual([]);
+		m.handle("$defender/metrics/batch", Buffer.from("{"));
+		m.handle("$defender/metrics/batch", Buffer.from(JSON.stringify(counters())));
+		m.handle(...msg(counters({ sent: -1 }), counters({ sent: 2, bytes: 3, minSize: 2, maxSize: 2 }), counters({ thing: "a+b" }), null, counters({ thing: "Good", received: 1 })));
+		expect(calls).toEqual(["received Good"]);
 		expect(logs).toEqual([
 			expect.stringContaining("are not JSON"),
-			expect.stringContaining("name thing T"),
+			expect.stringContaining("must be a JSON array"),
 			expect.stringContaining("sent must be a non-negative integer"),
 			expect.stringContaining("sizes do not add up"),
 			expect.stringContaining("thing name"),
+			expect.stringContaining("must be an object"),
 		]);
-		expect(() => parsePluginCounters("$aws/things/T/x", Buffer.from("{}"))).toThrow(/not a plugin metrics topic/);
-		expect(PluginMetrics.isPluginTopic("$defender/metrics/T")).toBe(true);
+		expect(parsePluginBatch("$aws/things/T/x", Buffer.from("[]")).problems).toEqual(["not the plugin metrics topic: $aws/things/T/x"]);
+		expect(PluginMetrics.isPluginTopic("$defender/metrics/batch")).toBe(true);
 		expect(PluginMetrics.isPluginTopic("$aws/things/T/defender/metrics/json")).toBe(false);
 	});
 });

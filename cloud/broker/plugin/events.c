@@ -93,7 +93,7 @@ int def_on_basic_auth(int event, void *event_data, void *userdata)
 
 static int service_acl(struct def_state *s, const struct mosquitto_evt_acl_check *ed)
 {
-	if(ed->access == MOSQ_ACL_SUBSCRIBE && def_filter_covers(ed->topic, DEF_SERVICE_PREFIX "metrics/+")) s->service_ready = true;
+	if(ed->access == MOSQ_ACL_SUBSCRIBE && def_filter_covers(ed->topic, DEF_METRICS_FILTER)) s->service_ready = true;
 	return MOSQ_ERR_SUCCESS;
 }
 

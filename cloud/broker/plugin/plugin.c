@@ -5,8 +5,9 @@
  *   allow*       one extra topic filter each (allow_1, allow_2, …), `${iot:ClientId}` = the thing
  *   revoked_file revocation list (see revoked.h), reloaded on change; optional
  *   interval_ms  how often counters go to Detect (default 1000)
- * Every interval each thing with new counts gets one QoS 1 message on $defender/metrics/<thing>, only
- * while the service is connected and subscribed (otherwise the counts keep adding up).
+ *   batch_things things per hand-over message (default and at most 128)
+ * Every interval the things with new counts go to the service (handover.c), only while it is connected
+ * and subscribed (otherwise the counts keep adding up).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,6 @@
 #include "state.h"
 
 #define BUCKETS 1024
-#define JSON_MAX 512
 
 static struct def_state state;
 
@@ -57,6 +57,14 @@ static int option(struct def_state *s, const struct mosquitto_opt *o)
 			return MOSQ_ERR_INVAL;
 		}
 		s->interval_ms = v;
+	}else if(strcmp(o->key, "batch_things") == 0){
+		char *end;
+		long v = strtol(o->value, &end, 10);
+		if(*end != '\0' || v < 1 || v > DEF_BATCH_THINGS){
+			mosquitto_log_printf(MOSQ_LOG_ERR, "defender: batch_things must be 1..%d, got %s", DEF_BATCH_THINGS, o->value);
+			return MOSQ_ERR_INVAL;
+		}
+		s->batch_things = (int)v;
 	}else{
 		mosquitto_log_printf(MOSQ_LOG_ERR, "defender: unknown option plugin_opt_%s", o->key);
 		return MOSQ_ERR_INVAL;
@@ -99,28 +107,6 @@ static void refresh_revoked(struct def_state *s)
 	if(rc > 0) def_kick_revoked(s);
 }
 
-static void hand_over(struct def_state *s)
-{
-	char topic[sizeof(DEF_SERVICE_PREFIX) + 8 + DEF_THING_NAME_MAX];
-	char json[JSON_MAX];
-	unsigned b;
-	if(s->service == NULL || !s->service_ready) return;
-	for(b = 0; b < s->things.bucket_count; b++){
-		struct def_thing *t;
-		for(t = s->things.buckets[b]; t; t = t->next){
-			int n;
-			if(!t->dirty) continue;
-			n = def_thing_json(t, json, sizeof(json));
-			snprintf(topic, sizeof(topic), "%smetrics/%s", DEF_SERVICE_PREFIX, t->name);
-			if(n < 0 || mosquitto_broker_publish_copy(s->service_id, topic, n, json, 1, false, NULL) != MOSQ_ERR_SUCCESS){
-				mosquitto_log_printf(MOSQ_LOG_WARNING, "defender: cannot hand %s's counters over yet; kept", t->name);
-				continue;
-			}
-			def_thing_reset(t);
-		}
-	}
-}
-
 static int on_tick(int event, void *event_data, void *userdata)
 {
 	struct def_state *s = userdata;
@@ -131,7 +117,7 @@ static int on_tick(int event, void *event_data, void *userdata)
 	if(now < s->next_flush_ms) return MOSQ_ERR_SUCCESS;
 	s->next_flush_ms = now + s->interval_ms;
 	refresh_revoked(s);
-	hand_over(s);
+	def_hand_over(s);
 	return MOSQ_ERR_SUCCESS;
 }
 
@@ -153,6 +139,7 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata, st
 	memset(s, 0, sizeof(*s));
 	s->id = identifier;
 	s->interval_ms = 1000;
+	s->batch_things = DEF_BATCH_THINGS;
 	for(i = 0; i < option_count; i++){
 		rc = option(s, &options[i]);
 		if(rc) return rc;

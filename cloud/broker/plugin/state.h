@@ -12,6 +12,7 @@
 #include "things.h"
 
 #define DEF_MAX_ALLOW 64
+#define DEF_BATCH_THINGS 128
 
 struct def_state {
 	mosquitto_plugin_id_t *id;
@@ -22,6 +23,8 @@ struct def_state {
 	struct def_revoked revoked;
 	struct def_things things;
 	uint64_t interval_ms;
+	/* things per hand-over message (1..DEF_BATCH_THINGS) */
+	int batch_things;
 	uint64_t next_flush_ms;
 	/* the Detect service's authenticated connection, and whether it subscribed to the metrics topics */
 	const void *service;
@@ -38,5 +41,7 @@ int def_on_disconnect(int event, void *event_data, void *userdata);
 /* plugin.c */
 void def_kick_revoked(struct def_state *s);
 void def_kick_closing(struct def_state *s);
+/* handover.c */
+void def_hand_over(struct def_state *s);
 
 #endif
