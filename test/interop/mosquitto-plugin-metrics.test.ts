@@ -78,6 +78,25 @@ describe("cloud-side metrics from the mosquitto plugin", () => {
 		expect(names.map((n) => cloud().metrics(n)["aws:num-connection-attempts"])).toEqual([1, 1, 1, 1, 1]);
 	});
 
+	it("a per-message aws:message-byte-size behavior sees the largest message of an interval and alarms", async () => {
+		const group = cloud().createThingGroup("bigSenders");
+		cloud().addThingToThingGroup("Big", "bigSenders");
+		cloud().createSecurityProfile({
+			securityProfileName: "LargeMessageSize",
+			behaviors: [{ name: "messageSize", metric: "aws:message-byte-size", criteria: { comparisonOperator: "less-than", value: { count: 500 }, consecutiveDatapointsToAlarm: 1, consecutiveDatapointsToClear: 1 } }],
+		});
+		cloud().attachSecurityProfile("LargeMessageSize", group);
+		const c = await b.client("Big");
+		for (const n of [10, 20, 30]) await c.publishAsync("$aws/things/Big/t", Buffer.alloc(n), { qos: 1 });
+		await realUntil(() => cloud().metrics("Big")["aws:num-messages-sent"] === 3, 5000, "the small messages");
+		expect(cloud().listViolationEvents({ thingName: "Big" }).map((e) => JSON.stringify(e))).toEqual([]);
+		for (const n of [10, 501, 30]) await c.publishAsync("$aws/things/Big/t", Buffer.alloc(n), { qos: 1 });
+		await realUntil(() => cloud().listViolationEvents({ thingName: "Big" }).length > 0, 5000, "the alarm");
+		const [alarm] = cloud().listViolationEvents({ thingName: "Big" });
+		expect(alarm).toMatchObject({ violationEventType: "in-alarm", behavior: { name: "messageSize" }, metricValue: { count: 501 } });
+		await c.endAsync();
+	});
+
 	it("a refused takeover counts one connection attempt and one authorization failure on the intruder's certificate", async () => {
 		const owner = await b.client("Holder");
 		await expect(b.client("Taker", { clientId: "Holder" })).rejects.toThrow(/Not authorized/);
