@@ -18,6 +18,9 @@ export const PLUGIN_METRICS_TOPIC = `${PLUGIN_TOPIC_PREFIX}metrics/batch`;
 /** What the service subscribes to (the plugin sends only once it has). */
 export const PLUGIN_METRICS_FILTER = `${PLUGIN_TOPIC_PREFIX}metrics/+`;
 
+/** Most extra topic filters the plugin takes (each expanded once per thing at its first CONNECT). */
+export const PLUGIN_MAX_ALLOW = 64;
+
 export const PLUGIN_SOURCE_DIR = join(dirname(fileURLToPath(import.meta.url)), "plugin");
 const PLUGIN_SOURCES = ["plugin.c", "events.c", "handover.c", "things.c", "policy.c", "revoked.c"];
 export const C_FLAGS = ["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra", "-Werror", "-O2", "-g"];
@@ -52,6 +55,7 @@ export function pluginFactsHeader(): string {
 		`#define DEF_SERVICE_PREFIX ${str(PLUGIN_TOPIC_PREFIX)}`,
 		`#define DEF_METRICS_TOPIC ${str(PLUGIN_METRICS_TOPIC)}`,
 		`#define DEF_METRICS_FILTER ${str(PLUGIN_METRICS_FILTER)}`,
+		`#define DEF_MAX_ALLOW ${PLUGIN_MAX_ALLOW}`,
 		"#endif",
 		"",
 	].join("\n");
@@ -93,6 +97,8 @@ function optionValue(what: string, value: string): string {
 export function pluginConfLines(o: PluginOptions): string[] {
 	const interval = o.intervalMs ?? 1000;
 	if (!Number.isInteger(interval) || interval < 10 || interval > 3_600_000) throw new Error(`plugin intervalMs must be 10..3600000, got ${interval}`);
+	const allow = o.allowTopics ?? [];
+	if (allow.length > PLUGIN_MAX_ALLOW) throw new Error(`the mosquitto plugin takes at most ${PLUGIN_MAX_ALLOW} allowed topics, got ${allow.length}`);
 	const batch = o.batchThings ?? 128;
 	if (!Number.isInteger(batch) || batch < 1 || batch > 128) throw new Error(`plugin batchThings must be 1..128, got ${batch}`);
 	return [
@@ -101,6 +107,6 @@ export function pluginConfLines(o: PluginOptions): string[] {
 		`plugin_opt_interval_ms ${interval}`,
 		`plugin_opt_batch_things ${batch}`,
 		...(o.revokedFile ? [`plugin_opt_revoked_file ${optionValue("revoked file", resolve(o.revokedFile))}`] : []),
-		...(o.allowTopics ?? []).map((f, i) => `plugin_opt_allow_${i + 1} ${optionValue("allowed topic", f)}`),
+		...allow.map((f, i) => `plugin_opt_allow_${i + 1} ${optionValue("allowed topic", f)}`),
 	];
 }

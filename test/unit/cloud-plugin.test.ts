@@ -43,6 +43,7 @@ describe("plugin build inputs", () => {
 		expect(h).toContain(`#define DEF_DEFENDER_BRIDGE "${DEFENDER_BRIDGE}"`);
 		expect(h).toContain('#define DEF_SERVICE_PREFIX "$defender/"');
 		expect(h).toContain('#define DEF_METRICS_TOPIC "$defender/metrics/batch"');
+		expect(h).toContain("#define DEF_MAX_ALLOW 64");
 		expect(PLUGIN_METRICS_FILTER).toBe("$defender/metrics/+");
 	});
 
@@ -59,6 +60,7 @@ describe("plugin build inputs", () => {
 		expect(() => pluginConfLines({ path: "/x.so", allowTopics: ["a\nplugin_opt_service_id evil"] })).toThrow(/cannot go in mosquitto.conf/);
 		expect(() => pluginConfLines({ path: "/x.so", intervalMs: 5 })).toThrow(/10..3600000/);
 		expect(() => pluginConfLines({ path: "/x.so", batchThings: 129 })).toThrow(/1..128/);
+		expect(() => pluginConfLines({ path: "/x.so", allowTopics: Array.from({ length: 65 }, (_, i) => `t/${i}`) })).toThrow(/at most 64 allowed topics, got 65/);
 	});
 });
 

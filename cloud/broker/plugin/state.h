@@ -11,7 +11,6 @@
 #include "revoked.h"
 #include "things.h"
 
-#define DEF_MAX_ALLOW 64
 #define DEF_BATCH_THINGS 128
 
 struct def_state {
