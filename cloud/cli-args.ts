@@ -12,7 +12,7 @@ export interface Args {
 	options: Map<string, string[]>;
 }
 
-const FLAGS = new Set(["history", "help", "no-stdout", "all"]);
+const FLAGS = new Set(["history", "help", "no-stdout", "all", "plugin"]);
 
 export function parseArgs(argv: string[]): Args {
 	const positionals: string[] = [];

@@ -9,6 +9,7 @@ import { ALL_THINGS_ARN, Registry, thingGroupArn } from "./detect/registry";
 import { validateSecurityProfile } from "./detect/validate";
 import { writeMosquittoConf } from "./broker/mosquitto-conf";
 import { firstAccessKey } from "./api/index";
+import { revokeCertificate } from "./broker/revocation";
 import { CloudError } from "./errors";
 import { startCloud } from "./index";
 import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate, issueThingCertificate } from "./pki";
@@ -19,18 +20,24 @@ const HELP = `usage: npm run cloud -- <command> [options]
 
   start [--port 8883] [--data DIR] [--pki DIR] [--allow FILTER]... [--min-interval 300]
         [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout]
-        [--broker mqtts://127.0.0.1:PORT] [--api-port 8443 [--api-scheme http|https]]
+        [--broker mqtts://127.0.0.1:PORT [--plugin]] [--api-port 8443 [--api-scheme http|https]]
                                   run the broker + Detect in the foreground (Ctrl-C stops);
                                   with --broker, Detect subscribes to that external broker instead
-                                  (client defender-detect, certificate from --pki; no cloud-side metrics);
+                                  (client defender-detect, certificate from --pki; no cloud-side metrics
+                                  unless the broker runs the Defender plugin: --plugin);
                                   with --api-port, also serve the AWS IoT control-plane API (docs/api.md)
   api-key [--data DIR]            print the API's first access key pair (created if none) as
                                   AWS_ACCESS_KEY_ID=… / AWS_SECRET_ACCESS_KEY=… lines
-  mosquitto-conf --port PORT --out DIR [--pki DIR] [--allow FILTER]... [--thing T]... [--user mosquitto]
-                 [--plugin PATH/mosquitto_dynamic_security.so]
-                                  write DIR/mosquitto.conf, DIR/dynamic-security.json, DIR/certs/ for mosquitto 2.0
-                                  (mutual TLS, client id = certificate CN, per-thing policy for every thing
-                                  certificate in --pki or each --thing; as root, DIR is handed to --user)
+  mosquitto-conf --port PORT --out DIR [--pki DIR] [--allow FILTER]... [--user mosquitto]
+                 [--thing T]... [--dynsec PATH/mosquitto_dynamic_security.so] | [--plugin [--revoked FILE]]
+                                  write DIR/mosquitto.conf and DIR/certs/ for mosquitto 2.0 (mutual TLS,
+                                  client id = certificate CN; as root, DIR is handed to --user) with either
+                                  DIR/dynamic-security.json: the per-thing policy of mosquitto's own plugin
+                                  for every thing certificate in --pki or each --thing, or, with --plugin,
+                                  DIR/defender_plugin.so (built with gcc, mosquitto-dev): our plugin, for
+                                  identity, policy, cloud-side counters and revocation of every thing
+  revoke (<thing> | --serial HEX) --file FILE
+                                  add a revocation to the plugin's list (the thing is disconnected at once)
   ca [--pki DIR]                  create the local CA (ca.cert.pem, ca.key.pem, ca.cert.der)
   cert <thing> [--pki DIR]        issue a thing certificate: PEM, DER and PKCS#8 DER key
   group create <group> [--data DIR]
@@ -80,11 +87,14 @@ function positional(a: Args, i: number, what: string): string {
 	return v;
 }
 
-function brokerOption(a: Args): { url: string } | undefined {
+function brokerOption(a: Args): { url: string; plugin: boolean } | undefined {
 	const url = option(a, "broker");
-	if (url === undefined) return undefined;
+	if (url === undefined) {
+		if (option(a, "plugin")) throw new UsageError("--plugin goes with --broker (the external mosquitto that loads it)");
+		return undefined;
+	}
 	if (!/^mqtts:\/\/[^/\s]+$/.test(url)) throw new UsageError(`--broker must be mqtts://host:port, got "${url}"`);
-	return { url };
+	return { url, plugin: option(a, "plugin") !== undefined };
 }
 
 function apiOption(a: Args): { port: number; https: boolean } | undefined {
@@ -104,7 +114,7 @@ function apiKey(a: Args): void {
 	}
 }
 
-const START_OPTIONS = new Set(["port", "data", "pki", "allow", "min-interval", "invalidate-after", "jsonl", "webhook", "no-stdout", "broker", "api-port", "api-scheme"]);
+const START_OPTIONS = new Set(["port", "data", "pki", "allow", "min-interval", "invalidate-after", "jsonl", "webhook", "no-stdout", "broker", "plugin", "api-port", "api-scheme"]);
 
 /** `start` refuses options it does not know and values out of range before anything is opened. */
 function startOptions(a: Args): { port: number; webhook?: string } {
@@ -144,15 +154,32 @@ async function start(a: Args): Promise<void> {
 function mosquittoConf(a: Args): void {
 	const port = intOption(a, "port", 0);
 	if (port < 1 || port > 65535) throw new UsageError("mosquitto-conf needs --port 1..65535");
+	const revokedFile = option(a, "revoked");
+	const withPlugin = option(a, "plugin") !== undefined;
+	if (revokedFile !== undefined && !withPlugin) throw new UsageError("--revoked needs --plugin");
+	const things = a.options.get("thing");
+	if (withPlugin && (things !== undefined || option(a, "dynsec") !== undefined)) throw new UsageError("--thing and --dynsec are for the stock mode, not --plugin");
 	const ca = ensureCa(pkiDir(a));
 	const made = [ca.certPem, ca.keyPem, ca.certDer, ...[ensureServerCertificate(pkiDir(a)), ensureDetectClientCertificate(pkiDir(a))].flatMap((f) => [f.certPem, f.keyPem])];
 	// run as root (to hand the broker's files to its user): the pki stays its owner's, so the cloud can read the Detect key
 	const owner = statSync(pkiDir(a));
 	if (process.getuid?.() === 0) for (const p of made) chownSync(p, owner.uid, owner.gid);
-	const things = a.options.get("thing");
-	const files = writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], things, user: option(a, "user"), dynsecPlugin: option(a, "plugin") });
-	if (files.things.length === 0) process.stderr.write(`warning: no thing certificates in ${pkiDir(a)} and no --thing: mosquitto will admit no thing (issue them, then run mosquitto-conf again)\n`);
+	const plugin = withPlugin ? { revokedFile } : undefined;
+	const files = writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], things, user: option(a, "user"), dynsecPlugin: option(a, "dynsec"), plugin });
+	if (!withPlugin && files.things.length === 0) process.stderr.write(`warning: no thing certificates in ${pkiDir(a)} and no --thing: mosquitto will admit no thing (issue them, then run mosquitto-conf again)\n`);
 	print(files);
+}
+
+function revoke(a: Args): void {
+	const serial = option(a, "serial");
+	const thing = a.positionals[1];
+	if ((serial === undefined) === (thing === undefined)) throw new UsageError("revoke needs a thing name or --serial HEX (one of them)");
+	try {
+		revokeCertificate(required(a, "file"), serial !== undefined ? { serial } : { thing: thing ?? "" });
+	} catch (e) {
+		throw e instanceof UsageError ? e : new UsageError((e as Error).message);
+	}
+	print("ok");
 }
 
 function group(a: Args): void {
@@ -215,6 +242,9 @@ async function run(argv: string[]): Promise<number> {
 			return 0;
 		case "mosquitto-conf":
 			mosquittoConf(a);
+			return 0;
+		case "revoke":
+			revoke(a);
 			return 0;
 		case "group":
 			group(a);

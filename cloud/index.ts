@@ -75,6 +75,8 @@ export interface ExternalBroker {
 	ca?: string;
 	cert?: string;
 	key?: string;
+	/** the broker loads the Defender plugin (`writeMosquittoConf({plugin})`): cloud-side metrics come from its counters */
+	plugin?: boolean;
 }
 
 function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: string) => void): Promise<Broker> {
@@ -103,6 +105,7 @@ function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: strin
 		key: client ? readFileSync(client.keyPem, "utf8") : ext.key!,
 		hooks,
 		log,
+		plugin: ext.plugin,
 	});
 }
 

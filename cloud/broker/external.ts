@@ -3,7 +3,8 @@
  * connects over mutual TLS with its own certificate (CN `defender-detect`), subscribes to every thing's
  * report topics `$aws/things/+/defender/metrics/+` at QoS 1 and publishes the replies. Per-thing
  * authorization is the broker's job (its policy, see mosquitto-dynsec.ts); the thing name comes from the topic.
- * A plain broker tells a subscriber nothing about other clients, so the cloud-side metrics are unavailable.
+ * A plain broker tells a subscriber nothing about other clients, so the cloud-side metrics are unavailable,
+ * unless it runs our plugin (plugin: true), whose per-thing counters arrive on `$defender/metrics/+`.
  *
  * No report may be lost between broker and Detect: the session is persistent (clean=false, fixed client
  * id), so the broker queues reports while Detect is away (mosquitto-conf: no queue limit) and hands them
@@ -15,6 +16,8 @@ import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import { DETECT_CLIENT_CN } from "../pki";
 import { matchReportTopic } from "../reports/topics";
 import { ReportAudit } from "./report-audit";
+import { PLUGIN_METRICS_FILTER } from "./plugin";
+import { PluginMetrics } from "./plugin-metrics";
 import type { Broker, BrokerHooks } from "./server";
 
 export const DETECT_CLIENT_ID = DETECT_CLIENT_CN;
@@ -32,6 +35,8 @@ export interface ExternalBrokerOptions {
 	/** counts delivered/evaluated reports; default: a new one logging to `log` */
 	audit?: ReportAudit;
 	log: (s: string) => void;
+	/** the broker runs the Defender plugin (plugin.ts): its counters give the cloud-side metrics */
+	plugin?: boolean;
 }
 
 function portOf(url: string): number {
@@ -49,7 +54,11 @@ class Intake {
 	#open = false;
 	readonly #held: { packet: IPublishPacket; done: () => void }[] = [];
 
-	constructor(private readonly o: ExternalBrokerOptions, private readonly audit: ReportAudit) {}
+	constructor(
+		private readonly o: ExternalBrokerOptions,
+		private readonly audit: ReportAudit,
+		private readonly plugin?: PluginMetrics,
+	) {}
 
 	handle(packet: IPublishPacket, done: () => void): void {
 		if (!this.#open) return void this.#held.push({ packet, done });
@@ -67,6 +76,7 @@ class Intake {
 
 	#evaluate(packet: IPublishPacket): void {
 		const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+		if (this.plugin && PluginMetrics.isPluginTopic(packet.topic)) return this.plugin.handle(packet.topic, payload);
 		this.audit.deliver(matchReportTopic(packet.topic)?.thing ?? packet.topic, () => this.o.hooks.report(packet.topic, payload));
 	}
 }
@@ -105,9 +115,9 @@ function connect(o: ExternalBrokerOptions, intake: Intake): Promise<{ client: Mq
 	});
 }
 
-async function subscribe(client: MqttClient): Promise<void> {
-	const refused = new Error(`the external broker refused the subscription ${REPORT_FILTER} (check its policy for ${DETECT_CLIENT_ID})`);
-	const granted = await client.subscribeAsync(REPORT_FILTER, { qos: 1 }).catch((e: Error) => {
+async function subscribe(client: MqttClient, filters: string[]): Promise<void> {
+	const refused = new Error(`the external broker refused the subscription ${filters.join(", ")} (check its policy for ${DETECT_CLIENT_ID})`);
+	const granted = await client.subscribeAsync(filters, { qos: 1 }).catch((e: Error) => {
 		throw /Subscribe error/.test(e.message) ? refused : e;
 	});
 	if (granted.some((g) => g.qos === 128)) throw refused;
@@ -117,16 +127,18 @@ async function subscribe(client: MqttClient): Promise<void> {
 export async function startExternalBroker(o: ExternalBrokerOptions): Promise<Broker> {
 	const port = portOf(o.url);
 	const audit = o.audit ?? new ReportAudit(o.log);
-	const intake = new Intake(o, audit);
+	const plugin = o.plugin ? new PluginMetrics(o.hooks, o.log) : undefined;
+	const intake = new Intake(o, audit, plugin);
 	const { client, sessionPresent } = await connect(o, intake);
 	client.on("error", (e) => o.log(`broker: external ${o.url}: ${e.message}`));
 	client.on("reconnect", () => o.log(`broker: reconnecting to ${o.url}`));
+	const filters = plugin ? [REPORT_FILTER, PLUGIN_METRICS_FILTER] : [REPORT_FILTER];
 	if (sessionPresent) {
 		// the session holds the subscription; held reports stall mqtt.js, so its SUBACK is not awaited here
-		subscribe(client).catch((e: Error) => o.log(`broker: external ${o.url}: ${e.message}`));
+		subscribe(client, filters).catch((e: Error) => o.log(`broker: external ${o.url}: ${e.message}`));
 	} else {
 		try {
-			await subscribe(client);
+			await subscribe(client, filters);
 		} catch (e) {
 			await client.endAsync(true);
 			throw e;
@@ -137,14 +149,14 @@ export async function startExternalBroker(o: ExternalBrokerOptions): Promise<Bro
 	// settles broker-side counts (report-audit.ts) even when no new one arrives
 	const audits = setInterval(() => audit.check(), 10_000);
 	audits.unref();
-	o.log(`broker: external ${o.url}: subscribed to ${REPORT_FILTER}; cloud-side metrics are not available from this broker`);
+	o.log(`broker: external ${o.url}: subscribed to ${REPORT_FILTER}; ${plugin ? "cloud-side metrics from the mosquitto plugin" : "cloud-side metrics are not available from this broker"}`);
 	return {
 		port,
-		cloudSideMetrics: false,
+		cloudSideMetrics: plugin !== undefined,
 		publish: async (topic, payload, qos) => {
 			await client.publishAsync(topic, payload, { qos });
 		},
-		connectedThings: () => [],
+		connectedThings: () => plugin?.connectedThings() ?? [],
 		reportAudit: () => audit,
 		close: () => {
 			clearInterval(audits);

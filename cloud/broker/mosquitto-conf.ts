@@ -3,6 +3,8 @@
  *   <out>/mosquitto.conf          mutual TLS, identity = certificate CN, no dropped messages
  *   <out>/dynamic-security.json   the per-thing policy for mosquitto's dynamic-security plugin (mosquitto-dynsec.ts)
  *   <out>/certs/                  copies of the CA certificate, broker certificate and key (never the CA key)
+ *   <out>/defender_plugin.so      with `plugin`: our plugin (plugin.ts) replaces dynamic security: identity,
+ *                                 per-thing policy, cloud-side counters and revocation for every thing
  *
  * Identity: `use_identity_as_username` makes the username the certificate CN and `use_username_as_clientid`
  * replaces whatever client id the thing sent with that username, so a certificate can only ever be its own
@@ -19,6 +21,7 @@ import { DETECT_CLIENT_CN } from "../pki";
 import { checkThingName } from "../thing-name";
 import { dynsecConfig } from "./mosquitto-dynsec";
 import { checkReachable, chownAll, ownerFor } from "./mosquitto-owner";
+import { buildPlugin, pluginConfLines, type PluginOptions } from "./plugin";
 
 export interface MosquittoConfOptions {
 	port: number;
@@ -34,11 +37,17 @@ export interface MosquittoConfOptions {
 	user?: string;
 	/** path of mosquitto_dynamic_security.so; default: found under /usr/lib, /usr/local/lib */
 	dynsecPlugin?: string;
+	/** build and load the Defender plugin (plugin.ts) instead of the ACL file: identity, policy, counters, revocation */
+	plugin?: Omit<PluginOptions, "path" | "allowTopics">;
 }
 
 export interface MosquittoFiles {
 	conf: string;
-	dynsec: string;
+	/** dynamic-security.json (stock mosquitto mode) */
+	dynsec?: string;
+	/** the built Defender plugin (`plugin` mode) */
+	plugin?: string;
+	/** the things admitted by name (stock mode); empty in plugin mode, where every valid thing certificate is admitted */
 	things: string[];
 }
 
@@ -66,8 +75,10 @@ export function findDynsecPlugin(roots = ["/usr/lib", "/usr/local/lib"]): string
 }
 
 interface ConfPaths {
-	plugin: string;
-	dynsec: string;
+	/** the lines that load the policy plugin (dynamic security or ours) */
+	policyLines: string[];
+	/** the identity lines (default: username = CN = client id) */
+	identityLines?: string[];
 	ca: string;
 	cert: string;
 	key: string;
@@ -80,8 +91,7 @@ export function mosquittoConf(port: number, user: string, p: ConfPaths): string 
 		`user ${user}`,
 		"per_listener_settings false",
 		"allow_anonymous false",
-		`plugin ${p.plugin}`,
-		`plugin_opt_config_file ${p.dynsec}`,
+		...p.policyLines,
 		"persistence false",
 		"# never drop a message queued for a client (Detect's persistent session above all)",
 		"max_queued_messages 0",
@@ -96,8 +106,9 @@ export function mosquittoConf(port: number, user: string, p: ConfPaths): string 
 		`keyfile ${p.key}`,
 		"tls_version tlsv1.2",
 		"require_certificate true",
-		"use_identity_as_username true",
-		"use_username_as_clientid true",
+		// stock mode: the username is the CN and replaces the client id; plugin mode: the plugin checks client id = CN
+		// itself (with use_identity_as_username mosquitto would skip the plugin's CONNECT check)
+		...(p.identityLines ?? ["use_identity_as_username true", "use_username_as_clientid true"]),
 		"",
 	].join("\n");
 }
@@ -110,28 +121,45 @@ export function writeMosquittoConf(o: MosquittoConfOptions): MosquittoFiles {
 	const owner = ownerFor(user);
 	const pki = resolve(o.pkiDir);
 	const out = resolve(o.outDir);
+	mkdirSync(join(out, "certs"), { recursive: true, mode: 0o700 });
+	if (owner) checkReachable(out, owner);
+	const certs = { ca: join(out, "certs", "ca.cert.pem"), cert: join(out, "certs", "server.cert.pem"), key: join(out, "certs", "server.key.pem") };
+	copyFileSync(join(pki, "ca.cert.pem"), certs.ca);
+	copyFileSync(join(pki, "server.cert.pem"), certs.cert);
+	copyFileSync(join(pki, "server.key.pem"), certs.key);
+	chmodSync(certs.key, 0o600);
+	const policy = o.plugin ? pluginPolicy(o, out) : dynsecPolicy(o, pki, out);
+	const conf = join(out, "mosquitto.conf");
+	writeFileSync(conf, mosquittoConf(o.port, user, { ...certs, policyLines: policy.lines, identityLines: policy.identityLines }));
+	if (owner) chownAll([out, join(out, "certs"), certs.ca, certs.cert, certs.key, conf, ...policy.owned], owner);
+	return { conf, things: policy.things, ...(policy.dynsec ? { dynsec: policy.dynsec } : {}), ...(policy.plugin ? { plugin: policy.plugin } : {}) };
+}
+
+interface PolicyFiles {
+	lines: string[];
+	identityLines?: string[];
+	owned: string[];
+	things: string[];
+	dynsec?: string;
+	plugin?: string;
+}
+
+/** Stock mosquitto: the per-thing policy as dynamic-security roles, one client per admitted thing. */
+function dynsecPolicy(o: MosquittoConfOptions, pki: string, out: string): PolicyFiles {
 	const things = o.things ?? thingsInPki(pki);
 	for (const t of things) {
 		const problem = checkThingName(t) ?? (t === DETECT_CLIENT_CN ? `"${t}" is the cloud's Detect client, not a thing` : undefined);
 		if (problem) throw new Error(problem);
 	}
-	const plugin = o.dynsecPlugin ?? findDynsecPlugin();
-	mkdirSync(join(out, "certs"), { recursive: true, mode: 0o700 });
-	if (owner) checkReachable(out, owner);
-	const p: ConfPaths = {
-		plugin,
-		dynsec: join(out, "dynamic-security.json"),
-		ca: join(out, "certs", "ca.cert.pem"),
-		cert: join(out, "certs", "server.cert.pem"),
-		key: join(out, "certs", "server.key.pem"),
-	};
-	copyFileSync(join(pki, "ca.cert.pem"), p.ca);
-	copyFileSync(join(pki, "server.cert.pem"), p.cert);
-	copyFileSync(join(pki, "server.key.pem"), p.key);
-	chmodSync(p.key, 0o600);
-	writeFileSync(p.dynsec, JSON.stringify(dynsecConfig(things, o.allowTopics), null, "\t") + "\n", { mode: 0o600 });
-	const conf = join(out, "mosquitto.conf");
-	writeFileSync(conf, mosquittoConf(o.port, user, p));
-	if (owner) chownAll([out, join(out, "certs"), p.ca, p.cert, p.key, p.dynsec, conf], owner);
-	return { conf, dynsec: p.dynsec, things };
+	const dynsec = join(out, "dynamic-security.json");
+	writeFileSync(dynsec, JSON.stringify(dynsecConfig(things, o.allowTopics), null, "\t") + "\n", { mode: 0o600 });
+	return { lines: [`plugin ${o.dynsecPlugin ?? findDynsecPlugin()}`, `plugin_opt_config_file ${dynsec}`], owned: [dynsec], things, dynsec };
+}
+
+/** The Defender plugin (plugin.ts): identity, policy, counters and revocation for every thing certificate. */
+function pluginPolicy(o: MosquittoConfOptions, out: string): PolicyFiles {
+	if (o.things) throw new Error("things: the Defender plugin admits every valid thing certificate; a list of things is for the stock mode");
+	const plugin = buildPlugin(out);
+	const lines = pluginConfLines({ ...(o.plugin ?? {}), path: plugin, allowTopics: o.allowTopics });
+	return { lines, identityLines: [], owned: [plugin], things: [], plugin };
 }

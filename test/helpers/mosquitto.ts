@@ -50,14 +50,14 @@ function accepts(port: number): Promise<boolean> {
 	});
 }
 
-async function waitAccepting(port: number, child: ChildProcess, output: () => string): Promise<void> {
-	const deadline = Date.now() + 10_000;
+async function waitAccepting(port: number, child: ChildProcess, output: () => string, ms = 10_000): Promise<void> {
+	const deadline = Date.now() + ms;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) throw new Error(`mosquitto exited with ${child.exitCode}: ${output()}`);
 		if (await accepts(port)) return;
 		await new Promise((r) => setTimeout(r, 50));
 	}
-	throw new Error(`mosquitto did not accept on 127.0.0.1:${port} within 10 s: ${output()}`);
+	throw new Error(`mosquitto did not accept on 127.0.0.1:${port} within ${ms / 1000} s: ${output()}`);
 }
 
 function writeConfig(pki: TestPki, port: number): string {
@@ -86,27 +86,36 @@ export async function startMosquitto(pki: TestPki): Promise<Mosquitto> {
 	return launchMosquitto(port, writeConfig(pki, port));
 }
 
+export interface LaunchOptions {
+	/** command prefix mosquitto runs under (e.g. valgrind and its options) */
+	wrap?: string[];
+	/** how stop() ends it (default SIGKILL; SIGTERM lets it clean up, e.g. for a leak check) */
+	stopSignal?: NodeJS.Signals;
+	acceptTimeoutMs?: number;
+}
+
 /**
  * Starts mosquitto with a config file of the caller's (which must listen on 127.0.0.1:`port`, e.g. one
  * from cloud/broker/mosquitto-conf.ts) and waits until it accepts.
  */
-export async function launchMosquitto(port: number, config: string): Promise<Mosquitto> {
+export async function launchMosquitto(port: number, config: string, options: LaunchOptions = {}): Promise<Mosquitto> {
 	if (!existsSync(MOSQUITTO)) throw new Error(`${MOSQUITTO} not found: install the mosquitto package (apt-get install mosquitto); interop tests do not skip`);
 	let child: ChildProcess | undefined;
 	let output = "";
 	const launch = async () => {
-		const c = spawn(MOSQUITTO, ["-c", config], { stdio: ["ignore", "pipe", "pipe"] });
+		const [command, ...args] = [...(options.wrap ?? []), MOSQUITTO, "-c", config];
+		const c = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
 		child = c;
 		c.stdout?.on("data", (d) => (output += d));
 		c.stderr?.on("data", (d) => (output += d));
-		await waitAccepting(port, c, () => output);
+		await waitAccepting(port, c, () => output, options.acceptTimeoutMs);
 	};
 	const stop = async () => {
 		const c = child;
 		child = undefined;
 		if (!c || c.exitCode !== null || c.pid === undefined) return;
 		const exited = new Promise((r) => c.once("exit", r));
-		process.kill(c.pid, "SIGKILL");
+		process.kill(c.pid, options.stopSignal ?? "SIGKILL");
 		await exited;
 	};
 	await launch();

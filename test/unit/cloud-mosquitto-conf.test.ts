@@ -50,7 +50,7 @@ describe("mosquitto config generator", () => {
 		]));
 		expect(conf.join("\n")).not.toContain("ca.key");
 		expect(files.things).toEqual(["dev-1"]);
-		const dynsec = JSON.parse(readFileSync(files.dynsec, "utf8"));
+		const dynsec = JSON.parse(readFileSync(files.dynsec ?? "(no dynamic-security.json written)", "utf8"));
 		expect(dynsec.clients.map((c: { username: string }) => c.username)).toEqual([DETECT_CLIENT_CN, "dev-1"]);
 		expect(dynsec.defaultACLAccess).toEqual({ publishClientSend: false, publishClientReceive: false, subscribe: false, unsubscribe: true });
 	});
@@ -90,7 +90,7 @@ describe("cloud cli: external broker", () => {
 		expect(r.code, r.err).toBe(0);
 		const files = JSON.parse(r.out);
 		expect(readFileSync(files.conf, "utf8")).toContain("listener 18884 127.0.0.1");
-		expect(readFileSync(files.dynsec, "utf8")).toContain('"topic": "/rogue/agent"');
+		expect(readFileSync(files.dynsec ?? "(no dynamic-security.json written)", "utf8")).toContain('"topic": "/rogue/agent"');
 		// run as root, the Detect client's key stays readable by the pki's owner (who runs the cloud)
 		expect(statSync(join(dir, "cli-pki", `${DETECT_CLIENT_CN}.key.pem`)).uid).toBe(4321);
 		expect(cli("mosquitto-conf", "--out", dir, ...base)).toMatchObject({ code: 2, err: "error: mosquitto-conf needs --port 1..65535\n" });
