@@ -9,7 +9,8 @@
  * Identity: `use_identity_as_username` makes the username the certificate CN and `use_username_as_clientid`
  * replaces whatever client id the thing sent with that username, so a certificate can only ever be its own
  * client: it cannot take another thing's session over.
- * Delivery: `max_queued_messages 0` (no count limit; `max_queued_bytes` stays 0 = none) and
+ * Delivery: `max_queued_messages` 10^8 (no practical count limit; 0, documented as "none", makes mosquitto
+ * 2.0.11 leave an MQTT 5 client's refused QoS 1 PUBLISH unanswered; `max_queued_bytes` stays 0 = none) and
  * `queue_qos0_messages true`, so mosquitto never drops a message queued for Detect, whose session is
  * persistent (external.ts: clean=false, client id defender-detect): a Detect restart loses nothing either.
  * Users: started as root, mosquitto switches to `user` (default "mosquitto") before reading any file, so
@@ -52,6 +53,8 @@ export interface MosquittoFiles {
 }
 
 const PLUGIN = "mosquitto_dynamic_security.so";
+/** queued messages per client: no practical limit (see the header) */
+export const MAX_QUEUED = 100_000_000;
 const NOT_THINGS = new Set(["ca", "server", DETECT_CLIENT_CN]);
 
 /** The thing names with a certificate in `pkiDir` (`<thing>.cert.pem`, issued by pki.issueThingCertificate). */
@@ -93,8 +96,9 @@ export function mosquittoConf(port: number, user: string, p: ConfPaths): string 
 		"allow_anonymous false",
 		...p.policyLines,
 		"persistence false",
-		"# never drop a message queued for a client (Detect's persistent session above all)",
-		"max_queued_messages 0",
+		"# never drop a message queued for a client (Detect's persistent session above all); not 0 (\"no limit\"):",
+		"# mosquitto 2.0.11 then stops answering an MQTT 5 client's refused QoS 1 PUBLISH",
+		`max_queued_messages ${MAX_QUEUED}`,
 		"max_queued_bytes 0",
 		"queue_qos0_messages true",
 		"log_dest stderr",
@@ -121,6 +125,10 @@ export function writeMosquittoConf(o: MosquittoConfOptions): MosquittoFiles {
 	const owner = ownerFor(user);
 	const pki = resolve(o.pkiDir);
 	const out = resolve(o.outDir);
+	for (const t of o.things ?? []) {
+		const problem = checkThingName(t) ?? (t === DETECT_CLIENT_CN ? `"${t}" is the cloud's Detect client, not a thing` : undefined);
+		if (problem) throw new Error(problem);
+	}
 	mkdirSync(join(out, "certs"), { recursive: true, mode: 0o700 });
 	if (owner) checkReachable(out, owner);
 	const certs = { ca: join(out, "certs", "ca.cert.pem"), cert: join(out, "certs", "server.cert.pem"), key: join(out, "certs", "server.key.pem") };
@@ -147,10 +155,6 @@ interface PolicyFiles {
 /** Stock mosquitto: the per-thing policy as dynamic-security roles, one client per admitted thing. */
 function dynsecPolicy(o: MosquittoConfOptions, pki: string, out: string): PolicyFiles {
 	const things = o.things ?? thingsInPki(pki);
-	for (const t of things) {
-		const problem = checkThingName(t) ?? (t === DETECT_CLIENT_CN ? `"${t}" is the cloud's Detect client, not a thing` : undefined);
-		if (problem) throw new Error(problem);
-	}
 	const dynsec = join(out, "dynamic-security.json");
 	writeFileSync(dynsec, JSON.stringify(dynsecConfig(things, o.allowTopics), null, "\t") + "\n", { mode: 0o600 });
 	return { lines: [`plugin ${o.dynsecPlugin ?? findDynsecPlugin()}`, `plugin_opt_config_file ${dynsec}`], owned: [dynsec], things, dynsec };

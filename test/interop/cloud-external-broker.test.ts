@@ -93,15 +93,13 @@ describe("cloud with an external mosquitto", () => {
 		}
 	});
 
-	it("a thing publishing on another thing's topic is refused by mosquitto (PUBACK, then the connection is closed): Detect never sees it", async () => {
+	it("a thing publishing on another thing's topic is refused by mosquitto (PUBACK, message dropped): Detect never sees it", async () => {
 		const intruder = await client("Intruder");
 		const owner = await client("MyDevice");
 		try {
-			const closed = new Promise<void>((resolve) => intruder.once("close", () => resolve()));
 			await owner.subscribeAsync("$aws/things/MyDevice/defender/metrics/json/+", { qos: 1 });
 			const ownerReply = new Promise<Buffer>((resolve) => owner.on("message", (_t, payload) => resolve(payload)));
 			await intruder.publishAsync("$aws/things/MyDevice/defender/metrics/json", report(777_777), { qos: 1 });
-			await closed;
 			await owner.publishAsync("$aws/things/MyDevice/defender/metrics/json", report(888_888), { qos: 1 });
 			expect(JSON.parse((await ownerReply).toString()).reportId).toBe(888_888);
 			const again = await client("Intruder");

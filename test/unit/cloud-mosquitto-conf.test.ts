@@ -45,7 +45,7 @@ describe("mosquitto config generator", () => {
 		const conf = readFileSync(files.conf, "utf8").split("\n");
 		expect(conf).toEqual(expect.arrayContaining([
 			"user root", "listener 18883 127.0.0.1", "require_certificate true", "use_identity_as_username true", "use_username_as_clientid true", "allow_anonymous false",
-			"plugin /x/mosquitto_dynamic_security.so", `plugin_opt_config_file ${files.dynsec}`, "max_queued_messages 0", "queue_qos0_messages true",
+			"plugin /x/mosquitto_dynamic_security.so", `plugin_opt_config_file ${files.dynsec}`, "max_queued_messages 100000000", "queue_qos0_messages true",
 			`keyfile ${join(dir, "out", "certs", "server.key.pem")}`,
 		]));
 		expect(conf.join("\n")).not.toContain("ca.key");

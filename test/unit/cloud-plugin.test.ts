@@ -132,7 +132,7 @@ describe("revocation list and CLI", () => {
 	it("npm run cloud -- mosquitto-conf --plugin builds the plugin and writes its lines; usage errors exit 2", () => {
 		const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "cloud/cli.ts", ...args], { encoding: "utf8", timeout: 60_000 });
 		const out = join(dir, "conf");
-		const r = cli("mosquitto-conf", "--port", "18885", "--out", out, "--pki", join(dir, "pki"), "--plugin", "--revoked", join(dir, "rev.txt"), "--allow", "/rogue/agent");
+		const r = cli("mosquitto-conf", "--port", "18885", "--out", out, "--pki", join(dir, "pki"), "--plugin", "--revoked", join(dir, "rev.txt"), "--allow", "/rogue/agent", "--user", "root");
 		expect(r.status, r.stderr).toBe(0);
 		expect(JSON.parse(r.stdout).plugin).toBe(join(out, "defender_plugin.so"));
 		const conf = readFileSync(join(out, "mosquitto.conf"), "utf8").split("\n");
