@@ -112,7 +112,7 @@ export function interopSuite(name: string, start: (pki: TestPki) => Promise<Test
 			await waitFor("refusal", () => client.state === "waiting");
 			const reason = client.reason;
 			client.stop();
-			expect(reason).toMatch(/^TRANSPORT_ERROR: (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/);
+			expect(reason).toMatch(/^TRANSPORT_ERROR: server certificate not signed by the configured CA \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/);
 			expect(states).not.toContain("connected");
 		});
 
