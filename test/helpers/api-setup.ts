@@ -33,3 +33,10 @@ export async function report(device: MqttClient, thing: string, rid: number, met
 	device.publish(`$aws/things/${thing}/defender/metrics/json`, JSON.stringify({ hed: { rid, v: "1.0" }, met }));
 	await ok;
 }
+
+/** The SDK error's name and HTTP status of a call that must fail. */
+export async function sdkFailure(p: Promise<unknown>): Promise<[string, number | undefined]> {
+	const e = (await p.then(() => undefined, (err: unknown) => err)) as { name: string; $metadata?: { httpStatusCode?: number } } | undefined;
+	if (!e) throw new Error("expected the call to fail");
+	return [e.name, e.$metadata?.httpStatusCode];
+}

@@ -15,19 +15,13 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startApiCloud, type ApiFixture } from "../helpers/api-setup";
+import { sdkFailure as failure, startApiCloud, type ApiFixture } from "../helpers/api-setup";
 
 let fixtures: ApiFixture[] = [];
 afterEach(async () => {
 	for (const f of fixtures) await f.cleanup();
 	fixtures = [];
 });
-
-async function failure(p: Promise<unknown>): Promise<[string, number | undefined]> {
-	const e = (await p.then(() => undefined, (err: unknown) => err)) as { name: string; $metadata?: { httpStatusCode?: number } } | undefined;
-	if (!e) throw new Error("expected the call to fail");
-	return [e.name, e.$metadata?.httpStatusCode];
-}
 
 describe("certificates through @aws-sdk/client-iot", () => {
 	it("creates keys and a CA-signed certificate, updates status, attaches to a thing and refuses unsafe deletes", async () => {

@@ -21,19 +21,13 @@ import {
 } from "@aws-sdk/client-iot";
 import { afterEach, describe, expect, it } from "vitest";
 import { THING_NAME_MAX } from "../../modules/facts/facts";
-import { report, startApiCloud, type ApiFixture } from "../helpers/api-setup";
+import { report, sdkFailure as failure, startApiCloud, type ApiFixture } from "../helpers/api-setup";
 
 let fixtures: ApiFixture[] = [];
 afterEach(async () => {
 	for (const f of fixtures) await f.cleanup();
 	fixtures = [];
 });
-
-async function failure(p: Promise<unknown>): Promise<[string, number | undefined]> {
-	const e = (await p.then(() => undefined, (err: unknown) => err)) as { name: string; $metadata?: { httpStatusCode?: number } } | undefined;
-	if (!e) throw new Error("expected the call to fail");
-	return [e.name, e.$metadata?.httpStatusCode];
-}
 
 describe("things and thing groups through @aws-sdk/client-iot", () => {
 	it("creates, describes, lists, pages and deletes things", async () => {
