@@ -18,8 +18,8 @@ export interface FuzzResult {
 	firstThrow?: string;
 }
 
-/** xorshift32: small, fast and deterministic. */
-function rng(seed: number): () => number {
+/** xorshift32: small, fast and deterministic (0 falls back to a fixed seed). */
+export function rng(seed: number): () => number {
 	let s = seed >>> 0 || 0x9e3779b9;
 	return () => {
 		s ^= s << 13;

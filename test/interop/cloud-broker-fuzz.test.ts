@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectPacket, credentialFiles, nextPacket, publishPacket, rawConnect, subscribePacket, type RawClient, type RawCredential } from "../helpers/broker-raw";
 import { startTestCloud, type CloudFixture } from "../helpers/cloud-setup";
+import { rng } from "../helpers/mqtt-fuzz";
 
 const CASES = Number(process.env.FUZZ_CASES ?? 240);
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
@@ -24,18 +25,6 @@ beforeAll(async () => {
 	honestCred = credentialFiles(f.cloud.issueThingCertificate("honest"));
 });
 afterAll(async () => f.cleanup());
-
-function rng(seed: number): () => number {
-	let s = seed >>> 0 || 1;
-	return () => {
-		s ^= s << 13;
-		s >>>= 0;
-		s ^= s >>> 17;
-		s ^= s << 5;
-		s >>>= 0;
-		return s;
-	};
-}
 
 const report = JSON.stringify({ hed: { rid: 1, v: "1.0" }, met: { ns: { bi: 1, bo: 2, pi: 3, po: 4 } } });
 
