@@ -58,6 +58,20 @@ export function countersCaughtUp(cloud: Cloud, device: Device, thing: string): b
 	return m["aws:num-messages-sent"] >= s.messagesOut - s.retransmits && m["aws:num-messages-received"] >= s.messagesIn;
 }
 
+/**
+ * The last step on mosquitto: every message the device published and every delivery it received was counted
+ * by the plugin and reached the cloud (waits up to 5 s of real time for the last interval). 0 when so, else 1.
+ */
+export async function checkPluginCounters(cloud: Cloud, device: Device, thing: string, say: (who: string, text: string) => void): Promise<number> {
+	const deadline = Date.now() + 5000;
+	while (!countersCaughtUp(cloud, device, thing) && Date.now() < deadline) await new Promise((r) => setTimeout(r, COUNTERS_INTERVAL_MS));
+	const m = cloud.metrics(thing);
+	const s = device.client.stats;
+	const line = `plugin counted ${m["aws:num-messages-sent"]} messages from ${thing} and ${m["aws:num-messages-received"]} to it; its client sent ${s.messagesOut - s.retransmits}, received ${s.messagesIn}`;
+	say(countersCaughtUp(cloud, device, thing) ? "done" : "FAIL", line);
+	return countersCaughtUp(cloud, device, thing) ? 0 : 1;
+}
+
 export interface MosquittoProcess {
 	port: number;
 	pid: number;

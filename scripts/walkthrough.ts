@@ -24,7 +24,7 @@ import { startDevice, type Device } from "../hardware/host/device";
 import { VirtualClock } from "../hardware/host/virtual-clock";
 import type { Clock } from "../modules/platform/platform";
 import type { ReportFormat } from "../modules/report/report";
-import { countersCaughtUp, crossesWindow, MissingPrerequisite, startMosquittoCloud } from "./walkthrough-mosquitto";
+import { checkPluginCounters, countersCaughtUp, crossesWindow, MissingPrerequisite, startMosquittoCloud } from "./walkthrough-mosquitto";
 
 const THING = "MyDevice";
 const GROUP = "allMyDevices";
@@ -179,7 +179,8 @@ async function withCloud(
 			? () => onWire() || (crossesWindow(time.clock.now(), STEP_MS) && !countersCaughtUp(cloud, device, THING))
 			: onWire;
 	try {
-		return await story(cloud, device, time, hold, say, alerts);
+		const code = await story(cloud, device, time, hold, say, alerts);
+		return code === 0 && opts.broker === "mosquitto" ? await checkPluginCounters(cloud, device, THING, say) : code;
 	} finally {
 		await device.stop();
 	}
