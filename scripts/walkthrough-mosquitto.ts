@@ -138,7 +138,7 @@ export interface MosquittoCloud {
 
 /**
  * Builds the plugin, writes the config into `<dataDir>/mosquitto`, starts mosquitto and the cloud on it.
- * `cloud` takes the walkthrough's own cloud options (the PKI dir must be `<pki>`, shared with mosquitto).
+ * `cloudOptions` are the walkthrough's own (its PKI dir is shared with mosquitto: CA, broker and Detect certificates).
  */
 export async function startMosquittoCloud(dataDir: string, allowTopics: string[], cloudOptions: CloudOptions): Promise<MosquittoCloud> {
 	const problem = mosquittoProblem();
