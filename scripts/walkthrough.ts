@@ -6,32 +6,41 @@
  * on the host as MyDevice and reports every 300 s over mutual-TLS MQTT. After two quiet intervals
  * rogue mode is switched on; both behaviors go in alarm and their alerts are printed; rogue mode is
  * switched off again and the alarms clear. Virtual time by default (the five-minute windows pass in
- * seconds); `--real` runs on the wall clock (about 20 minutes).
+ * seconds); `--real` runs on the wall clock (about 20 minutes). `--broker mosquitto` runs the same story on a
+ * real mosquitto loading our Defender plugin instead of the embedded broker (walkthrough-mosquitto.ts).
  *
- *   npm start [-- --real] [--format json|json-short|cbor] [--data DIR] [--verbose]
+ *   npm start [-- --real] [--broker embedded|mosquitto] [--format json|json-short|cbor] [--data DIR] [--verbose]
  *
- * Exits 0 when every step happened as expected, 1 with the reason otherwise, 2 on bad arguments.
+ * Exits 0 when every step happened as expected, 1 with the reason otherwise (or when mosquitto, gcc or the
+ * plugin's headers are missing), 2 on bad arguments.
  */
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { startCloud, thingGroupArn, type Alert, type Cloud } from "../cloud/index";
+import { startCloud, thingGroupArn, type Alert, type Cloud, type CloudOptions } from "../cloud/index";
 import { realClock } from "../hardware/host/clock";
 import { startDevice, type Device } from "../hardware/host/device";
 import { VirtualClock } from "../hardware/host/virtual-clock";
 import type { Clock } from "../modules/platform/platform";
 import type { ReportFormat } from "../modules/report/report";
+import { checkPluginCounters, countersCaughtUp, crossesWindow, MissingPrerequisite, startMosquittoCloud } from "./walkthrough-mosquitto";
 
 const THING = "MyDevice";
 const GROUP = "allMyDevices";
 const PROFILE = resolve(import.meta.dirname, "../profiles/CheckRogueDevices.json");
 const INTERVAL_S = 300;
 const FORMATS: ReportFormat[] = ["json", "json-short", "cbor"];
+const BROKERS = ["embedded", "mosquitto"] as const;
+type BrokerKind = (typeof BROKERS)[number];
+const ALLOW_TOPICS = ["/rogue/agent"];
+/** virtual ms per step of the virtual timeline */
+const STEP_MS = 1000;
 
 interface Options {
 	real: boolean;
 	format: ReportFormat;
+	broker: BrokerKind;
 	dataDir: string;
 	verbose: boolean;
 }
@@ -41,15 +50,18 @@ function options(): Options {
 		options: {
 			real: { type: "boolean", default: false },
 			format: { type: "string", default: "json-short" },
+			broker: { type: "string", default: "embedded" },
 			data: { type: "string" },
 			verbose: { type: "boolean", default: false },
 		},
 	});
 	const format = values.format as ReportFormat;
 	if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, not "${values.format}"`);
+	const broker = values.broker as BrokerKind;
+	if (!BROKERS.includes(broker)) throw new UsageError(`--broker must be one of ${BROKERS.join(", ")}, not "${values.broker}"`);
 	const dataDir = values.data ? resolve(values.data) : mkdtempSync(join(tmpdir(), "defender-walkthrough-"));
 	mkdirSync(dataDir, { recursive: true });
-	return { real: values.real!, format, dataDir, verbose: values.verbose! };
+	return { real: values.real!, format, broker, dataDir, verbose: values.verbose! };
 }
 
 class UsageError extends Error {}
@@ -68,7 +80,7 @@ function virtualTimeline(): Timeline {
 		clock,
 		async until(done, maxS, hold) {
 			const end = clock.ticks() + maxS * 1000;
-			while (!done() && clock.ticks() < end) await clock.runFor(1000, { step: 1000, realMs: 0, hold, maxHoldMs: 5000, immediate: true });
+			while (!done() && clock.ticks() < end) await clock.runFor(STEP_MS, { step: STEP_MS, realMs: 0, hold, maxHoldMs: 5000, immediate: true });
 			return done();
 		},
 		elapsed: () => hms(clock.ticks()),
@@ -101,16 +113,35 @@ async function main(): Promise<number> {
 	const say = (who: string, text: string) => console.log(`[${time.elapsed()}] ${who.padEnd(6)} ${text}`);
 	const debug = opts.verbose ? (s: string) => say("log", s) : () => {};
 
-	const cloud = await startCloud({
-		pkiDir: join(opts.dataDir, "pki"),
-		dataDir: join(opts.dataDir, "db"),
-		port: 0,
-		clock: time.clock,
-		allowTopics: ["/rogue/agent"],
-		alerts: { jsonl: join(opts.dataDir, "alerts.jsonl") },
-		log: debug,
-	});
+	const common = { pkiDir: join(opts.dataDir, "pki"), dataDir: join(opts.dataDir, "db"), clock: time.clock, alerts: { jsonl: join(opts.dataDir, "alerts.jsonl") }, log: debug };
+	const { cloud, port, stop } = await startBackend(opts, common, say);
+	try {
+		return await withCloud(cloud, port, opts, time, say, debug);
+	} finally {
+		await stop();
+	}
+}
+
+/** The cloud on the embedded broker, or on mosquitto + plugin: where the device connects, how it all stops. */
+async function startBackend(opts: Options, common: CloudOptions, say: (who: string, text: string) => void): Promise<{ cloud: Cloud; port: number; stop: () => Promise<void> }> {
+	if (opts.broker === "mosquitto") {
+		const m = await startMosquittoCloud(opts.dataDir, ALLOW_TOPICS, common);
+		say("cloud", `mosquitto (pid ${m.mosquitto.pid}) + Defender plugin on 127.0.0.1:${m.mosquitto.port}, mutual TLS, Detect subscribed, data in ${opts.dataDir}`);
+		return { cloud: m.cloud, port: m.mosquitto.port, stop: () => m.stop() };
+	}
+	const cloud = await startCloud({ ...common, port: 0, allowTopics: ALLOW_TOPICS });
 	say("cloud", `broker on 127.0.0.1:${cloud.port}, mutual TLS, data in ${opts.dataDir}`);
+	return { cloud, port: cloud.port, stop: () => cloud.stop() };
+}
+
+async function withCloud(
+	cloud: Cloud,
+	port: number,
+	opts: Options,
+	time: Timeline,
+	say: (who: string, text: string) => void,
+	debug: (s: string) => void,
+): Promise<number> {
 	setUpFleet(cloud, say);
 	const alerts: Alert[] = [];
 	cloud.onAlert((a) => {
@@ -128,7 +159,7 @@ async function main(): Promise<number> {
 	const device = await startDevice({
 		thingName: THING,
 		host: "127.0.0.1",
-		port: cloud.port,
+		port,
 		ca: readFileSync(files.caPem),
 		cert: readFileSync(files.certPem),
 		key: readFileSync(files.keyPem),
@@ -140,13 +171,18 @@ async function main(): Promise<number> {
 	});
 	say("device", `${THING} started: ${opts.format} reports every ${INTERVAL_S} s, certificate ${files.certPem}`);
 	// virtual time stands still while something is on the wire: a connect, a report awaiting its reply, an echo
-	const hold = () =>
+	const onWire = () =>
 		device.status.awaitingReply || device.status.mqttState === "connecting" || device.client.stats.messagesIn < device.client.stats.messagesOut;
+	// on mosquitto, also before a step that ends a Detect window, until the plugin's counters are in (walkthrough-mosquitto.ts)
+	const hold =
+		opts.broker === "mosquitto"
+			? () => onWire() || (crossesWindow(time.clock.now(), STEP_MS) && !countersCaughtUp(cloud, device, THING))
+			: onWire;
 	try {
-		return await story(cloud, device, time, hold, say, alerts);
+		const code = await story(cloud, device, time, hold, say, alerts);
+		return code === 0 && opts.broker === "mosquitto" ? await checkPluginCounters(cloud, device, THING, say) : code;
 	} finally {
 		await device.stop();
-		await cloud.stop();
 	}
 }
 
@@ -204,7 +240,7 @@ async function story(
 main().then(
 	(code) => process.exit(code),
 	(err: unknown) => {
-		console.error(err instanceof UsageError ? `walkthrough: ${err.message}` : err);
+		console.error(err instanceof UsageError || err instanceof MissingPrerequisite ? `walkthrough: ${err.message}` : err);
 		process.exit(err instanceof UsageError ? 2 : 1);
 	},
 );
