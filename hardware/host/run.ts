@@ -43,6 +43,7 @@ async function main(args: DeviceArgs): Promise<void> {
 	});
 	device.agent.onOutcome = (state, id) => {
 		const s = device.status;
+		if (linux?.lastError) log(`driver linux: last counter read failed (counters kept, caught up on the next good read): ${linux.lastError.message}`);
 		log(`report ${id}: ${state}${s.lastErrorCode ? ` ${s.lastErrorCode}` : ""} (sent ${s.sent}, accepted ${s.accepted}, rejected ${s.rejected}, timed out ${s.timedOut}; rogue sent ${s.rogue.sent})`);
 	};
 	log(`device ${args.thing}: reporting ${args.format} to ${args.host}:${args.port}${args.rogue ? ", rogue mode on" : ""}`);
