@@ -14,6 +14,9 @@
  *
  * A read that fails (the proc file unreadable) leaves the counters where they were (the growth is
  * picked up by the next good read) and is kept in `lastError`; nothing is lost.
+ *
+ * Unlike the firmware drivers, read() allocates (a file read, BigInt arithmetic): this driver runs
+ * on Node, at most once per poll (10 s).
  */
 import { readFileSync } from "node:fs";
 import { endianness, networkInterfaces } from "node:os";
