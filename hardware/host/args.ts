@@ -6,7 +6,8 @@ import type { ReportFormat } from "../../modules/report/report";
 
 export const USAGE = `usage: npm run device -- --thing <name> --host <host> --port <port> --ca <ca.pem> --cert <cert.pem> --key <key.pem>
        [--format json|json-short|cbor] [--interval <seconds>] [--allow-short-interval]
-       [--reply-timeout <seconds>] [--store <file.json>] [--rogue] [--rogue-topic <topic>]`;
+       [--reply-timeout <seconds>] [--store <file.json>] [--rogue] [--rogue-topic <topic>]
+       [--driver linux|socket] [--interface <name>]...   (linux: the kernel's counters, the default on Linux)`;
 
 export interface DeviceArgs {
 	thing: string;
@@ -22,7 +23,14 @@ export interface DeviceArgs {
 	store: string;
 	rogue: boolean;
 	rogueTopic?: string;
+	/** undefined: the platform's default (linux on Linux, socket elsewhere). */
+	driver?: DriverKind;
+	/** --interface, repeatable (linux driver only); undefined: every interface but lo. */
+	interfaces?: string[];
 }
+
+export type DriverKind = "linux" | "socket";
+const DRIVERS: DriverKind[] = ["linux", "socket"];
 
 export class ArgsError extends Error {
 	readonly code = "BadArguments";
@@ -33,7 +41,8 @@ export class ArgsError extends Error {
 }
 
 const FLAGS = new Set(["--rogue", "--allow-short-interval"]);
-const VALUES = new Set(["--thing", "--host", "--port", "--ca", "--cert", "--key", "--format", "--interval", "--reply-timeout", "--store", "--rogue-topic"]);
+const REPEATABLE = new Set(["--interface"]);
+const VALUES = new Set(["--interface", "--driver", "--thing", "--host", "--port", "--ca", "--cert", "--key", "--format", "--interval", "--reply-timeout", "--store", "--rogue-topic"]);
 const FORMATS: ReportFormat[] = ["json", "json-short", "cbor"];
 
 export function parseArgs(argv: string[]): DeviceArgs {
@@ -46,6 +55,10 @@ export function parseArgs(argv: string[]): DeviceArgs {
 	const format = (v.get("--format") ?? "json-short") as ReportFormat;
 	if (!FORMATS.includes(format)) throw new ArgsError(`--format must be one of ${FORMATS.join(", ")}, got ${format}`);
 	const thing = need("--thing");
+	const driver = v.get("--driver") as DriverKind | undefined;
+	if (driver !== undefined && !DRIVERS.includes(driver)) throw new ArgsError(`--driver must be one of ${DRIVERS.join(", ")}, got ${driver}`);
+	const interfaces = v.get("--interface")?.split("\n");
+	if (interfaces && driver === "socket") throw new ArgsError("--interface needs the linux driver (socket-level counting counts the device's own sockets)");
 	return {
 		thing,
 		host: need("--host"),
@@ -60,6 +73,8 @@ export function parseArgs(argv: string[]): DeviceArgs {
 		store: v.get("--store") ?? `.defender-${thing}.json`,
 		rogue: v.has("--rogue"),
 		rogueTopic: v.get("--rogue-topic"),
+		driver,
+		interfaces,
 	};
 }
 
@@ -67,12 +82,13 @@ function collect(argv: string[]): Map<string, string> {
 	const v = new Map<string, string>();
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
-		if (v.has(arg)) throw new ArgsError(`${arg} given twice`);
+		if (v.has(arg) && !REPEATABLE.has(arg)) throw new ArgsError(`${arg} given twice`);
 		if (FLAGS.has(arg)) v.set(arg, "");
 		else if (VALUES.has(arg)) {
 			const value = argv[++i];
 			if (value === undefined || value.startsWith("--")) throw new ArgsError(`${arg} needs a value`);
-			v.set(arg, value);
+			const before = v.get(arg);
+			v.set(arg, before === undefined ? value : `${before}\n${value}`);
 		} else throw new ArgsError(`unknown argument ${JSON.stringify(arg)}`);
 	}
 	return v;

@@ -11,6 +11,7 @@
 import type { Clock } from "../../modules/platform/platform";
 import type { DefenderAgent } from "../../modules/defender/defender";
 import type { MqttClient } from "../../modules/mqtt/client";
+import type { NetDriver } from "../../modules/netdriver/netdriver";
 import type { ReportFormat } from "../../modules/report/report";
 import type { Sampler } from "../../modules/sampler/sampler";
 import { composeStack } from "../../modules/stack/stack";
@@ -54,6 +55,11 @@ export interface DeviceOptions {
 	 * raised here on purpose; everything else runs under exactly what the ESP32 runs under.
 	 */
 	limits?: Partial<StackLimits>;
+	/**
+	 * The driver the sampler and the report read (e.g. hardware/host/linux: the kernel's counters and
+	 * socket tables). Default: the socket-level driver, which counts the device's own traffic.
+	 */
+	netDriver?: NetDriver;
 }
 
 export type DeviceStatus = StackStatus;
@@ -61,7 +67,10 @@ export type DeviceStatus = StackStatus;
 export interface Device {
 	readonly status: DeviceStatus;
 	setRogue(on: boolean): void;
+	/** The socket-level counting driver (fed by the transport whichever driver reports). */
 	readonly driver: HostNetDriver;
+	/** The driver the reports are read from: options.netDriver, else `driver`. */
+	readonly netDriver: NetDriver;
 	/** For custom metrics (device.agent.addNumber(...)) and reportNow(). */
 	readonly agent: DefenderAgent;
 	readonly sampler: Sampler;
@@ -73,13 +82,14 @@ export interface Device {
 export async function startDevice(options: DeviceOptions): Promise<Device> {
 	checkCredentials(options);
 	const driver = new HostNetDriver();
+	const netDriver = options.netDriver ?? driver;
 	const rogue = typeof options.rogue === "object" ? options.rogue : {};
 	const keepAlive = options.keepAliveSeconds === undefined ? {} : { keepAliveSeconds: options.keepAliveSeconds };
 	const stack = composeStack({
 		thingName: options.thingName,
 		clock: options.clock ?? realClock(),
 		openTransport: hostTransport({ host: options.host, port: options.port, ca: options.ca, cert: options.cert, key: options.key, driver }),
-		driver,
+		driver: netDriver,
 		store: new FileStore(options.storePath),
 		log: options.log,
 		random: options.random,
@@ -99,6 +109,7 @@ export async function startDevice(options: DeviceOptions): Promise<Device> {
 		},
 		setRogue: (on) => stack.setRogue(on),
 		driver,
+		netDriver,
 		agent: stack.agent,
 		sampler: stack.sampler,
 		client: stack.client,
