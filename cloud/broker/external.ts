@@ -127,7 +127,7 @@ async function subscribe(client: MqttClient, filters: string[]): Promise<void> {
 export async function startExternalBroker(o: ExternalBrokerOptions): Promise<Broker> {
 	const port = portOf(o.url);
 	const audit = o.audit ?? new ReportAudit(o.log);
-	const plugin = o.plugin ? new PluginMetrics(o.hooks, o.log) : undefined;
+	const plugin = o.plugin ? new PluginMetrics(o.hooks, o.log, audit) : undefined;
 	const intake = new Intake(o, audit, plugin);
 	const { client, sessionPresent } = await connect(o, intake);
 	client.on("error", (e) => o.log(`broker: external ${o.url}: ${e.message}`));

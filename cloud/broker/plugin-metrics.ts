@@ -4,10 +4,13 @@
  * embedded broker makes per event, so the cloud-side metrics are evaluated the same way.
  * Message sizes arrive as count, sum, smallest and largest: the per-message size behaviors see the
  * smallest and the largest message and the windowed sum is exact; the order within one interval is lost.
+ * `reports` (accepted PUBLISHes on the thing's own report topics) add up to the broker-side report count
+ * handed to the ReportAudit (report-audit.ts), which compares it with what Detect evaluated.
  */
 import type { BrokerHooks } from "./server";
 import { PLUGIN_METRICS_TOPIC, PLUGIN_TOPIC_PREFIX } from "./plugin";
 import { checkThingName } from "../thing-name";
+import type { ReportAudit } from "./report-audit";
 
 export interface PluginCounters {
 	thing: string;
@@ -20,11 +23,13 @@ export interface PluginCounters {
 	connectionAttempts: number;
 	connects: number;
 	disconnects: number;
+	/** accepted PUBLISHes on the thing's report topics ($aws/things/<thing>/defender/metrics/json|cbor) */
+	reports: number;
 	online: boolean;
 	ip: string;
 }
 
-const COUNTS = ["sent", "bytes", "minSize", "maxSize", "received", "authorizationFailures", "connectionAttempts", "connects", "disconnects"] as const;
+const COUNTS = ["sent", "bytes", "minSize", "maxSize", "received", "authorizationFailures", "connectionAttempts", "connects", "disconnects", "reports"] as const;
 /** Checks one thing's counters; throws with the reason when they are not what the plugin writes. */
 export function checkPluginCounters(v: unknown): PluginCounters {
 	if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("plugin counters must be an object");
@@ -35,6 +40,7 @@ export function checkPluginCounters(v: unknown): PluginCounters {
 	for (const k of COUNTS) if (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0) throw new Error(`${where}: ${k} must be a non-negative integer`);
 	if (typeof o.online !== "boolean" || typeof o.ip !== "string") throw new Error(`${where}: online/ip missing`);
 	const c = o as unknown as PluginCounters;
+	if (c.reports > c.sent) throw new Error(`${where}: more reports than messages`);
 	if (c.sent > 0 && (c.minSize > c.maxSize || c.bytes < c.minSize + (c.sent > 1 ? c.maxSize : 0))) throw new Error(`${where}: sizes do not add up`);
 	return c;
 }
@@ -76,11 +82,20 @@ export class PluginMetrics {
 	readonly #hooks: BrokerHooks;
 	readonly #log: (s: string) => void;
 	readonly #online = new Set<string>();
+	readonly #audit: ReportAudit | undefined;
+	/** per thing, the reports the plugin counted since this consumer started */
+	readonly #reports = new Map<string, number>();
 	#zeros = Buffer.alloc(0);
 
-	constructor(hooks: BrokerHooks, log: (s: string) => void) {
+	constructor(hooks: BrokerHooks, log: (s: string) => void, audit?: ReportAudit) {
 		this.#hooks = hooks;
 		this.#log = log;
+		this.#audit = audit;
+	}
+
+	/** The broker-side report count of `thing` (the sum of the plugin's deltas so far). */
+	brokerReports(thing: string): number {
+		return this.#reports.get(thing) ?? 0;
 	}
 
 	static isPluginTopic(topic: string): boolean {
@@ -105,6 +120,11 @@ export class PluginMetrics {
 		for (const size of messageSizes(c)) h.fromDevice(c.thing, "", this.#payload(size));
 		for (let i = 0; i < c.received; i++) h.toDevice(c.thing);
 		this.#connections(c);
+		if (c.reports > 0) {
+			const total = this.brokerReports(c.thing) + c.reports;
+			this.#reports.set(c.thing, total);
+			this.#audit?.brokerCount(c.thing, total);
+		}
 	}
 
 	/** Connects and disconnects in an order that ends in the state the plugin reported. */

@@ -3,7 +3,7 @@
  * broker delivered to Detect and those Detect evaluated (an outcome: accepted, rejected or duplicate), and a
  * failed evaluation is logged loudly at once. A broker-side count (reports the broker received from the
  * thing on its report topics) plugs in through `brokerCount`: stock mosquitto 2.0 has none per thing
- * ($SYS is broker-wide), the mosquitto plugin of issue 12 publishes one. A broker count still above the
+ * ($SYS is broker-wide); the mosquitto plugin counts one per thing (plugin-metrics.ts feeds it here). A broker count still above the
  * evaluated count `graceMs` after it was observed is a loss: one loud log line and the `missing` metric.
  */
 

@@ -14,7 +14,7 @@ const dir = tempDir("cloud-plugin-");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function counters(over: Partial<PluginCounters> = {}): PluginCounters {
-	return { thing: "T", sent: 0, bytes: 0, minSize: 0, maxSize: 0, received: 0, authorizationFailures: 0, connectionAttempts: 0, connects: 0, disconnects: 0, online: false, ip: "", ...over };
+	return { thing: "T", sent: 0, bytes: 0, minSize: 0, maxSize: 0, received: 0, authorizationFailures: 0, connectionAttempts: 0, connects: 0, disconnects: 0, reports: 0, online: false, ip: "", ...over };
 }
 
 function recorder(): { calls: string[]; hooks: BrokerHooks } {

@@ -145,7 +145,7 @@ int def_on_message(int event, void *event_data, void *userdata)
 	(void)event;
 	if(ed->client == s->service || mosquitto_client_id(ed->client) == NULL) return MOSQ_ERR_SUCCESS;
 	thing = def_things_find(&s->things, mosquitto_client_id(ed->client));
-	if(thing && !def_thing_closing(thing, ed->client)) def_thing_message(thing, ed->payloadlen);
+	if(thing && !def_thing_closing(thing, ed->client)) def_thing_message(thing, ed->topic, ed->payloadlen);
 	return MOSQ_ERR_SUCCESS;
 }
 

@@ -188,10 +188,23 @@ bool def_thing_any_closing(const struct def_thing *thing)
 	return false;
 }
 
-void def_thing_message(struct def_thing *thing, uint32_t size)
+bool def_is_report_topic(const char *thing, const char *topic)
+{
+	size_t prefix = sizeof(DEF_THINGS_PREFIX) - 1, bridge = sizeof(DEF_DEFENDER_BRIDGE) - 1, n = strlen(thing);
+	if(topic == NULL || strncmp(topic, DEF_THINGS_PREFIX, prefix) != 0) return false;
+	topic += prefix;
+	if(strncmp(topic, thing, n) != 0) return false;
+	topic += n;
+	if(strncmp(topic, DEF_DEFENDER_BRIDGE, bridge) != 0) return false;
+	topic += bridge;
+	return strcmp(topic, "json") == 0 || strcmp(topic, "cbor") == 0;
+}
+
+void def_thing_message(struct def_thing *thing, const char *topic, uint32_t size)
 {
 	struct def_counters *d = &thing->delta;
 	d->sent++;
+	if(def_is_report_topic(thing->name, topic)) d->reports++;
 	d->bytes += size;
 	if(size < d->min_size) d->min_size = size;
 	if(size > d->max_size) d->max_size = size;
@@ -204,9 +217,9 @@ int def_thing_json(const struct def_thing *thing, char *buf, unsigned size)
 	int n = snprintf(buf, size,
 			"{\"thing\":\"%s\",\"sent\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"minSize\":%" PRIu32 ",\"maxSize\":%" PRIu32
 			",\"received\":%" PRIu64 ",\"authorizationFailures\":%" PRIu64 ",\"connectionAttempts\":%" PRIu64
-			",\"connects\":%" PRIu64 ",\"disconnects\":%" PRIu64 ",\"online\":%s,\"ip\":\"%s\"}",
+			",\"connects\":%" PRIu64 ",\"disconnects\":%" PRIu64 ",\"reports\":%" PRIu64 ",\"online\":%s,\"ip\":\"%s\"}",
 			thing->name, d->sent, d->bytes, d->sent ? d->min_size : 0, d->max_size, d->received, d->authz_failures,
-			d->attempts, d->connects, d->disconnects, def_thing_online(thing) ? "true" : "false", thing->ip);
+			d->attempts, d->connects, d->disconnects, d->reports, def_thing_online(thing) ? "true" : "false", thing->ip);
 	return n < 0 || (unsigned)n >= size ? -1 : n;
 }
 

@@ -17,6 +17,8 @@
 
 struct def_counters {
 	uint64_t sent, received, bytes, authz_failures, attempts, connects, disconnects;
+	/* accepted PUBLISHes on the thing's own report topics (…/defender/metrics/json|cbor) */
+	uint64_t reports;
 	uint32_t min_size, max_size;
 };
 
@@ -61,7 +63,10 @@ bool def_thing_mark_closing(struct def_thing *thing, const void *connection);
 bool def_thing_closing(const struct def_thing *thing, const void *connection);
 /** True when one of the thing's connections is marked to be closed. */
 bool def_thing_any_closing(const struct def_thing *thing);
-void def_thing_message(struct def_thing *thing, uint32_t size);
+/** Counts one accepted PUBLISH of `size` bytes on `topic` (a report when on the thing's own report topic). */
+void def_thing_message(struct def_thing *thing, const char *topic, uint32_t size);
+/** True when `topic` is `thing`'s report topic ($aws/things/<thing>/defender/metrics/json|cbor); no allocation. */
+bool def_is_report_topic(const char *thing, const char *topic);
 /** Writes the counters as JSON into buf; returns the length, or -1 if it does not fit. */
 int def_thing_json(const struct def_thing *thing, char *buf, unsigned size);
 void def_thing_reset(struct def_thing *thing);

@@ -76,16 +76,21 @@ static void check_things(void)
 		for(i = 1; i <= DEF_MAX_CONNECTIONS; i++) CHECK(def_thing_disconnected(b, &c[i]));
 		CHECK(!def_thing_online(b));
 	}
-	def_thing_message(a, 100);
-	def_thing_message(a, 7);
-	def_thing_message(a, 30);
+	/* reports: only the thing's own report topics, matched exactly */
+	CHECK(def_is_report_topic("A", "$aws/things/A/defender/metrics/json") && def_is_report_topic("A", "$aws/things/A/defender/metrics/cbor"));
+	CHECK(!def_is_report_topic("A", "$aws/things/AB/defender/metrics/json") && !def_is_report_topic("AB", "$aws/things/A/defender/metrics/json"));
+	CHECK(!def_is_report_topic("A", "$aws/things/A/defender/metrics/json/accepted") && !def_is_report_topic("A", "$aws/things/A/defender/metrics/jso"));
+	CHECK(!def_is_report_topic("A", "$aws/things/B/defender/metrics/json") && !def_is_report_topic("A", "$aws/things/A/x") && !def_is_report_topic("A", NULL));
+	def_thing_message(a, "$aws/things/A/defender/metrics/json", 100);
+	def_thing_message(a, "$aws/things/A/x", 7);
+	def_thing_message(a, "$aws/things/A/defender/metrics/cbor", 30);
 	a->delta.received = 2;
 	CHECK(def_thing_json(a, json, sizeof(json)) > 0);
 	CHECK(strstr(json, "\"sent\":3,\"bytes\":137,\"minSize\":7,\"maxSize\":100,\"received\":2") != NULL);
-	CHECK(strstr(json, "\"connects\":2,\"disconnects\":2,\"online\":false") != NULL);
+	CHECK(strstr(json, "\"connects\":2,\"disconnects\":2,\"reports\":2,\"online\":false") != NULL);
 	CHECK(def_thing_json(a, json, 10) == -1);
 	def_thing_reset(a);
-	CHECK(!a->dirty && a->delta.sent == 0);
+	CHECK(!a->dirty && a->delta.sent == 0 && a->delta.reports == 0);
 	CHECK(def_thing_json(a, json, sizeof(json)) > 0 && strstr(json, "\"minSize\":0") != NULL);
 	def_things_free(&t);
 	CHECK(t.buckets == NULL);
