@@ -62,7 +62,7 @@ export class AlertDispatcher {
 			this.#webhook = `webhook:${options.webhook}`;
 			this.#outbox.register(this.#webhook, webhookSender(options.webhook, options.webhookTimeoutMs ?? 10_000));
 		}
-		this.#outbox.reportOrphans();
+		this.#outbox.reportOrphans((t) => !t.startsWith("sns-")); // SNS targets belong to the SNS service
 	}
 
 	get delivered(): number {

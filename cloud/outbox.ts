@@ -57,10 +57,10 @@ export class Outbox {
 		this.#pump(target);
 	}
 
-	/** Logs targets with rows left from an earlier run that nothing delivers any more (the rows are kept). */
-	reportOrphans(): void {
+	/** Logs targets (of those `mine` selects) with rows left from an earlier run that nothing delivers any more (the rows are kept). */
+	reportOrphans(mine: (target: string) => boolean = () => true): void {
 		for (const target of this.#table.targets()) {
-			if (!this.#senders.has(target)) this.#log(`alerts: outbox holds deliveries for ${target}, which is not configured now; kept until it is or they expire`);
+			if (mine(target) && !this.#senders.has(target)) this.#log(`alerts: outbox holds deliveries for ${target}, which is not configured now; kept until it is or they expire`);
 		}
 	}
 

@@ -46,6 +46,11 @@ export class SnsService {
 		this.#outbox = new Outbox(d.table, d.clock, d.log, { backoffMs: d.backoffMs, maxBackoffMs: d.maxBackoffMs });
 		this.#delivery = { store: d.store, mailer: d.mailer, timeoutMs: d.timeoutMs ?? 10_000, log: d.log };
 		for (const sub of d.store.subscriptions()) this.#register(sub);
+		// rows of subscriptions removed before a restart: their sender drops them (logged)
+		for (const target of d.table.targets()) {
+			const m = /^sns-(?:email|http):(.+)$/.exec(target);
+			if (m && !this.#registered.has(target)) this.#registerTarget(target, m[1]);
+		}
 	}
 
 	createTopic(name: string): Topic {
@@ -144,10 +149,13 @@ export class SnsService {
 	}
 
 	#register(sub: Subscription): void {
-		const target = targetOf(sub);
+		this.#registerTarget(targetOf(sub), sub.arn);
+	}
+
+	#registerTarget(target: string, subscriptionArn: string): void {
 		if (this.#registered.has(target)) return;
 		this.#registered.add(target);
-		this.#outbox.register(target, subscriptionSender(this.#delivery, sub.arn));
+		this.#outbox.register(target, subscriptionSender(this.#delivery, subscriptionArn));
 	}
 
 	#now(): string {

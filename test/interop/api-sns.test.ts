@@ -167,7 +167,7 @@ describe("SNS through @aws-sdk/client-sns", () => {
 		expect([unsigned.status, await unsigned.text()]).toEqual([403, expect.stringContaining("<Code>MissingAuthenticationToken</Code>")]);
 	});
 
-	it("keeps topics and confirmed subscriptions across a restart", async () => {
+	it("keeps topics, confirmed subscriptions and owed mail across a restart", async () => {
 		const dir = tempDir("api-sns-");
 		const smtp = await sink();
 		const options = { dataDir: join(dir, "data"), pkiDir: join(dir, "pki") };
@@ -177,17 +177,25 @@ describe("SNS through @aws-sdk/client-sns", () => {
 		await sns1.send(new SubscribeCommand({ TopicArn, Protocol: "email-json", Endpoint: EMAIL }));
 		await until(() => smtp.mails.length === 1, "the confirmation mail");
 		await sns1.send(new ConfirmSubscriptionCommand({ TopicArn, Token: (JSON.parse(smtp.mails[0].text) as { Token: string }).Token }));
+		await smtp.down();
+		await sns1.send(new PublishCommand({ TopicArn, Message: "owed across the restart" }));
+		await until(() => first.logs.some((l) => l.includes("sns-email:") && l.includes("attempt 1")), "a failed attempt");
 		sns1.destroy();
 		await first.cloud.stop();
+		await smtp.up();
 
 		const again = await startApiCloud({ ...options, api: { port: 0, sns: { smtp: smtp.url } } }, dir);
 		const sns = new SNSClient({ endpoint: again.api.url, region: "us-east-1", credentials: { ...again.api.accessKey }, maxAttempts: 1 });
 		cleanups.push(async () => (sns.destroy(), await again.cleanup()));
+		again.clock.advance(10_000);
+		await until(() => smtp.mails.length === 2, "the mail owed before the restart");
+		expect((JSON.parse(smtp.mails[1].text) as { Message: string }).Message).toBe("owed across the restart");
+		expect(again.logs.filter((l) => l.includes("not configured now"))).toEqual([]);
 		expect((await sns.send(new ListTopicsCommand({}))).Topics).toEqual([{ TopicArn }]);
 		const subs = (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions;
 		expect(subs?.map((s) => [s.Protocol, s.Endpoint, s.SubscriptionArn?.startsWith(`${TopicArn}:`)])).toEqual([["email-json", EMAIL, true]]);
 		await sns.send(new PublishCommand({ TopicArn, Message: "after restart" }));
-		await until(() => smtp.mails.length === 2, "the mail after the restart");
-		expect((JSON.parse(smtp.mails[1].text) as { Message: string }).Message).toBe("after restart");
+		await until(() => smtp.mails.length === 3, "the mail after the restart");
+		expect((JSON.parse(smtp.mails[2].text) as { Message: string }).Message).toBe("after restart");
 	});
 });
