@@ -21,7 +21,7 @@ const HELP = `usage: npm run cloud -- <command> [options]
   start [--port 8883] [--data DIR] [--pki DIR] [--allow FILTER]... [--min-interval 300]
         [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout]
         [--broker mqtts://127.0.0.1:PORT [--plugin]] [--api-port 8443 [--api-scheme http|https]
-        [--smtp smtp://user:pass@host:port] [--mail-from ADDRESS]]
+        [--smtp smtp://user:pass@host:port [--smtp-ca CA.pem]] [--mail-from ADDRESS]]
                                   run the broker + Detect in the foreground (Ctrl-C stops);
                                   with --broker, Detect subscribes to that external broker instead
                                   (client defender-detect, certificate from --pki; no cloud-side metrics
@@ -99,10 +99,18 @@ function brokerOption(a: Args): { url: string; plugin: boolean } | undefined {
 	return { url, plugin: option(a, "plugin") !== undefined };
 }
 
+function readText(file: string, what: string): string {
+	try {
+		return readFileSync(file, "utf8");
+	} catch (e) {
+		throw new UsageError(`${what}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+	}
+}
+
 function apiOption(a: Args): ApiOptions | undefined {
 	const mailFrom = option(a, "mail-from");
 	if (option(a, "api-port") === undefined) {
-		if (option(a, "smtp") !== undefined || mailFrom !== undefined) throw new UsageError("--smtp and --mail-from need --api-port (SNS is served by the API)");
+		if (["smtp", "smtp-ca", "mail-from"].some((n) => option(a, n) !== undefined)) throw new UsageError("--smtp, --smtp-ca and --mail-from need --api-port (SNS is served by the API)");
 		return undefined;
 	}
 	const scheme = option(a, "api-scheme", "http");
@@ -111,7 +119,8 @@ function apiOption(a: Args): ApiOptions | undefined {
 	const smtp = option(a, "smtp") ?? process.env.CLOUD_SMTP_URL;
 	if (smtp !== undefined && !/^smtps?:\/\/\S+$/.test(smtp)) throw new UsageError(`--smtp must be smtp://[user:pass@]host:port or smtps://…, got "${smtp}"`);
 	if (mailFrom !== undefined && !/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) throw new UsageError(`--mail-from must be an e-mail address, got "${mailFrom}"`);
-	return { port: intOption(a, "api-port", 8443), https: scheme === "https", sns: { smtp, mailFrom } };
+	const caFile = option(a, "smtp-ca");
+	return { port: intOption(a, "api-port", 8443), https: scheme === "https", sns: { smtp, mailFrom, smtpCa: caFile === undefined ? undefined : readText(caFile, "--smtp-ca") } };
 }
 
 function apiKey(a: Args): void {
@@ -124,7 +133,7 @@ function apiKey(a: Args): void {
 	}
 }
 
-const START_OPTIONS = new Set(["port", "data", "pki", "allow", "min-interval", "invalidate-after", "jsonl", "webhook", "no-stdout", "broker", "plugin", "api-port", "api-scheme", "smtp", "mail-from"]);
+const START_OPTIONS = new Set(["port", "data", "pki", "allow", "min-interval", "invalidate-after", "jsonl", "webhook", "no-stdout", "broker", "plugin", "api-port", "api-scheme", "smtp", "smtp-ca", "mail-from"]);
 
 /** `start` refuses options it does not know and values out of range before anything is opened. */
 function startOptions(a: Args): { port: number; webhook?: string } {

@@ -16,6 +16,8 @@ import { SnsStore } from "./sns-store";
 export interface SnsOptions {
 	/** SMTP relay for email/email-json subscribers: smtp://user:pass@host:port (STARTTLS when offered) or smtps://… */
 	smtp?: string;
+	/** PEM CA(s) the relay's certificate must chain to (STARTTLS or smtps://); default: the system's */
+	smtpCa?: string;
 	/** From: of the mails (default no-reply@sns.local) */
 	mailFrom?: string;
 	/** first back-off after a failed delivery (default 1000 ms), doubled per failure up to maxBackoffMs (default 300,000) */
@@ -44,7 +46,7 @@ function mailer(options: SnsOptions): Mailer | undefined {
 	}
 	if (url.protocol !== "smtp:" && url.protocol !== "smtps:") throw new CloudError("BadInput", `SMTP relay must be smtp:// or smtps://, got ${url.protocol}`);
 	const timeout = options.timeoutMs ?? 10_000;
-	const transport = createTransport({ url: options.smtp, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout });
+	const transport = createTransport({ url: options.smtp, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout, ...(options.smtpCa ? { tls: { ca: options.smtpCa } } : {}) });
 	return { transport, from: options.mailFrom ?? "no-reply@sns.local" };
 }
 

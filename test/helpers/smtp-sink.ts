@@ -20,25 +20,28 @@ export interface SmtpSink {
 	mails: ReceivedMail[];
 	/** sessions that authenticated */
 	logins: () => number;
+	/** of those, the ones that had upgraded to TLS (STARTTLS) first */
+	secureLogins: () => number;
 	down(): Promise<void>;
 	up(): Promise<void>;
 	close(): Promise<void>;
 }
 
-export async function startSmtpSink(user = "relay", pass = "s3cret"): Promise<SmtpSink> {
+/** `tls`: offer STARTTLS with this key and certificate (PEM), and accept AUTH only after it. */
+export async function startSmtpSink(user = "relay", pass = "s3cret", tls?: { key: string; cert: string }): Promise<SmtpSink> {
 	const mails: ReceivedMail[] = [];
 	let logins = 0;
+	let secureLogins = 0;
 	let server: SMTPServer | undefined;
 	let port = 0;
 	const make = (): SMTPServer =>
 		new SMTPServer({
 			secure: false,
-			disabledCommands: ["STARTTLS"],
-			allowInsecureAuth: true,
+			...(tls ? { key: tls.key, cert: tls.cert, allowInsecureAuth: false } : { disabledCommands: ["STARTTLS"], allowInsecureAuth: true }),
 			authMethods: ["PLAIN", "LOGIN"],
 			logger: false,
-			onAuth(auth, _session, cb) {
-				if (auth.username === user && auth.password === pass) return cb(null, { user }), void logins++;
+			onAuth(auth, session, cb) {
+				if (auth.username === user && auth.password === pass) return cb(null, { user }), void logins++, void (secureLogins += session.secure ? 1 : 0);
 				cb(new Error("Invalid username or password"));
 			},
 			onData(stream, _session, cb) {
@@ -73,6 +76,7 @@ export async function startSmtpSink(user = "relay", pass = "s3cret"): Promise<Sm
 		url: `smtp://${user}:${pass}@127.0.0.1:${port}`,
 		mails,
 		logins: () => logins,
+		secureLogins: () => secureLogins,
 		down: close,
 		up: () => listen(port),
 		close,

@@ -17,9 +17,10 @@ import {
 } from "@aws-sdk/client-sns";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { ensureCa, ensureServerCertificate } from "../../cloud/pki";
 import { report, startApiCloud, type ApiFixture } from "../helpers/api-setup";
 import { tempDir, until } from "../helpers/cloud-setup";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
@@ -122,6 +123,29 @@ describe("SNS through @aws-sdk/client-sns", () => {
 		expect(note).toMatchObject({ Type: "Notification", MessageId, TopicArn, Subject: "rogue", Message: "device rogue1 misbehaves" });
 		expect(Number.isNaN(Date.parse(note.Timestamp))).toBe(false);
 		expect(smtp.logins()).toBe(2);
+	});
+
+	it("upgrades to STARTTLS when the relay offers it and checks the relay's certificate", async () => {
+		const pki = tempDir("smtp-pki-");
+		cleanups.push(async () => rmSync(pki, { recursive: true, force: true }));
+		ensureCa(pki);
+		const files = ensureServerCertificate(pki);
+		const smtp = await startSmtpSink("relay", "s3cret", { key: readFileSync(files.keyPem, "utf8"), cert: readFileSync(files.certPem, "utf8") });
+		cleanups.push(() => smtp.close());
+		const f = await startApiCloud({ api: { port: 0, sns: { smtp: smtp.url, smtpCa: readFileSync(files.caPem, "utf8") } } });
+		const sns = new SNSClient({ endpoint: f.api.url, region: "us-east-1", credentials: { ...f.api.accessKey }, maxAttempts: 1 });
+		cleanups.push(async () => (sns.destroy(), await f.cleanup()));
+		const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "MisbehavingDevices" }));
+		await sns.send(new SubscribeCommand({ TopicArn, Protocol: "email", Endpoint: EMAIL }));
+		await until(() => smtp.mails.length === 1, "the confirmation mail over STARTTLS");
+		expect([smtp.logins(), smtp.secureLogins()]).toEqual([1, 1]);
+
+		// a relay whose certificate the cloud does not trust gets nothing (the mail stays owed, retried)
+		const { sns: untrusting, f: g } = await setup(smtp);
+		const topic = await untrusting.send(new CreateTopicCommand({ Name: "Other" }));
+		await untrusting.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: "email", Endpoint: EMAIL }));
+		await until(() => g.logs.some((l) => l.includes("sns-email:") && l.includes("attempt 1")), "the refused relay");
+		expect(smtp.mails).toHaveLength(1);
 	});
 
 	it("confirms an http subscriber by its SubscriptionConfirmation POST, notifies it, unsubscribes and deletes", async () => {
