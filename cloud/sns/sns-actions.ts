@@ -41,7 +41,9 @@ export function snsActions(sns: SnsService): Record<string, Action> {
 			if (p.has("TargetArn") || p.has("PhoneNumber")) throw new SnsError("InvalidParameter", "Invalid parameter: only TopicArn is supported");
 			const message = required(p, "Message");
 			if (Buffer.byteLength(message) > 256 * 1024) throw new SnsError("InvalidParameter", "Invalid parameter: Message too long");
-			return { MessageId: sns.publish(required(p, "TopicArn"), message, p.get("Subject")) };
+			const subject = p.get("Subject");
+			if (subject !== undefined && !/^[\x20-\x7e]{1,100}$/.test(subject)) throw new SnsError("InvalidParameter", "Invalid parameter: Subject (1–100 printable ASCII characters)");
+			return { MessageId: sns.publish(required(p, "TopicArn"), message, subject) };
 		},
 	};
 }

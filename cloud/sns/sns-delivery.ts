@@ -67,6 +67,7 @@ async function post(d: DeliveryDeps, sub: Subscription, m: SnsMessage, payload: 
 				...(m.Type === "Notification" ? { "x-amz-sns-subscription-arn": sub.arn } : {}),
 			},
 			body: payload,
+			redirect: "manual",
 			signal: AbortSignal.any([stop, AbortSignal.timeout(d.timeoutMs)]),
 		});
 		await res.arrayBuffer();

@@ -184,6 +184,7 @@ describe("SNS through @aws-sdk/client-sns", () => {
 		const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "T" }));
 		expect(await rejection(sns.send(new SubscribeCommand({ TopicArn, Protocol: "sms", Endpoint: "+15555550100" })))).toEqual({ name: "InvalidParameterException", status: 400 });
 		expect(await rejection(sns.send(new SubscribeCommand({ TopicArn, Protocol: "https", Endpoint: "http://x" })))).toEqual({ name: "InvalidParameterException", status: 400 });
+		expect(await rejection(sns.send(new PublishCommand({ TopicArn, Message: "m", Subject: "line\nbreak" })))).toEqual({ name: "InvalidParameterException", status: 400 });
 		const wrongKey = new SNSClient({ endpoint: f.api.url, region: "us-east-1", credentials: { accessKeyId: f.api.accessKey.accessKeyId, secretAccessKey: "wrong" }, maxAttempts: 1 });
 		cleanups.push(async () => wrongKey.destroy());
 		expect((await rejection(wrongKey.send(new ListTopicsCommand({})))).status).toBe(403);
