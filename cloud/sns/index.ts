@@ -65,7 +65,13 @@ export function startSns(deps: SnsDeps, options: SnsOptions = {}): SnsService {
 	});
 	deps.cloud.onAlert((a) => {
 		const arn = deps.registry.describeSecurityProfile(a.securityProfileName)?.alertTargets?.SNS?.alertTargetArn;
-		if (arn !== undefined) sns.alert(a, arn);
+		if (arn === undefined) return;
+		try {
+			sns.alert(a, arn);
+		} catch (e) {
+			// never let a storage failure here reach detection
+			deps.log(`sns: alert of ${a.securityProfileName} for ${a.thingName} to ${arn} not queued: ${(e as Error).message}`);
+		}
 	});
 	return sns;
 }
