@@ -63,6 +63,12 @@ export class OutboxTable {
 		return (this.#sql("SELECT count(*) AS n FROM outbox").get() as { n: number }).n;
 	}
 
+	/** Rows of the targets `owns` selects. */
+	countByTarget(owns: (target: string) => boolean): number {
+		const rows = this.#sql("SELECT target, count(*) AS n FROM outbox GROUP BY target").all() as { target: string; n: number }[];
+		return rows.reduce((sum, r) => sum + (owns(r.target) ? r.n : 0), 0);
+	}
+
 	/** Deletes at most `batch` rows created before `before`; returns how many. */
 	prune(before: number, batch: number): number {
 		return this.#sql("DELETE FROM outbox WHERE rowid IN (SELECT rowid FROM outbox WHERE created_at < ? LIMIT ?)").run(before, batch).changes;

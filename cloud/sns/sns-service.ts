@@ -43,7 +43,8 @@ export class SnsService {
 
 	constructor(d: SnsServiceDeps) {
 		this.#d = d;
-		this.#outbox = new Outbox(d.table, d.clock, d.log, { backoffMs: d.backoffMs, maxBackoffMs: d.maxBackoffMs });
+		const owns = (target: string): boolean => target.startsWith("sns-");
+		this.#outbox = new Outbox(d.table, d.clock, d.log, { backoffMs: d.backoffMs, maxBackoffMs: d.maxBackoffMs, owns });
 		this.#delivery = { store: d.store, mailer: d.mailer, timeoutMs: d.timeoutMs ?? 10_000, log: d.log };
 		for (const sub of d.store.subscriptions()) this.#register(sub);
 		// rows of subscriptions removed before a restart: their sender drops them (logged)

@@ -116,6 +116,7 @@ describe("SNS through @aws-sdk/client-sns", () => {
 		f.clock.advance(1000);
 		await until(() => f.logs.some((l) => l.includes("sns-email:") && l.includes("attempt 2")), "a second failed attempt");
 		expect(smtp.mails).toHaveLength(1);
+		expect(f.cloud.pendingWebhookAlerts()).toBe(0); // the owed mail is SNS's, not the webhook's
 		await smtp.up();
 		f.clock.advance(2000);
 		await until(() => smtp.mails.length === 2, "the mail after the relay came back");
