@@ -166,10 +166,10 @@ describe("SNS through @aws-sdk/client-sns", () => {
 		expect(posts[0].headers["x-amz-sns-message-type"]).toBe("SubscriptionConfirmation");
 		expect(posts[0].body).toMatchObject({ Type: "SubscriptionConfirmation", TopicArn, SubscribeURL: expect.stringContaining("Action=ConfirmSubscription") });
 		const { SubscriptionArn } = await sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: posts[0].body.Token }));
-		const { MessageId } = await sns.send(new PublishCommand({ TopicArn, Message: "hello" }));
+		const { MessageId } = await sns.send(new PublishCommand({ TopicArn, Message: "hello + world & <you>" }));
 		await until(() => posts.length === 2, "the Notification POST");
 		expect(posts[1].headers["x-amz-sns-subscription-arn"]).toBe(SubscriptionArn);
-		expect(posts[1].body).toMatchObject({ Type: "Notification", MessageId, TopicArn, Message: "hello" });
+		expect(posts[1].body).toMatchObject({ Type: "Notification", MessageId, TopicArn, Message: "hello + world & <you>" });
 
 		await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
 		expect((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions).toEqual([]);
