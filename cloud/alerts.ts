@@ -57,7 +57,9 @@ export class AlertDispatcher {
 	constructor(options: AlertOptions, clock: Clock, log: (s: string) => void, outbox: OutboxTable) {
 		this.#options = options;
 		this.#log = log;
-		this.#outbox = new Outbox(outbox, clock, log, { backoffMs: options.webhookBackoffMs, maxBackoffMs: options.webhookMaxBackoffMs });
+		// SNS targets (sns-…) share the table but belong to the SNS service (cloud/sns/)
+		const owns = (target: string): boolean => !target.startsWith("sns-");
+		this.#outbox = new Outbox(outbox, clock, log, { backoffMs: options.webhookBackoffMs, maxBackoffMs: options.webhookMaxBackoffMs, owns });
 		if (options.webhook) {
 			this.#webhook = `webhook:${options.webhook}`;
 			this.#outbox.register(this.#webhook, webhookSender(options.webhook, options.webhookTimeoutMs ?? 10_000));

@@ -8,7 +8,7 @@ import { parseArgs, option, required, intOption, UsageError, type Args } from ".
 import { ALL_THINGS_ARN, Registry, thingGroupArn } from "./detect/registry";
 import { validateSecurityProfile } from "./detect/validate";
 import { writeMosquittoConf } from "./broker/mosquitto-conf";
-import { firstAccessKey } from "./api/index";
+import { firstAccessKey, type ApiOptions } from "./api/index";
 import { revokeCertificate } from "./broker/revocation";
 import { CloudError } from "./errors";
 import { startCloud } from "./index";
@@ -20,12 +20,14 @@ const HELP = `usage: npm run cloud -- <command> [options]
 
   start [--port 8883] [--data DIR] [--pki DIR] [--allow FILTER]... [--min-interval 300]
         [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout]
-        [--broker mqtts://127.0.0.1:PORT [--plugin]] [--api-port 8443 [--api-scheme http|https]]
+        [--broker mqtts://127.0.0.1:PORT [--plugin]] [--api-port 8443 [--api-scheme http|https]
+        [--smtp smtp://user:pass@host:port [--smtp-ca CA.pem]] [--mail-from ADDRESS]]
                                   run the broker + Detect in the foreground (Ctrl-C stops);
                                   with --broker, Detect subscribes to that external broker instead
                                   (client defender-detect, certificate from --pki; no cloud-side metrics
                                   unless the broker runs the Defender plugin: --plugin);
-                                  with --api-port, also serve the AWS IoT control-plane API (docs/api.md)
+                                  with --api-port, also serve the AWS IoT control-plane API and the SNS
+                                  subset (docs/api.md); --smtp is the relay for e-mail subscribers
   api-key [--data DIR]            print the API's first access key pair (created if none) as
                                   AWS_ACCESS_KEY_ID=… / AWS_SECRET_ACCESS_KEY=… lines
   mosquitto-conf --port PORT --out DIR [--pki DIR] [--allow FILTER]... [--user mosquitto]
@@ -97,11 +99,28 @@ function brokerOption(a: Args): { url: string; plugin: boolean } | undefined {
 	return { url, plugin: option(a, "plugin") !== undefined };
 }
 
-function apiOption(a: Args): { port: number; https: boolean } | undefined {
-	if (option(a, "api-port") === undefined) return undefined;
+function readText(file: string, what: string): string {
+	try {
+		return readFileSync(file, "utf8");
+	} catch (e) {
+		throw new UsageError(`${what}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+	}
+}
+
+function apiOption(a: Args): ApiOptions | undefined {
+	const mailFrom = option(a, "mail-from");
+	if (option(a, "api-port") === undefined) {
+		if (["smtp", "smtp-ca", "mail-from"].some((n) => option(a, n) !== undefined)) throw new UsageError("--smtp, --smtp-ca and --mail-from need --api-port (SNS is served by the API)");
+		return undefined;
+	}
 	const scheme = option(a, "api-scheme", "http");
 	if (scheme !== "http" && scheme !== "https") throw new UsageError(`--api-scheme must be http or https, got "${scheme}"`);
-	return { port: intOption(a, "api-port", 8443), https: scheme === "https" };
+	// the relay's password in argv is visible to `ps`: CLOUD_SMTP_URL in the environment keeps it out
+	const smtp = option(a, "smtp") ?? process.env.CLOUD_SMTP_URL;
+	if (smtp !== undefined && !/^smtps?:\/\/\S+$/.test(smtp)) throw new UsageError(`--smtp must be smtp://[user:pass@]host:port or smtps://…, got "${smtp}"`);
+	if (mailFrom !== undefined && !/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) throw new UsageError(`--mail-from must be an e-mail address, got "${mailFrom}"`);
+	const caFile = option(a, "smtp-ca");
+	return { port: intOption(a, "api-port", 8443), https: scheme === "https", sns: { smtp, mailFrom, smtpCa: caFile === undefined ? undefined : readText(caFile, "--smtp-ca") } };
 }
 
 function apiKey(a: Args): void {
@@ -114,7 +133,7 @@ function apiKey(a: Args): void {
 	}
 }
 
-const START_OPTIONS = new Set(["port", "data", "pki", "allow", "min-interval", "invalidate-after", "jsonl", "webhook", "no-stdout", "broker", "plugin", "api-port", "api-scheme"]);
+const START_OPTIONS = new Set(["port", "data", "pki", "allow", "min-interval", "invalidate-after", "jsonl", "webhook", "no-stdout", "broker", "plugin", "api-port", "api-scheme", "smtp", "smtp-ca", "mail-from"]);
 
 /** `start` refuses options it does not know and values out of range before anything is opened. */
 function startOptions(a: Args): { port: number; webhook?: string } {

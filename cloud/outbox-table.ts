@@ -1,6 +1,6 @@
 /*
  * outbox-table — the alert outbox in the cloud's SQLite file: one row per delivery still owed to one
- * target (a webhook today; SNS or e-mail targets later), written before the first attempt and deleted
+ * target (the webhook, or an SNS subscriber), written before the first attempt and deleted
  * once delivered. Rows of one target are delivered in insertion order (rowid).
  */
 import type Database from "better-sqlite3";
@@ -8,7 +8,7 @@ import type Database from "better-sqlite3";
 export interface OutboxRow {
 	/** unique per delivery; sent along so a subscriber can drop a repeat */
 	id: string;
-	/** "webhook:<url>", later "sns:<arn>", "email:<address>" */
+	/** "webhook:<url>", "sns-email:<subscriptionArn>", "sns-http:<subscriptionArn>" */
 	target: string;
 	payload: string;
 	attempts: number;
@@ -61,6 +61,12 @@ export class OutboxTable {
 
 	count(): number {
 		return (this.#sql("SELECT count(*) AS n FROM outbox").get() as { n: number }).n;
+	}
+
+	/** Rows of the targets `owns` selects. */
+	countByTarget(owns: (target: string) => boolean): number {
+		const rows = this.#sql("SELECT target, count(*) AS n FROM outbox GROUP BY target").all() as { target: string; n: number }[];
+		return rows.reduce((sum, r) => sum + (owns(r.target) ? r.n : 0), 0);
 	}
 
 	/** Deletes at most `batch` rows created before `before`; returns how many. */

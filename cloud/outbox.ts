@@ -20,6 +20,8 @@ export interface OutboxOptions {
 	backoffMs?: number;
 	/** longest back-off (default 300,000 ms) */
 	maxBackoffMs?: number;
+	/** the targets this outbox answers for when several share the table (pending(), reportOrphans()); default all */
+	owns?: (target: string) => boolean;
 }
 
 /** Rows kept in memory while the table cannot be written; beyond it the oldest is dropped and logged. */
@@ -29,7 +31,8 @@ export class Outbox {
 	readonly #table: OutboxTable;
 	readonly #clock: Clock;
 	readonly #log: (s: string) => void;
-	readonly #options: Required<OutboxOptions>;
+	readonly #options: Required<Omit<OutboxOptions, "owns">>;
+	readonly #owns: ((target: string) => boolean) | undefined;
 	readonly #senders = new Map<string, Sender>();
 	readonly #busy = new Set<string>();
 	readonly #timers = new Map<string, TimerHandle>();
@@ -49,6 +52,7 @@ export class Outbox {
 		this.#clock = clock;
 		this.#log = log;
 		this.#options = { backoffMs: options.backoffMs ?? 1000, maxBackoffMs: options.maxBackoffMs ?? 300_000 };
+		this.#owns = options.owns;
 	}
 
 	/** Delivers rows of `target` with `send`; resumes any the table already holds for it. */
@@ -57,10 +61,10 @@ export class Outbox {
 		this.#pump(target);
 	}
 
-	/** Logs targets with rows left from an earlier run that nothing delivers any more (the rows are kept). */
+	/** Logs (owned) targets with rows left from an earlier run that nothing delivers any more (the rows are kept). */
 	reportOrphans(): void {
 		for (const target of this.#table.targets()) {
-			if (!this.#senders.has(target)) this.#log(`alerts: outbox holds deliveries for ${target}, which is not configured now; kept until it is or they expire`);
+			if ((this.#owns?.(target) ?? true) && !this.#senders.has(target)) this.#log(`alerts: outbox holds deliveries for ${target}, which is not configured now; kept until it is or they expire`);
 		}
 	}
 
@@ -82,7 +86,8 @@ export class Outbox {
 	pending(): number {
 		let saved = 0;
 		try {
-			saved = this.#table.count() - this.#unremoved.size;
+			const owns = this.#owns;
+			saved = (owns ? this.#table.countByTarget(owns) : this.#table.count()) - this.#unremoved.size;
 		} catch (e) {
 			this.#log(`alerts: outbox not readable (${storageFailure(e)})`);
 		}

@@ -22,6 +22,8 @@ import { AccessKeyStore, type AccessKey } from "./store-keys";
 import { ProfileMetaStore } from "./store-registry";
 import { TagStore } from "./store-tags";
 import { ThingStore } from "./store-things";
+import { startSns, type SnsOptions } from "../sns/index";
+import { snsEndpoint } from "../sns/sns-http";
 
 export type { AccessKey };
 
@@ -31,6 +33,8 @@ export interface ApiOptions {
 	host?: "127.0.0.1";
 	/** serve HTTPS with the cloud's server certificate (CA in the pki dir) instead of HTTP */
 	https?: boolean;
+	/** the SNS subset (docs/api.md "SNS"): SMTP relay, From:, delivery back-off */
+	sns?: SnsOptions;
 }
 
 export interface Api {
@@ -73,15 +77,24 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 		brokerEndpoint: () => `127.0.0.1:${deps.cloud.port}`,
 	};
 	const router = new Router().add(profileRoutes(ctx)).add(violationRoutes(ctx)).add(thingRoutes(ctx)).add(certificateRoutes(ctx)).add(tagRoutes(ctx));
+	let baseUrl = "";
+	const sns = startSns({ cloud: deps.cloud, registry: deps.registry, store: deps.store, clock: deps.clock, log: deps.log, baseUrl: () => baseUrl }, options.sns);
+	const secretOf = (id: string): string | undefined => keys.secretOf(id);
 	const tlsFiles = options.https ? ensureServerCertificate(deps.pkiDir) : undefined;
 	const server = await listen({
 		host: options.host ?? "127.0.0.1",
 		port: options.port ?? 8443,
 		tls: tlsFiles && { key: readFileSync(tlsFiles.keyPem, "utf8"), cert: readFileSync(tlsFiles.certPem, "utf8") },
 		router,
-		secretOf: (id) => keys.secretOf(id),
+		secretOf,
 		now: () => Date.now(),
 		log: deps.log,
+		query: snsEndpoint(sns, secretOf, () => Date.now(), deps.log),
+	}).catch((e: unknown) => {
+		sns.stop();
+		throw e;
 	});
-	return { ...server, accessKey: keys.first(Date.now()) };
+	baseUrl = server.url;
+	const close = async (): Promise<void> => (sns.stop(), await server.close());
+	return { ...server, close, accessKey: keys.first(Date.now()) };
 }

@@ -8,6 +8,7 @@ import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { ApiError, toApiError } from "./errors";
+import type { QueryEndpoint } from "../sns/sns-http";
 import { parseQuery, type Router } from "./router";
 import { verifySignature, type SecretLookup } from "./sigv4";
 
@@ -24,6 +25,8 @@ export interface HttpOptions {
 	/** wall clock for signature freshness (not the cloud's Detect clock) */
 	now: () => number;
 	log: (s: string) => void;
+	/** query-protocol calls (SNS: form-encoded POST or ?Action=) go here instead of the router */
+	query?: QueryEndpoint;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -65,11 +68,17 @@ function send(res: ServerResponse, status: number, body: object, errorType?: str
 	res.end(text);
 }
 
+function sendXml(res: ServerResponse, answer: { status: number; xml: string }): void {
+	res.writeHead(answer.status, { "content-type": "text/xml", "content-length": Buffer.byteLength(answer.xml), "x-amzn-requestid": randomUUID() });
+	res.end(answer.xml);
+}
+
 async function handle(o: HttpOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
 	const method = req.method ?? "GET";
 	const url = req.url ?? "/";
 	try {
 		const body = await readBody(req);
+		if (o.query?.accepts(req)) return sendXml(res, o.query.handle(req, body));
 		verifySignature({ method, url, rawHeaders: req.rawHeaders, body }, o.secretOf, o.now());
 		const q = url.indexOf("?");
 		const { handler, params } = o.router.match(method, q < 0 ? url : url.slice(0, q));

@@ -140,8 +140,8 @@ export function stringToSign(req: SignedRequest, a: Pick<Authorization, "date" |
 	return [ALGORITHM, amzDate, `${a.date}/${a.region}/${a.service}/aws4_request`, sha256Hex(canonical)].join("\n");
 }
 
-/** Verifies `req`; returns the access key id it was signed with, or throws the ApiError AWS would answer. */
-export function verifySignature(req: SignedRequest, lookup: SecretLookup, now: number): string {
+/** Verifies `req` (signed for one of `services`, default the IoT names); returns the access key id it was signed with, or throws the ApiError AWS would answer. */
+export function verifySignature(req: SignedRequest, lookup: SecretLookup, now: number, services: ReadonlySet<string> = SERVICES): string {
 	const headers = headerValues(req.rawHeaders);
 	const authorization = headers.get("authorization")?.[0];
 	if (authorization === undefined) throw new ApiError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -154,7 +154,7 @@ export function verifySignature(req: SignedRequest, lookup: SecretLookup, now: n
 	if (!amzDate.startsWith(a.date) || a.date.length !== 8) {
 		throw new ApiError(403, "InvalidSignatureException", `Credential should be scoped to a valid date: '${amzDate.slice(0, 8)}'.`);
 	}
-	if (!SERVICES.has(a.service)) throw new ApiError(403, "InvalidSignatureException", `Credential should be scoped to correct service: 'iot'.`);
+	if (!services.has(a.service)) throw new ApiError(403, "InvalidSignatureException", `Credential should be scoped to correct service: '${[...services][0]}'.`);
 	checkTime(amzDate, now);
 	const secret = lookup(a.accessKeyId);
 	if (secret === undefined) throw new ApiError(403, "UnrecognizedClientException", "The security token included in the request is invalid.");
