@@ -40,7 +40,7 @@ describe("PacketGate and MQTT 5", () => {
 		expect(t.refusals).toHaveLength(1);
 		expect(t.refusals[0].reason).toContain("mosquitto-conf --plugin");
 		const reply = t.refusals[0].reply;
-		expect(reply).toBeDefined();
+		expect(reply).toEqual(MQTT5_CONNACK_UNSUPPORTED);
 		const [connack] = parseV5(reply ?? Buffer.alloc(0));
 		expect(connack).toMatchObject({ cmd: "connack", reasonCode: 0x84, sessionPresent: false });
 	});
