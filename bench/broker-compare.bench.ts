@@ -6,7 +6,9 @@
  * - connections held, and the broker process's RSS per connection ((VmRSS held − VmRSS idle) / connections;
  *   the embedded cloud runs in its own process for this, mosquitto's is read from /proc/<pid>/status);
  * - messages/s: every client publishes one QoS 1 message to its own topic and is subscribed to it, ROUNDS
- *   rounds back to back; counted when delivered back through the broker (and PUBACKed).
+ *   rounds back to back; counted when delivered back through the broker (and PUBACKed);
+ * - the broker process's CPU time per connection and per message (/proc/<pid>/stat): the 2 cores are shared,
+ *   so wall-clock rates depend on the machine's load, CPU time much less.
  * Prints a table with the ratio mosquitto ÷ embedded. Bounded: every phase has a time limit and the whole
  * run a watchdog; it ends every process it started (by handle). Not run in CI.
  * Run: npx tsx bench/broker-compare.bench.ts  (BENCH_COMPARE_SIZES=1000,5000,10000 by default)
@@ -25,6 +27,8 @@ import type { ConnectResult, RoundsResult } from "./broker-compare-fleet";
 const SIZES = (process.env.BENCH_COMPARE_SIZES ?? "1000,5000,10000").split(",").map(Number);
 const ROUNDS = 5;
 const PHASE_LIMIT_MS = 180_000;
+/** connecting (and subscribing) n clients: generous, the 2 cores are shared */
+const CONNECT_LIMIT_MS = (n: number): number => 60_000 + n * 50;
 const WATCHDOG_MS = 30 * 60_000;
 const children = new Set<ChildProcess>();
 
@@ -33,12 +37,22 @@ interface Measured {
 	rssIdleKiB: number;
 	rssHeldKiB: number;
 	rounds: RoundsResult;
+	/** the broker process's CPU time (user + system) spent connecting the fleet, and over the rounds */
+	cpuConnectMs: number;
+	cpuRoundsMs: number;
 }
 
 function vmRssKiB(pid: number): number {
 	const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
 	if (!m) throw new Error(`no VmRSS for pid ${pid}`);
 	return Number(m[1]);
+}
+
+/** user + system CPU time of `pid` so far, ms (/proc/<pid>/stat fields 14 and 15, in USER_HZ = 100 ticks) */
+function cpuMs(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+	const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+	return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function track(c: ChildProcess): ChildProcess {
@@ -52,13 +66,13 @@ function killAll(): void {
 }
 
 /** Calls into the fleet process (broker-compare-fleet.ts), each bounded by PHASE_LIMIT_MS. */
-function fleetProcess(): { call<T>(req: object): Promise<T>; child: ChildProcess } {
+function fleetProcess(): { call<T>(req: object, limitMs?: number): Promise<T>; child: ChildProcess } {
 	const child = track(fork(fileURLToPath(new URL("./broker-compare-fleet.ts", import.meta.url)), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
 	let next = 1;
-	const call = <T>(req: object): Promise<T> =>
+	const call = <T>(req: object, limitMs = PHASE_LIMIT_MS): Promise<T> =>
 		new Promise<T>((resolve, reject) => {
 			const id = next++;
-			const timer = setTimeout(() => reject(new Error(`fleet: no answer within ${PHASE_LIMIT_MS} ms`)), PHASE_LIMIT_MS + 30_000);
+			const timer = setTimeout(() => reject(new Error(`fleet: no answer within ${limitMs + 30_000} ms`)), limitMs + 30_000);
 			const on = (m: { id: number; ok: boolean; value?: unknown; error?: string }): void => {
 				if (m.id !== id) return;
 				child.off("message", on);
@@ -78,12 +92,15 @@ async function measure(port: number, pid: number, creds: FleetCredentials): Prom
 	try {
 		await new Promise((r) => setTimeout(r, 500));
 		const rssIdleKiB = vmRssKiB(pid);
-		const connect = await fleet.call<ConnectResult>({ op: "connect", setup: { port, ca: creds.ca, key: creds.key, certs: [...creds.certs], connectTimeoutMs: 120_000 } });
+		const cpu0 = cpuMs(pid);
+		const connect = await fleet.call<ConnectResult>({ op: "connect", setup: { port, ca: creds.ca, key: creds.key, certs: [...creds.certs], connectTimeoutMs: 120_000 } }, CONNECT_LIMIT_MS(creds.certs.size));
 		await new Promise((r) => setTimeout(r, 1000));
 		const rssHeldKiB = vmRssKiB(pid);
+		const cpu1 = cpuMs(pid);
 		const rounds = await fleet.call<RoundsResult>({ op: "rounds", rounds: ROUNDS, limitMs: PHASE_LIMIT_MS });
+		const cpuRoundsMs = cpuMs(pid) - cpu1;
 		await fleet.call({ op: "close" }).catch(() => undefined);
-		return { connect, rssIdleKiB, rssHeldKiB, rounds };
+		return { connect, rssIdleKiB, rssHeldKiB, rounds, cpuConnectMs: cpu1 - cpu0, cpuRoundsMs };
 	} finally {
 		if (fleet.child.exitCode === null) fleet.child.kill("SIGKILL");
 	}
@@ -129,6 +146,8 @@ function table(n: number, e: Measured, q: Measured): void {
 		["broker RSS held, MiB", e.rssHeldKiB / 1024, q.rssHeldKiB / 1024, (x) => x.toFixed(1)],
 		["RSS per connection, KiB", perConn(e) / 1024, perConn(q) / 1024, (x) => x.toFixed(1)],
 		[`QoS 1 messages/s (delivered, ×${ROUNDS} rounds)`, rate(e.rounds.delivered, e.rounds.ms), rate(q.rounds.delivered, q.rounds.ms), (x) => x.toFixed(0)],
+		["broker CPU ms per connection (+SUBSCRIBE)", e.cpuConnectMs / e.connect.connected, q.cpuConnectMs / q.connect.connected, (x) => x.toFixed(2)],
+		["broker CPU µs per message delivered", (1000 * e.cpuRoundsMs) / e.rounds.delivered, (1000 * q.cpuRoundsMs) / q.rounds.delivered, (x) => x.toFixed(0)],
 	];
 	console.log(`\n${n} connections${e.connect.failed + q.connect.failed ? ` (failed to connect: embedded ${e.connect.failed}, mosquitto ${q.connect.failed}: ${e.connect.firstError ?? q.connect.firstError})` : ""}`);
 	console.log(`    ${"".padEnd(40)} ${"embedded".padStart(10)} ${"mosquitto".padStart(10)} ${"mosq÷emb".padStart(9)}`);
