@@ -6,8 +6,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import mqtt from "mqtt";
+import mqttPacket, { type Packet } from "mqtt-packet";
 import { afterEach, describe, expect, it } from "vitest";
-import { startTestCloud, type CloudFixture } from "../helpers/cloud-setup";
+import { credentialFiles, publishPacket, rawConnect } from "../helpers/broker-raw";
+import { startTestCloud, until, type CloudFixture } from "../helpers/cloud-setup";
 
 let fx: CloudFixture | undefined;
 afterEach(async () => {
@@ -59,6 +61,21 @@ describe("embedded broker and MQTT 5 clients", () => {
 		expect(lines).toHaveLength(1);
 		expect(lines[0]).toContain("mosquitto-conf --plugin");
 		expect(lines[0]).toContain("docs/cloud.md");
+		expect(fx.logs.filter((l) => /unacceptable protocol version/i.test(l))).toEqual([]);
+	});
+
+	it("sends exactly the MQTT 5 CONNACK bytes, then closes; what was pipelined after the CONNECT goes nowhere", async () => {
+		fx = await startTestCloud();
+		const f = fx;
+		const raw = await rawConnect(f.cloud.port, credentialFiles(f.cloud.issueThingCertificate("thing-raw5")));
+		const received: Buffer[] = [];
+		raw.socket.on("data", (d: Buffer) => received.push(d));
+		const connect = mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 5, clean: true, clientId: "thing-raw5", keepalive: 60 } as Packet);
+		raw.write(Buffer.concat([connect, publishPacket("$aws/things/thing-raw5/x", "after", 1)]));
+		await raw.closed;
+		expect(Buffer.concat(received)).toEqual(Buffer.from([0x20, 0x03, 0x00, 0x84, 0x00]));
+		await until(() => f.logs.some((l) => l.includes("MQTT 5")), "the log line");
+		expect(f.logs.filter((l) => l.includes("thing-raw5"))).toEqual([]);
 	});
 
 	it("still accepts MQTT 3.1.1 clients, beside a refused MQTT 5 client", async () => {
