@@ -59,11 +59,9 @@ export class GuardedConnection extends Duplex {
 	/** The gate's own answer (a CONNACK aedes cannot give): written and flushed, then the connection is closed. */
 	#replyAndClose(reply: Buffer): void {
 		this.#clearTimer();
-		const closer = setTimeout(() => this.destroy(), 5_000); // a peer that never reads cannot hold the socket
-		this.tls.end(reply, () => {
-			clearTimeout(closer);
-			this.destroy();
-		});
+		// a peer that never reads cannot hold the socket; _destroy clears this timer
+		this.#connectTimer = setTimeout(() => this.destroy(), 5_000);
+		this.tls.end(reply, () => this.destroy());
 	}
 
 	get remoteAddress(): string {
