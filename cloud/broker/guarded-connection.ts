@@ -25,9 +25,10 @@ export class GuardedConnection extends Duplex {
 		super({ allowHalfOpen: false });
 		this.tls = tls;
 		this.#gate = new PacketGate(limits, {
-			refuse: (reason) => {
+			refuse: (reason, reply) => {
 				events.refused(this, reason);
-				this.destroy();
+				if (reply) this.#replyAndClose(reply);
+				else this.destroy();
 			},
 			throttled: (n) => {
 				if (n === 1 || n % 100 === 0) events.throttled(this, n);
@@ -53,6 +54,14 @@ export class GuardedConnection extends Duplex {
 	refuseConnect(): void {
 		this.#clearTimer();
 		this.#gate.refuseConnect();
+	}
+
+	/** The gate's own answer (a CONNACK aedes cannot give): written and flushed, then the connection is closed. */
+	#replyAndClose(reply: Buffer): void {
+		this.#clearTimer();
+		// a peer that never reads cannot hold the socket; _destroy clears this timer
+		this.#connectTimer = setTimeout(() => this.destroy(), 5_000);
+		this.tls.end(reply, () => this.destroy());
 	}
 
 	get remoteAddress(): string {

@@ -2,7 +2,9 @@
  * packet-gate — reads the MQTT byte stream of one connection before aedes does, one fixed header at a time:
  * - a packet whose remaining length makes it larger than maxPacketBytes is refused from its fixed header,
  *   before any of it is buffered (a CONNECT declaring 256 MB included); so is a malformed length;
- * - the first packet must be CONNECT; everything after it is held until the CONNECT is accepted (accept())
+ * - the first packet must be CONNECT; an MQTT 5 CONNECT (protocol level 5) is answered here with an MQTT 5
+ *   CONNACK, reason code 0x84 Unsupported Protocol Version, and closed: aedes speaks MQTT 3.1.1 only (and
+ *   would answer in the 3.1.1 encoding, which an MQTT 5 client misreads); MQTT 5 is the mosquitto mode's; everything after it is held until the CONNECT is accepted (accept())
  *   and discarded when it is refused (refuseConnect()): nothing is authorized, counted or evaluated for a
  *   connection that is not accepted;
  * - a PUBLISH with QoS above maxQos (AWS: 1) closes the connection; a QoS 3 PUBLISH is malformed;
@@ -15,10 +17,26 @@ import type { BrokerLimits } from "./limits";
 const CONNECT = 1;
 const PUBLISH = 3;
 const SUBSCRIBE = 8;
+const MQTT5 = 5;
+/** MQTT 5 CONNACK: flags 0, reason code 0x84 Unsupported Protocol Version, no properties (length 0) */
+export const MQTT5_CONNACK_UNSUPPORTED = Buffer.from([0x20, 0x03, 0x00, 0x84, 0x00]);
+export const MQTT5_REFUSAL =
+	"MQTT 5 client refused (CONNACK 0x84 Unsupported Protocol Version): the embedded broker speaks MQTT 3.1.1 only; " +
+	"for MQTT 5 run mosquitto with the plugin (npm run cloud -- mosquitto-conf --plugin, docs/cloud.md)";
+
+/** The protocol level byte of a complete CONNECT packet, or undefined when it is too short to say. */
+export function connectProtocolLevel(p: Buffer): number | undefined {
+	let i = 1;
+	while (i < p.length && p[i] & 0x80) i++;
+	i++; // past the last remaining-length byte
+	if (i + 2 > p.length) return undefined;
+	const at = i + 2 + p.readUInt16BE(i);
+	return at < p.length ? p[at] : undefined;
+}
 
 export interface GateEvents {
-	/** the connection must be closed */
-	refuse(reason: string): void;
+	/** the connection must be closed; `reply`, when given, is written to the client first */
+	refuse(reason: string, reply?: Buffer): void;
 	/** one PUBLISH was dropped by the rate limit; `inWindow` counts the drops of this one-second window */
 	throttled(inWindow: number): void;
 }
@@ -89,9 +107,9 @@ export class PacketGate {
 		return this.#state === "closed";
 	}
 
-	#refuse(reason: string): void {
+	#refuse(reason: string, reply?: Buffer): void {
 		this.close();
-		this.#events.refuse(reason);
+		this.#events.refuse(reason, reply);
 	}
 
 	/** The next complete packet, or undefined (needs more bytes, or refused). */
@@ -124,6 +142,7 @@ export class PacketGate {
 		const type = p[0] >> 4;
 		if (this.#state === "await-connect") {
 			if (type !== CONNECT) return this.#refuse(`first packet is type ${type}, not CONNECT`);
+			if (connectProtocolLevel(p) === MQTT5) return this.#refuse(MQTT5_REFUSAL, MQTT5_CONNACK_UNSUPPORTED);
 			this.#state = "authenticating";
 			out.push(p);
 			return;
