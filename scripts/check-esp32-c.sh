@@ -56,7 +56,7 @@ SDK
 check_kconfig() {
 	idf=$1
 	repo=$2
-	names=$(grep -ho 'CONFIG_[A-Z0-9_]*' "$repo/docs/esp32.md" "$repo"/hardware/esp32/sdkconfig*/* | sort -u)
+	names=$(grep -ho 'CONFIG_[A-Z0-9][A-Z0-9_]*' "$repo/docs/esp32.md" "$repo"/hardware/esp32/sdkconfig*/* | sort -u)
 	missing=0
 	for name in $names; do
 		option=${name#CONFIG_}
