@@ -12,8 +12,9 @@
  *   uptime   uptime_s (number, seconds)              uptimeSeconds
  *   reboots  reboots (number), reset_reason (string_list, one entry)  reboots, resetReason
  *
- * A provider that returns no finite number (or no string) makes its collector throw HealthError:
- * the agent omits that metric from the report, logs and counts it, and sends the rest.
+ * A number provider is the collector itself: when it returns no finite number (RSSI while not
+ * associated, a release build's counters) the agent's value check omits the metric from that report,
+ * logs and counts it, and sends the rest. An empty reset reason throws HealthError, the same way.
  */
 import type { Log, Store } from "../platform/platform";
 
@@ -71,23 +72,20 @@ export interface HealthRegistration {
 /** Registers the metrics of every group switched on in `settings`. */
 export function registerHealth(sink: MetricSink, settings: HealthSettings, providers: HealthProviders): HealthRegistration {
 	const out: HealthRegistration = { registered: [], missing: [] };
-	for (const [group, name, key] of METRICS) {
-		if (!settings[group]) continue;
-		const provider = providers[key];
-		if (provider === undefined) {
-			out.missing.push(name);
-			continue;
+	// an index loop and the providers themselves as number collectors: few slots on XS
+	for (let i = 0; i < METRICS.length; i++) {
+		const metric = METRICS[i];
+		if (!settings[metric[0]]) continue;
+		const name = metric[1];
+		const provider = providers[metric[2]];
+		if (provider === undefined) out.missing.push(name);
+		else {
+			if (metric[2] === "resetReason") sink.addStringList(name, () => [text(name, provider())]);
+			else sink.addNumber(name, provider as () => number);
+			out.registered.push(name);
 		}
-		if (key === "resetReason") sink.addStringList(name, () => [text(name, provider())]);
-		else sink.addNumber(name, () => finite(name, provider()));
-		out.registered.push(name);
 	}
 	return out;
-}
-
-function finite(name: string, value: unknown): number {
-	if (typeof value !== "number" || !Number.isFinite(value)) throw new HealthError(name, value);
-	return value;
 }
 
 function text(name: string, value: unknown): string {

@@ -77,7 +77,10 @@ describe("health metrics through the agent's custom-metric API", () => {
 		r.clock.advance(INTERVAL);
 		expect(r.last().doc.custom_metrics).toEqual({ heap_free: [{ number: 120_000 }], reboots: [{ number: 4 }] });
 		expect(r.agent.status.collectorsFailed).toBe(3);
-		expect(r.logs.join("\n")).toMatch(/wifi_rssi omitted: Unavailable: wifi_rssi has no value \(undefined\)/);
+		const logs = r.logs.join("\n");
+		expect(logs).toMatch(/custom metric wifi_rssi omitted: BadMetricValue/);
+		expect(logs).toMatch(/custom metric heap_min_free omitted: NotFinite/);
+		expect(logs).toMatch(/custom metric reset_reason omitted: Unavailable: reset_reason has no value/);
 	});
 
 	it("registering twice is refused by the agent (DuplicateMetric)", () => {
