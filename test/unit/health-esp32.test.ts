@@ -1,4 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
+import type { HealthProviders } from "../../modules/health/health";
+import type { Log, Store } from "../../modules/platform/platform";
 import { MemoryStore } from "../helpers/agent-fakes";
 
 // The three host functions of hardware/esp32/health_esp.c, bound through XS's native("…")
@@ -12,7 +14,13 @@ vi.mock("instrumentation", () => ({ default: { map: () => undefined, get: () => 
 vi.mock("net", () => ({ default: { get: () => -70, resolve() {} } }));
 vi.mock("time", () => ({ default: { ticks: 5, set() {}, delta: () => 0 } }));
 
-const { platformHealth, resetReasonName, RESET_REASONS } = await import("../../hardware/esp32/health");
+// imported by a path in a variable: the root tsconfig type-checks tests against Node's "net", not Moddable's
+const MODULE = "../../hardware/esp32/health";
+const { platformHealth, resetReasonName, RESET_REASONS } = (await import(/* @vite-ignore */ MODULE)) as {
+	platformHealth: (store: Store, log: Log) => HealthProviders;
+	resetReasonName: (code: number) => string;
+	RESET_REASONS: readonly string[];
+};
 
 describe("ESP32 health providers", () => {
 	it("take the low-water mark, uptime and reset reason from ESP-IDF, the rest from Moddable's", () => {

@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { HealthProviders } from "../../modules/health/health";
+import type { Log, Store } from "../../modules/platform/platform";
 import { MemoryStore } from "../helpers/agent-fakes";
 
 // Moddable's modules, as the firmware sees them (types/instrumentation.d.ts, net.d.ts, time.d.ts)
@@ -22,7 +24,9 @@ vi.mock("time", () => ({
 	},
 }));
 
-const { moddableHealth } = await import("../../hardware/moddable/health");
+// imported by a path in a variable: the root tsconfig type-checks tests against Node's "net", not Moddable's
+const MODULE = "../../hardware/moddable/health";
+const { moddableHealth } = (await import(/* @vite-ignore */ MODULE)) as { moddableHealth: (store: Store, log: Log) => HealthProviders };
 
 beforeEach(() => {
 	counters.clear();
