@@ -2,11 +2,14 @@
  * args — the command line of `npm run device`: parsed and checked here (no I/O), so a bad argument
  * is a clear ArgsError before anything starts.
  */
+import { HEALTH_GROUPS } from "../../modules/health/health";
+import type { HealthGroup, HealthSettings } from "../../modules/health/health";
 import type { ReportFormat } from "../../modules/report/report";
 
 export const USAGE = `usage: npm run device -- --thing <name> --host <host> --port <port> --ca <ca.pem> --cert <cert.pem> --key <key.pem>
        [--format json|json-short|cbor] [--interval <seconds>] [--allow-short-interval]
-       [--reply-timeout <seconds>] [--store <file.json>] [--rogue] [--rogue-topic <topic>]`;
+       [--reply-timeout <seconds>] [--store <file.json>] [--rogue] [--rogue-topic <topic>]
+       [--health heap,uptime,reboots]  (health metric groups: ${HEALTH_GROUPS.join(", ")})`;
 
 export interface DeviceArgs {
 	thing: string;
@@ -22,6 +25,8 @@ export interface DeviceArgs {
 	store: string;
 	rogue: boolean;
 	rogueTopic?: string;
+	/** Health metric groups switched on (docs/health.md), undefined for none. */
+	health?: Partial<HealthSettings>;
 }
 
 export class ArgsError extends Error {
@@ -33,7 +38,7 @@ export class ArgsError extends Error {
 }
 
 const FLAGS = new Set(["--rogue", "--allow-short-interval"]);
-const VALUES = new Set(["--thing", "--host", "--port", "--ca", "--cert", "--key", "--format", "--interval", "--reply-timeout", "--store", "--rogue-topic"]);
+const VALUES = new Set(["--thing", "--host", "--port", "--ca", "--cert", "--key", "--format", "--interval", "--reply-timeout", "--store", "--rogue-topic", "--health"]);
 const FORMATS: ReportFormat[] = ["json", "json-short", "cbor"];
 
 export function parseArgs(argv: string[]): DeviceArgs {
@@ -60,7 +65,19 @@ export function parseArgs(argv: string[]): DeviceArgs {
 		store: v.get("--store") ?? `.defender-${thing}.json`,
 		rogue: v.has("--rogue"),
 		rogueTopic: v.get("--rogue-topic"),
+		health: healthGroups(v.get("--health")),
 	};
+}
+
+function healthGroups(text: string | undefined): Partial<HealthSettings> | undefined {
+	if (text === undefined) return undefined;
+	const on: Partial<Record<HealthGroup, boolean>> = {};
+	for (const name of text.split(",")) {
+		const group = HEALTH_GROUPS.find((g) => g === name.trim());
+		if (group === undefined) throw new ArgsError(`--health takes a comma-separated list of ${HEALTH_GROUPS.join(", ")}, got ${JSON.stringify(name)}`);
+		on[group] = true;
+	}
+	return on;
 }
 
 function collect(argv: string[]): Map<string, string> {

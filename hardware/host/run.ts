@@ -35,7 +35,10 @@ async function main(args: DeviceArgs): Promise<void> {
 		rogue: args.rogue && (args.rogueTopic ? { topic: args.rogueTopic } : true),
 		storePath: args.store,
 		log,
+		health: args.health,
 	});
+	if (device.health.registered.length) log(`health metrics: ${device.health.registered.join(", ")}`);
+	if (device.health.missing.length) log(`health metrics this host cannot measure (not reported): ${device.health.missing.join(", ")}`);
 	device.agent.onOutcome = (state, id) => {
 		const s = device.status;
 		log(`report ${id}: ${state}${s.lastErrorCode ? ` ${s.lastErrorCode}` : ""} (sent ${s.sent}, accepted ${s.accepted}, rejected ${s.rejected}, timed out ${s.timedOut}; rogue sent ${s.rogue.sent})`);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { ArgsError, parseArgs } from "../../hardware/host/args";
 import { hostHealth } from "../../hardware/host/health";
 import { FileStore } from "../../hardware/host/store";
 import { HEALTH_KEYS, parseHealth } from "../../modules/config/health";
@@ -63,5 +64,19 @@ describe("health config flags", () => {
 	it("a bad value is a ConfigError naming the key", () => {
 		expect(() => parseHealth({ healthRssi: "maybe" })).toThrow(ConfigError);
 		expect(() => parseHealth({ healthRssi: "maybe" })).toThrow('BadSetting: config "healthRssi" is "maybe": expected on/off, true/false or 1/0');
+	});
+});
+
+describe("npm run device -- --health", () => {
+	const base = ["--thing", "T", "--host", "h", "--port", "8883", "--ca", "a", "--cert", "c", "--key", "k"];
+
+	it("switches on the groups listed; none without it", () => {
+		expect(parseArgs(base).health).toBeUndefined();
+		expect(parseArgs([...base, "--health", "heap,uptime, reboots"]).health).toEqual({ heap: true, uptime: true, reboots: true });
+	});
+
+	it("an unknown group is an ArgsError naming the groups", () => {
+		expect(() => parseArgs([...base, "--health", "heap,cpu"])).toThrow(ArgsError);
+		expect(() => parseArgs([...base, "--health", "heap,cpu"])).toThrow(/--health takes a comma-separated list of heap, xsHeap, rssi, uptime, reboots, got "cpu"/);
 	});
 });
