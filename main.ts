@@ -69,7 +69,7 @@ function run(settings: FirmwareConfig, health: HealthSettings, credentials: Cred
 		allowShortInterval: settings.allowShortInterval,
 	});
 	const agent = stack.agent;
-	const { registered, missing } = registerHealth(agent, health, platformHealth(store, log));
+	const { registered, missing } = registerHealth(agent, health, platformHealth(store, log, health.reboots));
 	if (registered.length) log(`health: ${registered.join(", ")}`);
 	if (missing.length) log(`health: this platform cannot measure ${missing.join(", ")}; not reported`);
 	agent.onOutcome = (state, reportId) => {

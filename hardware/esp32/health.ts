@@ -20,9 +20,9 @@ export function resetReasonName(code: number): string {
 	return RESET_REASONS[code] ?? `code-${code}`;
 }
 
-export function platformHealth(store: Store, log: Log): HealthProviders {
+export function platformHealth(store: Store, log: Log, countBoots: boolean): HealthProviders {
 	return {
-		...moddableHealth(store, log),
+		...moddableHealth(store, log, countBoots),
 		minFreeHeap,
 		uptimeSeconds,
 		resetReason: () => resetReasonName(resetReason()),

@@ -103,7 +103,7 @@ export async function startDevice(options: DeviceOptions): Promise<Device> {
 	});
 	const h = options.health ?? {};
 	const settings: HealthSettings = { heap: h.heap ?? false, xsHeap: h.xsHeap ?? false, rssi: h.rssi ?? false, uptime: h.uptime ?? false, reboots: h.reboots ?? false };
-	const health = registerHealth(stack.agent, settings, hostHealth(store, log));
+	const health = registerHealth(stack.agent, settings, hostHealth(store, log, settings.reboots));
 	stack.start(options.rogue !== undefined && options.rogue !== false);
 	return {
 		get status(): DeviceStatus {

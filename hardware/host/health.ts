@@ -17,7 +17,8 @@ export interface HostHealthSources {
 
 const NODE: HostHealthSources = { memory: () => process.memoryUsage(), uptime: () => process.uptime() };
 
-export function hostHealth(store: Store, log: Log, sources: HostHealthSources = NODE): HealthProviders {
+/** `countBoots`: count this start in the store (only when the reboots metric is on: one write per start). */
+export function hostHealth(store: Store, log: Log, countBoots: boolean, sources: HostHealthSources = NODE): HealthProviders {
 	let low: number | undefined;
 	const freeHeap = (): number => {
 		const m = sources.memory();
@@ -25,7 +26,7 @@ export function hostHealth(store: Store, log: Log, sources: HostHealthSources = 
 		if (low === undefined || free < low) low = free;
 		return free;
 	};
-	const reboots = countBoot(store, log);
+	const reboots = countBoots ? countBoot(store, log) : undefined;
 	return {
 		freeHeap,
 		minFreeHeap: () => {
@@ -33,6 +34,6 @@ export function hostHealth(store: Store, log: Log, sources: HostHealthSources = 
 			return low;
 		},
 		uptimeSeconds: () => Math.floor(sources.uptime()),
-		reboots: () => reboots,
+		reboots: reboots === undefined ? undefined : () => reboots,
 	};
 }

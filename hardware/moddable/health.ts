@@ -26,7 +26,8 @@ function counter(name: string): () => number | undefined {
 	};
 }
 
-export function moddableHealth(store: Store, log: Log): HealthProviders {
+/** `countBoots`: count this boot in the store (only when the reboots metric is on: one NVS write per boot). */
+export function moddableHealth(store: Store, log: Log, countBoots: boolean): HealthProviders {
 	const freeHeap = counter("System Free Memory");
 	let low: number | undefined;
 	const sample = (): number | undefined => {
@@ -34,7 +35,7 @@ export function moddableHealth(store: Store, log: Log): HealthProviders {
 		if (free !== undefined && (low === undefined || free < low)) low = free;
 		return free;
 	};
-	const reboots = countBoot(store, log);
+	const reboots = countBoots ? countBoot(store, log) : undefined;
 	return {
 		freeHeap: sample,
 		minFreeHeap: () => {
@@ -48,6 +49,6 @@ export function moddableHealth(store: Store, log: Log): HealthProviders {
 			return typeof rssi === "number" ? rssi : undefined;
 		},
 		uptimeSeconds: () => Math.floor(Time.ticks / 1000),
-		reboots: () => reboots,
+		reboots: reboots === undefined ? undefined : () => reboots,
 	};
 }

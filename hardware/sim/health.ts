@@ -6,6 +6,6 @@ import { moddableHealth } from "../moddable/health";
 import type { HealthProviders } from "../../modules/health/health";
 import type { Log, Store } from "../../modules/platform/platform";
 
-export function platformHealth(store: Store, log: Log): HealthProviders {
-	return moddableHealth(store, log);
+export function platformHealth(store: Store, log: Log, countBoots: boolean): HealthProviders {
+	return moddableHealth(store, log, countBoots);
 }

@@ -17,14 +17,14 @@ vi.mock("time", () => ({ default: { ticks: 5, set() {}, delta: () => 0 } }));
 // imported by a path in a variable: the root tsconfig type-checks tests against Node's "net", not Moddable's
 const MODULE = "../../hardware/esp32/health";
 const { platformHealth, resetReasonName, RESET_REASONS } = (await import(/* @vite-ignore */ MODULE)) as {
-	platformHealth: (store: Store, log: Log) => HealthProviders;
+	platformHealth: (store: Store, log: Log, countBoots: boolean) => HealthProviders;
 	resetReasonName: (code: number) => string;
 	RESET_REASONS: readonly string[];
 };
 
 describe("ESP32 health providers", () => {
 	it("take the low-water mark, uptime and reset reason from ESP-IDF, the rest from Moddable's", () => {
-		const p = platformHealth(new MemoryStore(), () => {});
+		const p = platformHealth(new MemoryStore(), () => {}, true);
 		expect(p.minFreeHeap?.()).toBe(41_000);
 		expect(p.uptimeSeconds?.()).toBe(5_184_000);
 		expect(p.resetReason?.()).toBe("brownout");

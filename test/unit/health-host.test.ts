@@ -18,7 +18,7 @@ describe("host health providers", () => {
 	it("free heap is V8's heap total - used, its low-water mark the lowest read so far, uptime whole seconds", () => {
 		const used = [100, 400, 250];
 		let uptime = 12.9;
-		const p = hostHealth(new MemoryStore(), () => {}, { memory: () => ({ heapTotal: 1000, heapUsed: used.shift() ?? 0 }), uptime: () => uptime });
+		const p = hostHealth(new MemoryStore(), () => {}, true, { memory: () => ({ heapTotal: 1000, heapUsed: used.shift() ?? 0 }), uptime: () => uptime });
 		expect(p.freeHeap?.()).toBe(900);
 		expect(p.minFreeHeap?.()).toBe(600);
 		expect(p.freeHeap?.()).toBe(750);
@@ -29,7 +29,7 @@ describe("host health providers", () => {
 	});
 
 	it("the real sources give plausible numbers; the host has no XS heaps, RSSI or reset reason", () => {
-		const p = hostHealth(new MemoryStore(), () => {});
+		const p = hostHealth(new MemoryStore(), () => {}, true);
 		expect(p.freeHeap?.()).toBeGreaterThan(0);
 		expect(p.uptimeSeconds?.()).toBeGreaterThanOrEqual(0);
 		expect(p.xsSlotBytes).toBeUndefined();
@@ -41,11 +41,19 @@ describe("host health providers", () => {
 		const dir = mkdtempSync(join(tmpdir(), "health-"));
 		dirs.push(dir);
 		const path = join(dir, "device.json");
-		expect(hostHealth(new FileStore(path), () => {}).reboots?.()).toBe(1);
-		expect(hostHealth(new FileStore(path), () => {}).reboots?.()).toBe(2);
-		const third = hostHealth(new FileStore(path), () => {});
+		expect(hostHealth(new FileStore(path), () => {}, true).reboots?.()).toBe(1);
+		expect(hostHealth(new FileStore(path), () => {}, true).reboots?.()).toBe(2);
+		const third = hostHealth(new FileStore(path), () => {}, true);
 		expect(third.reboots?.()).toBe(3);
 		expect(third.reboots?.()).toBe(3);
+	});
+
+	it("without the reboots metric nothing is written to the store and there is no reboots provider", () => {
+		const store = new MemoryStore();
+		const p = hostHealth(store, () => {}, false);
+		expect(p.reboots).toBeUndefined();
+		expect(store.writes).toBe(0);
+		expect(p.freeHeap?.()).toBeGreaterThan(0);
 	});
 });
 

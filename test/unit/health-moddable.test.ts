@@ -26,7 +26,7 @@ vi.mock("time", () => ({
 
 // imported by a path in a variable: the root tsconfig type-checks tests against Node's "net", not Moddable's
 const MODULE = "../../hardware/moddable/health";
-const { moddableHealth } = (await import(/* @vite-ignore */ MODULE)) as { moddableHealth: (store: Store, log: Log) => HealthProviders };
+const { moddableHealth } = (await import(/* @vite-ignore */ MODULE)) as { moddableHealth: (store: Store, log: Log, countBoots: boolean) => HealthProviders };
 
 beforeEach(() => {
 	counters.clear();
@@ -40,7 +40,7 @@ beforeEach(() => {
 
 describe("Moddable health providers", () => {
 	it("read Instrumentation's counters by name, Net's RSSI and Time.ticks", () => {
-		const p = moddableHealth(new MemoryStore(), () => {});
+		const p = moddableHealth(new MemoryStore(), () => {}, true);
 		expect(p.freeHeap?.()).toBe(100_000);
 		expect(p.xsSlotBytes?.()).toBe(20_480);
 		expect(p.xsChunkBytes?.()).toBe(12_000);
@@ -51,7 +51,7 @@ describe("Moddable health providers", () => {
 	});
 
 	it("the low-water mark is the lowest free heap read", () => {
-		const p = moddableHealth(new MemoryStore(), () => {});
+		const p = moddableHealth(new MemoryStore(), () => {}, true);
 		expect(p.minFreeHeap?.()).toBe(100_000);
 		counters.set("System Free Memory", 70_000);
 		expect(p.freeHeap?.()).toBe(70_000);
@@ -62,7 +62,7 @@ describe("Moddable health providers", () => {
 	it("a release build (no counters) and no association give no value", () => {
 		state.instrumented = false;
 		state.rssi = undefined;
-		const p = moddableHealth(new MemoryStore(), () => {});
+		const p = moddableHealth(new MemoryStore(), () => {}, true);
 		expect(p.freeHeap?.()).toBeUndefined();
 		expect(p.minFreeHeap?.()).toBeUndefined();
 		expect(p.xsSlotBytes?.()).toBeUndefined();
@@ -71,7 +71,9 @@ describe("Moddable health providers", () => {
 
 	it("counts the boot in the Preference store once per start", () => {
 		const store = new MemoryStore();
-		expect(moddableHealth(store, () => {}).reboots?.()).toBe(1);
-		expect(moddableHealth(store, () => {}).reboots?.()).toBe(2);
+		expect(moddableHealth(store, () => {}, true).reboots?.()).toBe(1);
+		expect(moddableHealth(store, () => {}, true).reboots?.()).toBe(2);
+		expect(moddableHealth(store, () => {}, false).reboots).toBeUndefined();
+		expect(store.writes).toBe(2);
 	});
 });
