@@ -1,11 +1,13 @@
 #!/bin/sh
 # check-esp32-c.sh IDF_PATH MODDABLE — developer check, not run by CI (docs/esp32.md).
 #
-# 1. Compiles hardware/esp32/*.c with -fsyntax-only and ESP-IDF's default warning flags
-#    (tools/cmake/build.cmake, __build_set_default_build_specifications) plus -Werror=all,
+# 1. Compiles hardware/esp32/*.c with -fsyntax-only, then with -O2 -S -o /dev/null (middle-end
+#    warnings), and ESP-IDF's default warning flags (tools/cmake/build.cmake,
+#    __build_set_default_build_specifications) with every warning an error,
 #    against the esp32 target's include folders of an ESP-IDF checkout (with its
-#    components/lwip/lwip submodule) and the Moddable SDK's XS headers. Host gcc is enough for a
-#    syntax check; a minimal sdkconfig.h and an empty mc.defines.h are written to a temp folder.
+#    components/lwip/lwip submodule) and the Moddable SDK's XS headers. Host gcc is enough (nothing
+#    is assembled); a minimal sdkconfig.h, an empty mc.defines.h and two newlib stand-ins are
+#    written to a temp folder and removed afterwards.
 # 2. Checks that every CONFIG_* name used in docs/esp32.md and hardware/esp32/sdkconfig*/ is
 #    declared by a `config NAME` line in one of ESP-IDF's Kconfig files.
 #
