@@ -12,6 +12,9 @@
 import config from "mc/config";
 import { parseConfig } from "./modules/config/config";
 import type { FirmwareConfig } from "./modules/config/config";
+import { parseHealth } from "./modules/config/health";
+import { registerHealth } from "./modules/health/health";
+import type { HealthSettings } from "./modules/health/health";
 import type { Log } from "./modules/platform/platform";
 import { composeStack } from "./modules/stack/stack";
 import { ModdableClock } from "./hardware/moddable/clock";
@@ -20,6 +23,7 @@ import type { Credentials } from "./hardware/moddable/setup";
 import { PreferenceStore } from "./hardware/moddable/store";
 import { tlsTransport } from "./hardware/moddable/transport";
 import { DeviceNetDriver } from "hardware/platform/netdriver";
+import { platformHealth } from "hardware/platform/health";
 
 const STORE_DOMAIN = "defender";
 
@@ -32,8 +36,10 @@ function describe(error: unknown): string {
 function start(): void {
 	let settings: FirmwareConfig;
 	let credentials: Credentials;
+	let health: HealthSettings;
 	try {
 		settings = parseConfig(config);
+		health = parseHealth(config);
 		credentials = loadCredentials(settings);
 	} catch (error) {
 		log(`main: stopped: ${describe(error)}`);
@@ -43,25 +49,29 @@ function start(): void {
 	waitForClock(settings.sntp, log, () => {
 		resolveHost(settings.endpoint, (address) => {
 			if (address === undefined) log(`main: stopped: cannot resolve ${settings.endpoint}`);
-			else run(settings, credentials, address);
+			else run(settings, health, credentials, address);
 		});
 	});
 }
 
-function run(settings: FirmwareConfig, credentials: Credentials, address: string): void {
+function run(settings: FirmwareConfig, health: HealthSettings, credentials: Credentials, address: string): void {
 	const driver = new DeviceNetDriver();
+	const store = new PreferenceStore(STORE_DOMAIN);
 	const stack = composeStack({
 		thingName: settings.thingName,
 		clock: new ModdableClock(),
 		openTransport: tlsTransport({ address, port: settings.port, host: settings.endpoint, alpn: settings.alpn, ...credentials }, driver),
 		driver,
-		store: new PreferenceStore(STORE_DOMAIN),
+		store,
 		log,
 		format: settings.format,
 		intervalSeconds: settings.intervalSeconds,
 		allowShortInterval: settings.allowShortInterval,
 	});
 	const agent = stack.agent;
+	const { registered, missing } = registerHealth(agent, health, platformHealth(store, log, health.reboots));
+	if (registered.length) log(`health: ${registered.join(", ")}`);
+	if (missing.length) log(`health: this platform cannot measure ${missing.join(", ")}; not reported`);
 	agent.onOutcome = (state, reportId) => {
 		const s = agent.status;
 		log(`defender: report ${reportId} ${state} (sent ${s.sent}, accepted ${s.accepted}, rejected ${s.rejected}, timed out ${s.timedOut}${s.subscribeRefused ? `, subscriptions refused ${s.subscribeRefused}` : ""})`);

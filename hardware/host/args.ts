@@ -2,12 +2,15 @@
  * args — the command line of `npm run device`: parsed and checked here (no I/O), so a bad argument
  * is a clear ArgsError before anything starts.
  */
+import { HEALTH_GROUPS } from "../../modules/health/health";
+import type { HealthGroup, HealthSettings } from "../../modules/health/health";
 import type { ReportFormat } from "../../modules/report/report";
 
 export const USAGE = `usage: npm run device -- --thing <name> --host <host> --port <port> --ca <ca.pem> --cert <cert.pem> --key <key.pem>
        [--format json|json-short|cbor] [--interval <seconds>] [--allow-short-interval]
        [--reply-timeout <seconds>] [--store <file.json>] [--rogue] [--rogue-topic <topic>]
-       [--driver linux|socket] [--interface <name>]...   (linux: the kernel's counters, the default on Linux)`;
+       [--driver linux|socket] [--interface <name>]...   (linux: the kernel's counters, the default on Linux)
+       [--health heap,uptime,reboots]  (health metric groups: ${HEALTH_GROUPS.join(", ")})`;
 
 export interface DeviceArgs {
 	thing: string;
@@ -27,6 +30,8 @@ export interface DeviceArgs {
 	driver?: DriverKind;
 	/** --interface, repeatable (linux driver only); undefined: every interface but lo. */
 	interfaces?: string[];
+	/** Health metric groups switched on (docs/health.md), undefined for none. */
+	health?: Partial<HealthSettings>;
 }
 
 export type DriverKind = "linux" | "socket";
@@ -42,7 +47,7 @@ export class ArgsError extends Error {
 
 const FLAGS = new Set(["--rogue", "--allow-short-interval"]);
 const REPEATABLE = new Set(["--interface"]);
-const VALUES = new Set(["--interface", "--driver", "--thing", "--host", "--port", "--ca", "--cert", "--key", "--format", "--interval", "--reply-timeout", "--store", "--rogue-topic"]);
+const VALUES = new Set(["--interface", "--driver", "--thing", "--host", "--port", "--ca", "--cert", "--key", "--format", "--interval", "--reply-timeout", "--store", "--rogue-topic", "--health"]);
 const FORMATS: ReportFormat[] = ["json", "json-short", "cbor"];
 
 export function parseArgs(argv: string[]): DeviceArgs {
@@ -75,7 +80,19 @@ export function parseArgs(argv: string[]): DeviceArgs {
 		rogueTopic: v.get("--rogue-topic"),
 		driver,
 		interfaces,
+		health: healthGroups(v.get("--health")),
 	};
+}
+
+function healthGroups(text: string | undefined): Partial<HealthSettings> | undefined {
+	if (text === undefined) return undefined;
+	const on: Partial<Record<HealthGroup, boolean>> = {};
+	for (const name of text.split(",")) {
+		const group = HEALTH_GROUPS.find((g) => g === name.trim());
+		if (group === undefined) throw new ArgsError(`--health takes a comma-separated list of ${HEALTH_GROUPS.join(", ")}, got ${JSON.stringify(name)}`);
+		on[group] = true;
+	}
+	return on;
 }
 
 function collect(argv: string[]): Map<string, string> {

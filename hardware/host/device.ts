@@ -14,10 +14,13 @@ import type { MqttClient } from "../../modules/mqtt/client";
 import type { NetDriver } from "../../modules/netdriver/netdriver";
 import type { ReportFormat } from "../../modules/report/report";
 import type { Sampler } from "../../modules/sampler/sampler";
+import { registerHealth } from "../../modules/health/health";
+import type { HealthRegistration, HealthSettings } from "../../modules/health/health";
 import { composeStack } from "../../modules/stack/stack";
 import type { StackLimits, StackStatus } from "../../modules/stack/stack";
 import { realClock } from "./clock";
 import { checkCredentials } from "./credentials";
+import { hostHealth } from "./health";
 import { HostNetDriver } from "./netdriver";
 import { FileStore } from "./store";
 import { hostTransport } from "./transport";
@@ -60,6 +63,8 @@ export interface DeviceOptions {
 	 * socket tables). Default: the socket-level driver, which counts the device's own traffic.
 	 */
 	netDriver?: NetDriver;
+	/** Built-in health metric groups to report (modules/health; the host has heap, uptime, reboots). */
+	health?: Partial<HealthSettings>;
 }
 
 export type DeviceStatus = StackStatus;
@@ -75,6 +80,8 @@ export interface Device {
 	readonly agent: DefenderAgent;
 	readonly sampler: Sampler;
 	readonly client: MqttClient;
+	/** The health metrics registered, and those switched on that the host cannot measure. */
+	readonly health: HealthRegistration;
 	stop(): Promise<void>;
 }
 
@@ -85,13 +92,15 @@ export async function startDevice(options: DeviceOptions): Promise<Device> {
 	const netDriver = options.netDriver ?? driver;
 	const rogue = typeof options.rogue === "object" ? options.rogue : {};
 	const keepAlive = options.keepAliveSeconds === undefined ? {} : { keepAliveSeconds: options.keepAliveSeconds };
+	const store = new FileStore(options.storePath);
+	const log = options.log ?? (() => {});
 	const stack = composeStack({
 		thingName: options.thingName,
 		clock: options.clock ?? realClock(),
 		openTransport: hostTransport({ host: options.host, port: options.port, ca: options.ca, cert: options.cert, key: options.key, driver }),
 		driver: netDriver,
-		store: new FileStore(options.storePath),
-		log: options.log,
+		store,
+		log,
 		random: options.random,
 		format: options.format,
 		intervalSeconds: options.intervalSeconds,
@@ -102,6 +111,9 @@ export async function startDevice(options: DeviceOptions): Promise<Device> {
 		roguePeriodMs: rogue.periodMs,
 		limits: { ...keepAlive, ...options.limits },
 	});
+	const h = options.health ?? {};
+	const settings: HealthSettings = { heap: h.heap ?? false, xsHeap: h.xsHeap ?? false, rssi: h.rssi ?? false, uptime: h.uptime ?? false, reboots: h.reboots ?? false };
+	const health = registerHealth(stack.agent, settings, hostHealth(store, log, settings.reboots));
 	stack.start(options.rogue !== undefined && options.rogue !== false);
 	return {
 		get status(): DeviceStatus {
@@ -113,6 +125,7 @@ export async function startDevice(options: DeviceOptions): Promise<Device> {
 		agent: stack.agent,
 		sampler: stack.sampler,
 		client: stack.client,
+		health,
 		async stop() {
 			stack.stop();
 		},

@@ -40,7 +40,10 @@ async function main(args: DeviceArgs): Promise<void> {
 		rogue: args.rogue && (args.rogueTopic ? { topic: args.rogueTopic } : true),
 		storePath: args.store,
 		log,
+		health: args.health,
 	});
+	if (device.health.registered.length) log(`health metrics: ${device.health.registered.join(", ")}`);
+	if (device.health.missing.length) log(`health metrics this host cannot measure (not reported): ${device.health.missing.join(", ")}`);
 	device.agent.onOutcome = (state, id) => {
 		const s = device.status;
 		if (linux?.lastError) log(`driver linux: last counter read failed (counters kept, caught up on the next good read): ${linux.lastError.message}`);

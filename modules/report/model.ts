@@ -178,15 +178,21 @@ function checkNetStats(stats: NetStats): void {
 	checkCount(stats.packetsOut, "packetsOut");
 }
 
+/** Throws ReportError BadMetricName unless `name` is a valid custom metric name. */
+export function checkMetricName(name: string): void {
+	if (typeof name !== "string" || !METRIC_NAME.test(name) || name.startsWith("aws:")) throw new ReportError("BadMetricName", `custom metric name ${JSON.stringify(name)} must match [a-zA-Z0-9:_-]{1,128} and not start with "aws:"`);
+}
+
 function checkCustomMetrics(metrics: Record<string, CustomMetricValue>, cap: number): void {
 	checkObject(metrics, "customMetrics");
 	for (const name of Object.keys(metrics)) {
-		if (!METRIC_NAME.test(name) || name.startsWith("aws:")) throw new ReportError("BadMetricName", `custom metric name ${JSON.stringify(name)} must match [a-zA-Z0-9:_-]{1,128} and not start with "aws:"`);
+		checkMetricName(name);
 		checkCustomValue(metrics[name], name, cap);
 	}
 }
 
-function checkCustomValue(value: CustomMetricValue, name: string, cap: number): void {
+/** Throws a ReportError unless `value` is a valid value of the custom metric `name`. */
+export function checkCustomValue(value: CustomMetricValue, name: string, cap: number): void {
 	checkObject(value, `custom metric ${name}`);
 	const keys = Object.keys(value);
 	if (keys.length !== 1) throw new ReportError("BadMetricValue", `custom metric ${name} must have exactly one of number, number_list, string_list, ip_list`);

@@ -44,16 +44,17 @@ describe("module manifests", () => {
 		}
 	});
 
-	it.each([["lin", "sim"], ["mac", "sim"], ["win", "sim"], ["esp32", "esp32"]])("on %s the one specifier hardware/platform/netdriver is hardware/%s/netdriver, preloaded", (platform, dir) => {
+	it.each([["lin", "sim"], ["mac", "sim"], ["win", "sim"], ["esp32", "esp32"]])("on %s the specifiers hardware/platform/netdriver and /health are hardware/%s/…, preloaded", (platform, dir) => {
 		const entry = top.platforms[platform];
-		expect(entry.modules).toEqual({ "hardware/platform/netdriver": `./hardware/${dir}/netdriver` });
-		expect(entry.preload).toEqual(["hardware/platform/netdriver"]);
+		expect(entry.modules).toEqual({ "hardware/platform/netdriver": `./hardware/${dir}/netdriver`, "hardware/platform/health": `./hardware/${dir}/health` });
+		expect(entry.preload).toEqual(["hardware/platform/netdriver", "hardware/platform/health"]);
 		expect(top.modules["hardware/platform/netdriver"]).toBeUndefined();
+		expect(top.modules["hardware/platform/health"]).toBeUndefined();
 	});
 
 	it("the esp32 build includes the netmon fragment, which leaves the driver's specifier to the top manifest", () => {
 		expect(top.platforms.esp32.include).toContain("./hardware/esp32/manifest.json");
-		expect(json("hardware/esp32/manifest.json").modules).toEqual({ "*": ["./netmon", "./netmon_sockets", "./netmon_esp"] });
+		expect(json("hardware/esp32/manifest.json").modules).toEqual({ "*": ["./netmon", "./netmon_sockets", "./netmon_esp", "./health_esp"] });
 	});
 });
 
