@@ -30,6 +30,7 @@ export interface AuthorizationDeps {
 	identity?: CertificateIdentity;
 	/** accepted connections by certificate id */
 	sessions: CertificateSessions<Client>;
+	log: (s: string) => void;
 }
 
 function guarded(client: Client): GuardedConnection {
@@ -67,7 +68,7 @@ export function installAuthorization(aedes: Aedes, d: AuthorizationDeps): void {
 			if (verdict.blame !== undefined) {
 				d.hooks.connectAttempt(verdict.blame);
 				d.hooks.authorizationFailure(verdict.blame, verdict.refused);
-			}
+			} else d.log(`broker: ${client.id}: connection refused: ${verdict.refused}`);
 			return done(authError(verdict.refused, verdict.returnCode), false);
 		}
 		d.hooks.connectAttempt(verdict.thing);

@@ -100,7 +100,7 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
 	const limits = resolveLimits(o.limits);
 	const admission = new Admission(limits.maxPreAuthPerAddress, o.log);
 	const sessions = new CertificateSessions<Client>();
-	installAuthorization(aedes, { policy: o.policy, hooks: o.hooks, limits, admission, identity: o.identity, sessions });
+	installAuthorization(aedes, { policy: o.policy, hooks: o.hooks, limits, admission, identity: o.identity, sessions, log: o.log });
 	installEvents(aedes, o, things);
 	const server: Server = createServer(
 		{ key: o.key, cert: o.cert, ca: o.ca, requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.2", handshakeTimeout: limits.handshakeTimeoutMs },
