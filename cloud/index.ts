@@ -13,6 +13,8 @@ import type { BrokerLimits } from "./broker/limits";
 import { ApiCloud } from "./api/api-cloud";
 import { startApi, type ApiOptions } from "./api/index";
 import { RegistryRemovalStore } from "./api/store-registry";
+import { CertificateStore } from "./api/store-certs";
+import type { CertificateIdentity } from "./broker/identity";
 import { realClock } from "./clock";
 import { DetectEngine } from "./detect/engine";
 import { Registry } from "./detect/registry";
@@ -79,7 +81,7 @@ export interface ExternalBroker {
 	plugin?: boolean;
 }
 
-function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: string) => void): Promise<Broker> {
+function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: string) => void, identity: CertificateIdentity): Promise<Broker> {
 	const tls = ensureServerCertificate(options.pkiDir);
 	const ext = options.broker;
 	const clock = options.clock;
@@ -95,6 +97,7 @@ function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: strin
 			log,
 			limits: options.brokerLimits,
 			ticks: clock && (() => clock.ticks()),
+			identity,
 		});
 	}
 	const client = ext.cert && ext.key ? undefined : ensureDetectClientCertificate(options.pkiDir);
@@ -106,6 +109,13 @@ function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: strin
 		hooks,
 		log,
 		plugin: ext.plugin,
+	});
+}
+
+/** UpdateCertificate away from ACTIVE cuts off the certificate's live connections at once (embedded broker). */
+function enforceCertificateStatus(certificates: CertificateStore, broker: Broker): void {
+	certificates.onStatusChange((id, status) => {
+		if (status !== "ACTIVE") broker.disconnectCertificate?.(id, `certificate ${id} is ${status}`);
 	});
 }
 
@@ -121,6 +131,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now() });
 	engine.restore(store.loadStates(), store.loadSeen());
 	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log, store.outbox);
+	const certificates = new CertificateStore(store.database);
 	const cloud = new ApiCloud({
 		clock,
 		log,
@@ -133,15 +144,16 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	});
 	let broker: Broker;
 	try {
-		broker = await connectBroker(options, cloud.hooks(), log);
+		broker = await connectBroker(options, cloud.hooks(), log, certificates);
 	} catch (e) {
 		await cloud.stop();
 		throw e;
 	}
 	cloud.attach(broker);
+	enforceCertificateStatus(certificates, broker);
 	if (options.api) {
 		try {
-			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log }, options.api));
+			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates }, options.api));
 		} catch (e) {
 			await cloud.stop();
 			throw e;

@@ -54,6 +54,8 @@ export interface ApiDeps {
 	clock: Clock;
 	pkiDir: string;
 	log: (s: string) => void;
+	/** the certificate store the broker asks at CONNECT (created on the database when absent) */
+	certificates?: CertificateStore;
 }
 
 /** The first access key of a data dir's database, created if there is none (CLI `api-key`). */
@@ -71,7 +73,7 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 		clock: deps.clock,
 		profiles: new ProfileMetaStore(db),
 		things: new ThingStore(db),
-		certificates: new CertificateStore(db),
+		certificates: deps.certificates ?? new CertificateStore(db),
 		tags: new TagStore(db),
 		pkiDir: deps.pkiDir,
 		brokerEndpoint: () => `127.0.0.1:${deps.cloud.port}`,

@@ -1,6 +1,8 @@
 /*
  * store-certs — certificates the API knows (id, ARN, status, PEM, creation time) and the things each is
- * attached to as a principal.
+ * attached to as a principal. It is also the embedded broker's CertificateIdentity (cloud/broker/identity.ts):
+ * the broker asks status() and attached() at CONNECT, and a status change is announced to onStatusChange
+ * listeners (startCloud disconnects a certificate that is no longer ACTIVE).
  */
 import type Database from "better-sqlite3";
 
@@ -32,6 +34,7 @@ const recordOf = (r: Row): CertificateRecord => ({ certificateId: r.id, status: 
 
 export class CertificateStore {
 	readonly #db: Database.Database;
+	readonly #listeners: ((id: string, status: CertificateStatus) => void)[] = [];
 
 	constructor(db: Database.Database) {
 		this.#db = db;
@@ -54,6 +57,23 @@ export class CertificateStore {
 
 	setStatus(id: string, status: CertificateStatus, now: number): void {
 		this.#db.prepare("UPDATE api_certificates SET status = ?, modified = ? WHERE id = ?").run(status, now, id);
+		for (const l of this.#listeners) l(id, status);
+	}
+
+	/** Called after every setStatus (the new status is stored). */
+	onStatusChange(listener: (id: string, status: CertificateStatus) => void): void {
+		this.#listeners.push(listener);
+	}
+
+	/** The stored status; undefined for a certificate the API does not know (CertificateIdentity). */
+	status(id: string): CertificateStatus | undefined {
+		const row = this.#db.prepare("SELECT status FROM api_certificates WHERE id = ?").get(id) as { status: CertificateStatus } | undefined;
+		return row?.status;
+	}
+
+	/** True when the certificate is attached to the thing (CertificateIdentity). */
+	attached(id: string, thing: string): boolean {
+		return this.#db.prepare("SELECT 1 FROM api_principals WHERE cert = ? AND thing = ?").get(id, thing) !== undefined;
 	}
 
 	delete(id: string): void {

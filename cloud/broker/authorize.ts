@@ -1,6 +1,7 @@
 /*
  * authorize — the aedes hooks that decide who may connect, publish, subscribe and receive:
- * - CONNECT: the certificate CN must be a valid thing name and equal the client id (else CONNACK 5 or 2);
+ * - CONNECT: the client id must be a thing name equal to the certificate CN, or one the certificate is
+ *   attached to in the registry, and a registered certificate must be ACTIVE (identity.ts; else CONNACK 5 or 2);
  *   until the CONNECT is accepted the GuardedConnection holds every later packet (nothing is authorized,
  *   counted or evaluated for a refused connection), and these hooks refuse any client not accepted;
  * - PUBLISH: topic rules, payload size, no retain on `$aws/`, the TopicPolicy, the retained-store caps;
@@ -11,9 +12,9 @@
  * - the session store keeps only granted filters (a refused filter is never stored).
  */
 import type { Aedes, AuthenticateError, Client } from "aedes";
-import { checkThingName } from "../thing-name";
 import type { Admission } from "./admission";
 import type { GuardedConnection } from "./guarded-connection";
+import { decideIdentity, peerCertificateId, type CertificateIdentity, type CertificateSessions } from "./identity";
 import type { BrokerLimits } from "./limits";
 import type { TopicPolicy } from "./policy";
 import { RetainedBudget } from "./retained";
@@ -25,6 +26,11 @@ export interface AuthorizationDeps {
 	hooks: BrokerHooks;
 	limits: BrokerLimits;
 	admission: Admission;
+	/** the certificate registry (status, attachments); without it only CN = client id connects */
+	identity?: CertificateIdentity;
+	/** accepted connections by certificate id */
+	sessions: CertificateSessions<Client>;
+	log: (s: string) => void;
 }
 
 function guarded(client: Client): GuardedConnection {
@@ -55,17 +61,18 @@ export function installAuthorization(aedes: Aedes, d: AuthorizationDeps): void {
 
 	aedes.authenticate = (client, _user, _pass, done) => {
 		const conn = guarded(client);
-		const cn = certificateCn(client);
-		if (cn === undefined || checkThingName(cn)) {
+		const certId = peerCertificateId(conn.tls);
+		const verdict = decideIdentity(client.id, certificateCn(client), certId, d.identity);
+		if ("refused" in verdict) {
 			conn.refuseConnect();
-			return done(authError(`certificate CN ${JSON.stringify(cn)} is not a thing name`, 5), false);
+			if (verdict.blame !== undefined) {
+				d.hooks.connectAttempt(verdict.blame);
+				d.hooks.authorizationFailure(verdict.blame, verdict.refused);
+			} else d.log(`broker: ${client.id}: connection refused: ${verdict.refused}`);
+			return done(authError(verdict.refused, verdict.returnCode), false);
 		}
-		d.hooks.connectAttempt(cn);
-		if (client.id !== cn) {
-			conn.refuseConnect();
-			d.hooks.authorizationFailure(cn, `client id ${client.id} does not match certificate CN ${cn}`);
-			return done(authError(`client id must equal the thing name ${cn}`, 2), false);
-		}
+		d.hooks.connectAttempt(verdict.thing);
+		if (certId !== undefined) conn.tls.once("close", d.sessions.add(certId, client));
 		accepted.add(client);
 		granted.set(client, new Set());
 		d.admission.authenticated(conn.tls.remoteAddress, conn.tls.remotePort);

@@ -1,6 +1,8 @@
 /*
- * server — the IoT Core-like broker: aedes behind a mutual-TLS server on 127.0.0.1. Identity is the client
- * certificate's CN (= thing name); the MQTT client id must equal it (else CONNACK 2, identifier rejected).
+ * server — the IoT Core-like broker: aedes behind a mutual-TLS server on 127.0.0.1. Identity is the client id
+ * (a thing name): it must equal the certificate's CN (else CONNACK 2, identifier rejected) or be a thing the
+ * certificate is attached to in the registry (`identity`, identity.ts); a registered certificate that is not
+ * ACTIVE is refused, and disconnectCertificate() cuts off its live connections.
  * Topic authorization is TopicPolicy: a denied SUBSCRIBE gets SUBACK 0x80, a denied PUBLISH is dropped and
  * the connection closed (AWS IoT Core closes MQTT 3.1.1 connections on unauthorized publishes).
  * The hooks live in authorize.ts; every byte from a client passes a PacketGate (guarded-connection.ts) first;
@@ -13,6 +15,7 @@ import { createServer, type Server, type TLSSocket } from "node:tls";
 import { Admission, CountingLog } from "./admission";
 import { installAuthorization } from "./authorize";
 import { GuardedConnection } from "./guarded-connection";
+import { CertificateSessions, type CertificateIdentity } from "./identity";
 import { resolveLimits, type BrokerLimits } from "./limits";
 import { flattenQueue } from "./flat-queue";
 import type { TopicPolicy } from "./policy";
@@ -44,6 +47,8 @@ export interface BrokerOptions {
 	ticks?: () => number;
 	/** limits and refusals; defaults from LIMITS (limits.ts) */
 	limits?: Partial<BrokerLimits>;
+	/** the certificate registry asked at CONNECT (identity.ts); without it only CN = client id connects */
+	identity?: CertificateIdentity;
 }
 
 export interface Broker {
@@ -55,6 +60,8 @@ export interface Broker {
 	close(): Promise<void>;
 	/** reports delivered to / evaluated by Detect (external broker only; see broker/report-audit.ts) */
 	reportAudit?(): ReportAudit;
+	/** closes every live connection of a certificate (id = SHA-256 of its DER) at once; returns how many (embedded broker only) */
+	disconnectCertificate?(certificateId: string, reason: string): number;
 }
 
 function installEvents(aedes: Aedes, o: BrokerOptions, things: Map<string, Client>): void {
@@ -92,7 +99,8 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
 	const things = new Map<string, Client>();
 	const limits = resolveLimits(o.limits);
 	const admission = new Admission(limits.maxPreAuthPerAddress, o.log);
-	installAuthorization(aedes, { policy: o.policy, hooks: o.hooks, limits, admission });
+	const sessions = new CertificateSessions<Client>();
+	installAuthorization(aedes, { policy: o.policy, hooks: o.hooks, limits, admission, identity: o.identity, sessions, log: o.log });
 	installEvents(aedes, o, things);
 	const server: Server = createServer(
 		{ key: o.key, cert: o.cert, ca: o.ca, requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.2", handshakeTimeout: limits.handshakeTimeoutMs },
@@ -121,6 +129,14 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
 		publish: (topic, payload, qos) =>
 			new Promise<void>((resolve, reject) => aedes.publish({ cmd: "publish", topic, payload, qos, retain: false, dup: false }, (e) => (e ? reject(e) : resolve()))),
 		connectedThings: () => [...things.keys()],
+		disconnectCertificate: (certificateId, reason) => {
+			const clients = sessions.clients(certificateId);
+			for (const c of clients) {
+				o.log(`broker: ${c.id}: disconnected: ${reason}`);
+				c.close();
+			}
+			return clients.length;
+		},
 		close: () =>
 			new Promise<void>((resolve) => {
 				for (const c of things.values()) c.close();
