@@ -28,13 +28,18 @@ export interface SmtpSink {
 	close(): Promise<void>;
 }
 
-/** `tls`: offer STARTTLS with this key and certificate (PEM), and accept AUTH only after it. */
-export async function startSmtpSink(user = "relay", pass = "s3cret", tls?: { key: string; cert: string }, onMail?: (m: ReceivedMail) => void): Promise<SmtpSink> {
+/** `tls`: offer STARTTLS with this key and certificate (PEM), and accept AUTH only after it. `port` 0: an ephemeral one. */
+export async function startSmtpSink(
+	user = "relay",
+	pass = "s3cret",
+	tls?: { key: string; cert: string },
+	onMail?: (m: ReceivedMail) => void,
+	port = 0,
+): Promise<SmtpSink> {
 	const mails: ReceivedMail[] = [];
 	let logins = 0;
 	let secureLogins = 0;
 	let server: SMTPServer | undefined;
-	let port = 0;
 	const make = (): SMTPServer =>
 		new SMTPServer({
 			secure: false,
@@ -74,7 +79,7 @@ export async function startSmtpSink(user = "relay", pass = "s3cret", tls?: { key
 			if (!s) return resolve();
 			s.close(() => resolve());
 		});
-	await listen(0);
+	await listen(port);
 	return {
 		url: `smtp://${user}:${pass}@127.0.0.1:${port}`,
 		mails,
