@@ -5,13 +5,15 @@
  * security profile CheckRogueDevices (profiles/CheckRogueDevices.json) watches it. The firmware runs
  * on the host as MyDevice and reports every 300 s over mutual-TLS MQTT. After two quiet intervals
  * rogue mode is switched on; both behaviors go in alarm and their alerts are printed; rogue mode is
- * switched off again and the alarms clear. Virtual time by default (the five-minute windows pass in
+ * switched off again and the alarms clear. The cloud's API and SNS run too (walkthrough-mail.ts): a loopback
+ * SMTP server is the mail relay, topic MisbehavingDevices has a confirmed e-mail subscriber, CheckRogueDevices
+ * alerts to it, and every mail received is printed. Virtual time by default (the five-minute windows pass in
  * seconds); `--real` runs on the wall clock (about 20 minutes). `--broker mosquitto` runs the same story on a
  * real mosquitto loading our Defender plugin instead of the embedded broker (walkthrough-mosquitto.ts).
  *
  *   npm start [-- --real] [--broker embedded|mosquitto] [--format json|json-short|cbor] [--data DIR] [--verbose]
  *
- * Exits 0 when every step happened as expected, 1 with the reason otherwise (or when mosquitto, gcc or the
+ * Exits 0 when every step happened as expected (the subscription confirmed by its mail, both violations mailed), 1 with the reason otherwise (or when mosquitto, gcc or the
  * plugin's headers are missing), 2 on bad arguments.
  */
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
@@ -24,6 +26,8 @@ import { startDevice, type Device } from "../hardware/host/device";
 import { VirtualClock } from "../hardware/host/virtual-clock";
 import type { Clock } from "../modules/platform/platform";
 import type { ReportFormat } from "../modules/report/report";
+import { apiOf, apiOptions, startMailSink, subscribeByMail, violationMails } from "./walkthrough-mail";
+import type { SmtpSink } from "./smtp-sink";
 import { checkPluginCounters, countersCaughtUp, crossesWindow, MissingPrerequisite, startMosquittoCloud } from "./walkthrough-mosquitto";
 
 const THING = "MyDevice";
@@ -113,12 +117,19 @@ async function main(): Promise<number> {
 	const say = (who: string, text: string) => console.log(`[${time.elapsed()}] ${who.padEnd(6)} ${text}`);
 	const debug = opts.verbose ? (s: string) => say("log", s) : () => {};
 
-	const common = { pkiDir: join(opts.dataDir, "pki"), dataDir: join(opts.dataDir, "db"), clock: time.clock, alerts: { jsonl: join(opts.dataDir, "alerts.jsonl") }, log: debug };
-	const { cloud, port, stop } = await startBackend(opts, common, say);
+	const sink = await startMailSink(say);
 	try {
-		return await withCloud(cloud, port, opts, time, say, debug);
+		const api = apiOptions(sink);
+		const common = { pkiDir: join(opts.dataDir, "pki"), dataDir: join(opts.dataDir, "db"), clock: time.clock, alerts: { jsonl: join(opts.dataDir, "alerts.jsonl") }, log: debug, api };
+		const { cloud, port, stop } = await startBackend(opts, common, say);
+		say("mail", `SMTP relay on ${sink.url.replace(/:[^:@/]*@/, ":…@")} (smtp-server; the cloud's SNS sends e-mail through it)`);
+		try {
+			return await withCloud(cloud, port, opts, time, say, debug, sink);
+		} finally {
+			await stop();
+		}
 	} finally {
-		await stop();
+		await sink.close();
 	}
 }
 
@@ -141,8 +152,10 @@ async function withCloud(
 	time: Timeline,
 	say: (who: string, text: string) => void,
 	debug: (s: string) => void,
+	sink: SmtpSink,
 ): Promise<number> {
-	setUpFleet(cloud, say);
+	const profileName = setUpFleet(cloud, say);
+	await subscribeByMail(apiOf(cloud), sink, profileName, say);
 	const alerts: Alert[] = [];
 	cloud.onAlert((a) => {
 		alerts.push(a);
@@ -171,7 +184,9 @@ async function withCloud(
 	});
 	say("device", `${THING} started: ${opts.format} reports every ${INTERVAL_S} s, certificate ${files.certPem}`);
 	// virtual time stands still while something is on the wire: a connect, a report awaiting its reply, an echo
+	// … and while an alert's mail is on its way (the confirmation and then one mail per alert), so mails print in story order
 	const onWire = () =>
+		sink.mails.length < 1 + alerts.length ||
 		device.status.awaitingReply || device.status.mqttState === "connecting" || device.client.stats.messagesIn < device.client.stats.messagesOut;
 	// on mosquitto, also before a step that ends a Detect window, until the plugin's counters are in (walkthrough-mosquitto.ts)
 	const hold =
@@ -180,13 +195,17 @@ async function withCloud(
 			: onWire;
 	try {
 		const code = await story(cloud, device, time, hold, say, alerts);
-		return code === 0 && opts.broker === "mosquitto" ? await checkPluginCounters(cloud, device, THING, say) : code;
+		if (code !== 0) return code;
+		const unmailed = await violationMails(sink, THING, ["msgReceive", "bytesOut"]);
+		if (unmailed.length) return say("FAIL", `no violation mail for ${unmailed.join(", ")}`), 1;
+		say("done", `the violations of ${THING} were mailed to the topic's subscriber (${sink.mails.length} mails received in all)`);
+		return opts.broker === "mosquitto" ? await checkPluginCounters(cloud, device, THING, say) : 0;
 	} finally {
 		await device.stop();
 	}
 }
 
-function setUpFleet(cloud: Cloud, say: (who: string, text: string) => void): void {
+function setUpFleet(cloud: Cloud, say: (who: string, text: string) => void): string {
 	cloud.createThingGroup(GROUP);
 	cloud.addThingToThingGroup(THING, GROUP);
 	const profile = JSON.parse(readFileSync(PROFILE, "utf8"));
@@ -194,6 +213,7 @@ function setUpFleet(cloud: Cloud, say: (who: string, text: string) => void): voi
 	cloud.attachSecurityProfile(securityProfileName, thingGroupArn(GROUP));
 	const names = profile.behaviors.map((b: { name: string; metric: string }) => `${b.name} (${b.metric})`).join(", ");
 	say("cloud", `thing group ${GROUP} ∋ ${THING}; security profile ${securityProfileName} attached: ${names}`);
+	return securityProfileName;
 }
 
 async function story(

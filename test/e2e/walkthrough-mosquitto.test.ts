@@ -49,6 +49,9 @@ describe("walkthrough on mosquitto + plugin (npm start -- --broker mosquitto)", 
 		expect(r.stdout).toMatch(/2 reports accepted, no violation/);
 		expect(r.stdout).toMatch(/violations raised: (msgReceive, bytesOut|bytesOut, msgReceive)/);
 		expect(r.stdout).toMatch(/cleared: /);
+		expect(r.stdout).toMatch(/subscription confirmed: arn:aws:sns:[^:]+:\d{12}:MisbehavingDevices:/);
+		for (const b of ["msgReceive", "bytesOut"]) expect(r.stdout).toMatch(new RegExp(`mail +Subject: Device Defender: MyDevice in-alarm ${b} \\(CheckRogueDevices\\)\\n`));
+		expect(r.stdout).toMatch(/the violations of MyDevice were mailed to the topic's subscriber/);
 		expect(r.stdout).toMatch(/plugin counted (\d+) messages from MyDevice and (\d+) to it; its client sent \1, received \2/);
 		const kinds = r.alerts.map((a) => `${a.behavior.name}:${a.violationEventType}`).sort();
 		expect(kinds).toEqual(["bytesOut:alarm-cleared", "bytesOut:in-alarm", "msgReceive:alarm-cleared", "msgReceive:in-alarm"]);
