@@ -20,13 +20,15 @@ vi.mock("time", () => ({
 			return state.ticks;
 		},
 		set() {},
-		delta: () => 0,
+		delta: (start: number, end?: number) => (end ?? state.ticks) - start,
 	},
 }));
 
 // imported by a path in a variable: the root tsconfig type-checks tests against Node's "net", not Moddable's
 const MODULE = "../../hardware/moddable/health";
 const { moddableHealth } = (await import(/* @vite-ignore */ MODULE)) as { moddableHealth: (store: Store, log: Log, countBoots: boolean) => HealthProviders };
+const SIM = "../../hardware/sim/health";
+const { platformHealth: simHealth } = (await import(/* @vite-ignore */ SIM)) as { platformHealth: (store: Store, log: Log, countBoots: boolean) => HealthProviders };
 
 beforeEach(() => {
 	counters.clear();
@@ -75,5 +77,18 @@ describe("Moddable health providers", () => {
 		expect(moddableHealth(store, () => {}, true).reboots?.()).toBe(2);
 		expect(moddableHealth(store, () => {}, false).reboots).toBeUndefined();
 		expect(store.writes).toBe(2);
+	});
+});
+
+describe("simulator health providers (hardware/sim/health)", () => {
+	it("leave out the free heap (no such instrument there) and count uptime from start, not from Time.ticks' origin", () => {
+		state.ticks = 1_796_351_600_000; // the Linux simulator's ticks are the wall clock in ms
+		const p = simHealth(new MemoryStore(), () => {}, false);
+		expect(p.freeHeap).toBeUndefined();
+		expect(p.minFreeHeap).toBeUndefined();
+		expect(p.xsSlotBytes?.()).toBe(20_480);
+		expect(p.uptimeSeconds?.()).toBe(0);
+		state.ticks += 125_999;
+		expect(p.uptimeSeconds?.()).toBe(125);
 	});
 });
