@@ -133,13 +133,8 @@ function apiKey(a: Args): void {
 	}
 }
 
-const START_OPTIONS = new Set(["port", "data", "pki", "allow", "min-interval", "invalidate-after", "jsonl", "webhook", "no-stdout", "broker", "plugin", "api-port", "api-scheme", "smtp", "smtp-ca", "mail-from"]);
-
 /** `start` refuses options it does not know and values out of range before anything is opened. */
 function startOptions(a: Args): { port: number; webhook?: string } {
-	const unknown = [...a.options.keys()].find((k) => !START_OPTIONS.has(k));
-	if (unknown !== undefined) throw new UsageError(`start: unknown option --${unknown} (try: help)`);
-	if (a.positionals.length > 1) throw new UsageError(`start: unexpected argument ${a.positionals[1]}`);
 	const port = intOption(a, "port", 8883);
 	if (port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
 	const webhook = option(a, "webhook");
