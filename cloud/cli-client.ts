@@ -35,6 +35,8 @@ function credentials(dataDir: string): AccessKey {
 export function connect(endpoint: string, dataDir: string): IoTClient {
 	if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new UsageError(`--endpoint must be http(s)://host:port, got "${endpoint}"`);
 	const key = credentials(dataDir);
+	// the SDK's multi-line Node-version notice would break the CLI's one-line output (the project runs on Node 20)
+	process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 	return new IoTClient({ endpoint, region: process.env.AWS_REGION ?? "us-east-1", credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, maxAttempts: 1 });
 }
 
