@@ -123,6 +123,8 @@ function startOptions(a: Args): { port: number; webhook?: string; host: string; 
 
 async function start(a: Args): Promise<void> {
 	const { port, webhook, host, sans } = startOptions(a);
+	const running = runningCloud(dataDir(a));
+	if (running !== undefined) throw new UsageError(`a cloud is already running on ${dataDir(a)} (pid ${running.pid})`);
 	const broker = brokerOption(a);
 	const api = apiOption(a);
 	const cloud = await startCloud({

@@ -45,6 +45,7 @@ describe("cloud CLI as an API client", () => {
 		const refused = await cli({}, "profile", "create", "--file", file, "--data", data);
 		expect(refused.code).toBe(2);
 		expect(refused.err).toBe(`error: a cloud is running on ${data} (pid ${process.pid}): use --endpoint ${url}\n`);
+		expect(await cli({}, "start", "--port", "0", "--data", data, "--pki", join(dir, "pki"))).toMatchObject({ code: 2, err: `error: a cloud is already running on ${data} (pid ${process.pid})\n` });
 
 		expect(await cli(env, "profile", "create", "--file", file, "--endpoint", url)).toMatchObject({ code: 0, out: JSON.stringify({ securityProfileName: "Ports" }, null, 2) + "\n" });
 		expect(await cli(env, "profile", "attach", "Ports", "--all", "--endpoint", url)).toMatchObject({ code: 0, out: "ok\n" });
