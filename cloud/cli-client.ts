@@ -19,6 +19,7 @@ import {
 import { UsageError } from "./cli-args";
 import { firstAccessKey, type AccessKey } from "./api/index";
 import { CloudStore } from "./store";
+import { runningCloud } from "./data-lock";
 
 function credentials(dataDir: string): AccessKey {
 	const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
@@ -38,6 +39,17 @@ export function connect(endpoint: string, dataDir: string): IoTClient {
 	// the SDK's multi-line Node-version notice would break the CLI's one-line output (the project runs on Node 20)
 	process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 	return new IoTClient({ endpoint, region: process.env.AWS_REGION ?? "us-east-1", credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, maxAttempts: 1 });
+}
+
+/** The running cloud's API for --endpoint; undefined = work on the data dir, refused while a cloud runs on it. */
+export function forDataDir(endpoint: string | undefined, dataDir: string): IoTClient | undefined {
+	if (endpoint !== undefined) return connect(endpoint, dataDir);
+	const running = runningCloud(dataDir);
+	if (running !== undefined) {
+		const hint = running.api ?? "http://127.0.0.1:API-PORT (restart it with --api-port to serve the API)";
+		throw new UsageError(`a cloud is running on ${dataDir} (pid ${running.pid}): use --endpoint ${hint}`);
+	}
+	return undefined;
 }
 
 /** Runs one API call; a refusal by the cloud (4xx) is a one-line error with exit code 2, as for the local store. */

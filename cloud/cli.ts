@@ -179,17 +179,7 @@ function revoke(a: Args): void {
 	print("ok");
 }
 
-/** The running cloud's API for --endpoint; undefined = work on the data dir, refused while a cloud runs on it. */
-function apiClient(a: Args): ReturnType<typeof client.connect> | undefined {
-	const endpoint = option(a, "endpoint");
-	if (endpoint !== undefined) return client.connect(endpoint, dataDir(a));
-	const running = runningCloud(dataDir(a));
-	if (running !== undefined) {
-		const hint = running.api ?? "http://127.0.0.1:API-PORT (restart it with --api-port to serve the API)";
-		throw new UsageError(`a cloud is running on ${dataDir(a)} (pid ${running.pid}): use --endpoint ${hint}`);
-	}
-	return undefined;
-}
+const apiClient = (a: Args): ReturnType<typeof client.connect> | undefined => client.forDataDir(option(a, "endpoint"), dataDir(a));
 
 async function group(a: Args): Promise<void> {
 	const verb = positional(a, 1, "group verb (create|add)");
