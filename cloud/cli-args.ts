@@ -1,38 +1,91 @@
 /*
- * cli-args — a small argv parser for the cloud CLI: positionals plus `--name value` / `--flag` options,
- * repeatable options collected in order. Bad usage is a UsageError (exit code 2).
+ * cli-args — strict argv parsing for the cloud CLI with node:util parseArgs: each command has its own option
+ * table and a maximum number of positionals; an unknown option, a missing value, a value given to a flag or an
+ * extra argument is a UsageError (exit code 2). Repeatable options are collected in order.
  */
+import { parseArgs as parseNodeArgs } from "node:util";
 
 export class UsageError extends Error {
 	readonly code = "BadInput";
 }
 
 export interface Args {
+	/** the command first, then its arguments */
 	positionals: string[];
 	options: Map<string, string[]>;
 }
 
-const FLAGS = new Set(["history", "help", "no-stdout", "all", "plugin"]);
+type Kind = "string" | "flag" | "list";
+interface Command {
+	options: Record<string, Kind>;
+	/** positionals after the command word */
+	maxArgs: number;
+}
+
+/** the two dirs of a cloud, accepted by every command that works on its files (scripts pass both to all) */
+const DATA = { data: "string", pki: "string" } as const;
+const PKI = DATA;
+const CLIENT = { ...DATA, endpoint: "string" } as const;
+
+export const COMMANDS: Record<string, Command> = {
+	start: {
+		maxArgs: 0,
+		options: {
+			...DATA, ...PKI, port: "string", host: "string", san: "list", allow: "list", "min-interval": "string", "invalidate-after": "string",
+			jsonl: "string", webhook: "string", "no-stdout": "flag", broker: "string", plugin: "flag",
+			"api-port": "string", "api-scheme": "string", smtp: "string", "smtp-ca": "string", "mail-from": "string",
+		},
+	},
+	"api-key": { maxArgs: 0, options: { ...DATA } },
+	"mosquitto-conf": {
+		maxArgs: 0,
+		options: { ...PKI, port: "string", out: "string", allow: "list", user: "string", thing: "list", dynsec: "string", plugin: "flag", revoked: "string", san: "list" },
+	},
+	revoke: { maxArgs: 1, options: { serial: "string", file: "string" } },
+	ca: { maxArgs: 0, options: { ...PKI } },
+	cert: { maxArgs: 1, options: { ...PKI } },
+	group: { maxArgs: 3, options: { ...CLIENT } },
+	profile: { maxArgs: 2, options: { ...CLIENT, file: "string", group: "string", all: "flag", target: "string" } },
+	validate: { maxArgs: 0, options: { file: "string" } },
+	violations: { maxArgs: 0, options: { ...CLIENT, history: "flag", thing: "string" } },
+	help: { maxArgs: 0, options: {} },
+};
+
+/** node:util's messages, shortened to one line that names the option. */
+function usageMessage(cmd: string, e: Error): string {
+	const m = e.message.split("\n")[0];
+	const unknown = /^Unknown option '([^']+)'/.exec(m);
+	if (unknown) return `${cmd}: unknown option ${unknown[1]} (try: help)`;
+	const missing = /^Option '(?:-\w, )?(--[^ ']+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(m);
+	if (missing) return `${cmd}: option ${missing[1]} needs a value`;
+	const flag = /^Option '(--[^=']+)[^']*' does not take an argument/.exec(m);
+	if (flag) return `${cmd}: option ${flag[1]} is a flag and takes no value`;
+	const extra = /^Unexpected argument '([^']*)'/.exec(m);
+	if (extra) return `${cmd}: unexpected argument ${extra[1]}`;
+	return `${cmd}: ${m}`;
+}
 
 export function parseArgs(argv: string[]): Args {
-	const positionals: string[] = [];
-	const options = new Map<string, string[]>();
-	for (let i = 0; i < argv.length; i++) {
-		const a = argv[i];
-		if (!a.startsWith("--")) {
-			positionals.push(a);
-			continue;
-		}
-		const name = a.slice(2);
-		if (FLAGS.has(name)) {
-			options.set(name, ["true"]);
-			continue;
-		}
-		const value = argv[++i];
-		if (value === undefined) throw new UsageError(`option --${name} needs a value`);
-		options.set(name, [...(options.get(name) ?? []), value]);
+	const first = argv[0];
+	const cmd = first === undefined || first === "--help" ? "help" : first;
+	const spec = COMMANDS[cmd];
+	if (spec === undefined) throw new UsageError(`unknown command ${cmd} (try: help)`);
+	const table: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {};
+	for (const [name, kind] of Object.entries(spec.options)) table[name] = kind === "flag" ? { type: "boolean" } : { type: "string", multiple: kind === "list" };
+	let parsed: ReturnType<typeof parseNodeArgs>;
+	try {
+		parsed = parseNodeArgs({ args: argv.slice(1), options: table, strict: true, allowPositionals: true });
+	} catch (e) {
+		throw new UsageError(usageMessage(cmd, e as Error));
 	}
-	return { positionals, options };
+	if (parsed.positionals.length > spec.maxArgs) throw new UsageError(`${cmd}: unexpected argument ${parsed.positionals[spec.maxArgs]}`);
+	const options = new Map<string, string[]>();
+	for (const [name, value] of Object.entries(parsed.values)) {
+		if (value === undefined || value === false) continue;
+		const values = Array.isArray(value) ? value : [value === true ? "true" : value];
+		options.set(name, values.map(String));
+	}
+	return { positionals: [cmd, ...parsed.positionals], options };
 }
 
 export function option(args: Args, name: string, fallback?: string): string | undefined {

@@ -12,46 +12,15 @@ import { firstAccessKey, type ApiOptions } from "./api/index";
 import { revokeCertificate } from "./broker/revocation";
 import { CloudError } from "./errors";
 import { startCloud } from "./index";
+import { HELP } from "./cli-help";
+import * as client from "./cli-client";
+import { runningCloud } from "./data-lock";
+import { checkSan, serverSans } from "./server-sans";
+import { isIP } from "node:net";
 import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate, issueThingCertificate } from "./pki";
 import { CloudStore } from "./store";
 import { activeViolations } from "./violations";
 
-const HELP = `usage: npm run cloud -- <command> [options]
-
-  start [--port 8883] [--data DIR] [--pki DIR] [--allow FILTER]... [--min-interval 300]
-        [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout]
-        [--broker mqtts://127.0.0.1:PORT [--plugin]] [--api-port 8443 [--api-scheme http|https]
-        [--smtp smtp://user:pass@host:port [--smtp-ca CA.pem]] [--mail-from ADDRESS]]
-                                  run the broker + Detect in the foreground (Ctrl-C stops);
-                                  with --broker, Detect subscribes to that external broker instead
-                                  (client defender-detect, certificate from --pki; no cloud-side metrics
-                                  unless the broker runs the Defender plugin: --plugin);
-                                  with --api-port, also serve the AWS IoT control-plane API and the SNS
-                                  subset (docs/api.md); --smtp is the relay for e-mail subscribers
-  api-key [--data DIR]            print the API's first access key pair (created if none) as
-                                  AWS_ACCESS_KEY_ID=… / AWS_SECRET_ACCESS_KEY=… lines
-  mosquitto-conf --port PORT --out DIR [--pki DIR] [--allow FILTER]... [--user mosquitto]
-                 [--thing T]... [--dynsec PATH/mosquitto_dynamic_security.so] | [--plugin [--revoked FILE]]
-                                  write DIR/mosquitto.conf and DIR/certs/ for mosquitto 2.0 (mutual TLS,
-                                  client id = certificate CN; as root, DIR is handed to --user) with either
-                                  DIR/dynamic-security.json: the per-thing policy of mosquitto's own plugin
-                                  for every thing certificate in --pki or each --thing, or, with --plugin,
-                                  DIR/defender_plugin.so (built with gcc, mosquitto-dev): our plugin, for
-                                  identity, policy, cloud-side counters and revocation of every thing
-  revoke (<thing> | --serial HEX) --file FILE
-                                  add a revocation to the plugin's list (the thing is disconnected at once)
-  ca [--pki DIR]                  create the local CA (ca.cert.pem, ca.key.pem, ca.cert.der)
-  cert <thing> [--pki DIR]        issue a thing certificate: PEM, DER and PKCS#8 DER key
-  group create <group> [--data DIR]
-  group add <group> <thing> [--data DIR]
-  profile create --file profile.json [--data DIR]   (the JSON aws iot create-security-profile takes)
-  profile list [--data DIR]
-  profile attach <profile> (--group <group> | --all | --target <arn>) [--data DIR]
-  validate --file profile.json    print validationErrors (exit 1 when invalid)
-  violations [--history] [--thing T] [--data DIR]
-  help
-
-defaults: --data ./.cloud/data  --pki ./.cloud/pki`;
 
 const dataDir = (a: Args): string => option(a, "data", ".cloud/data")!;
 const pkiDir = (a: Args): string => option(a, "pki", ".cloud/pki")!;
@@ -120,7 +89,7 @@ function apiOption(a: Args): ApiOptions | undefined {
 	if (smtp !== undefined && !/^smtps?:\/\/\S+$/.test(smtp)) throw new UsageError(`--smtp must be smtp://[user:pass@]host:port or smtps://…, got "${smtp}"`);
 	if (mailFrom !== undefined && !/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) throw new UsageError(`--mail-from must be an e-mail address, got "${mailFrom}"`);
 	const caFile = option(a, "smtp-ca");
-	return { port: intOption(a, "api-port", 8443), https: scheme === "https", sns: { smtp, mailFrom, smtpCa: caFile === undefined ? undefined : readText(caFile, "--smtp-ca") } };
+	return { port: intOption(a, "api-port", 8443), host: option(a, "host"), https: scheme === "https", sns: { smtp, mailFrom, smtpCa: caFile === undefined ? undefined : readText(caFile, "--smtp-ca") } };
 }
 
 function apiKey(a: Args): void {
@@ -133,27 +102,36 @@ function apiKey(a: Args): void {
 	}
 }
 
-const START_OPTIONS = new Set(["port", "data", "pki", "allow", "min-interval", "invalidate-after", "jsonl", "webhook", "no-stdout", "broker", "plugin", "api-port", "api-scheme", "smtp", "smtp-ca", "mail-from"]);
+/** --san values (checked) joined with this machine's names and addresses. */
+function sanOption(a: Args): string[] {
+	const sans = a.options.get("san") ?? [];
+	const bad = sans.map(checkSan).find((p) => p !== undefined);
+	if (bad !== undefined) throw new UsageError(`--san: ${bad}`);
+	return serverSans(sans);
+}
 
 /** `start` refuses options it does not know and values out of range before anything is opened. */
-function startOptions(a: Args): { port: number; webhook?: string } {
-	const unknown = [...a.options.keys()].find((k) => !START_OPTIONS.has(k));
-	if (unknown !== undefined) throw new UsageError(`start: unknown option --${unknown} (try: help)`);
-	if (a.positionals.length > 1) throw new UsageError(`start: unexpected argument ${a.positionals[1]}`);
+function startOptions(a: Args): { port: number; webhook?: string; host: string; sans: string[] } {
 	const port = intOption(a, "port", 8883);
 	if (port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
 	const webhook = option(a, "webhook");
 	if (webhook !== undefined && !/^https?:\/\/\S+$/.test(webhook)) throw new UsageError(`--webhook must be an http:// or https:// URL, got "${webhook}"`);
-	return { port, webhook };
+	const host = option(a, "host", "127.0.0.1") ?? "127.0.0.1";
+	if (isIP(host) === 0) throw new UsageError(`--host must be an IP address of this machine (0.0.0.0 = every interface), got "${host}"`);
+	return { port, webhook, host, sans: sanOption(a) };
 }
 
 async function start(a: Args): Promise<void> {
-	const { port, webhook } = startOptions(a);
+	const { port, webhook, host, sans } = startOptions(a);
+	const running = runningCloud(dataDir(a));
+	if (running !== undefined) throw new UsageError(`a cloud is already running on ${dataDir(a)} (pid ${running.pid})`);
 	const broker = brokerOption(a);
 	const api = apiOption(a);
 	const cloud = await startCloud({
 		broker,
 		port,
+		host,
+		sans,
 		dataDir: dataDir(a),
 		pkiDir: pkiDir(a),
 		allowTopics: a.options.get("allow") ?? [],
@@ -162,7 +140,7 @@ async function start(a: Args): Promise<void> {
 		alerts: { stdout: option(a, "no-stdout") === undefined, jsonl: option(a, "jsonl"), webhook },
 		api,
 	});
-	const where = broker ? `Detect subscribed to external broker ${broker.url}` : `broker on mqtts://127.0.0.1:${cloud.port}`;
+	const where = broker ? `Detect subscribed to external broker ${broker.url}` : `broker on mqtts://${host}:${cloud.port}`;
 	process.stderr.write(`cloud: ${where} (pki ${pkiDir(a)}, data ${dataDir(a)})\n`);
 	if (cloud.api) process.stderr.write(`cloud: API on ${cloud.api.url}, access key ${cloud.api.accessKey.accessKeyId} (secret: npm run cloud -- api-key)\n`);
 	const stop = (): void => void cloud.stop().then(() => process.exit(0));
@@ -179,7 +157,7 @@ function mosquittoConf(a: Args): void {
 	const things = a.options.get("thing");
 	if (withPlugin && (things !== undefined || option(a, "dynsec") !== undefined)) throw new UsageError("--thing and --dynsec are for the stock mode, not --plugin");
 	const ca = ensureCa(pkiDir(a));
-	const made = [ca.certPem, ca.keyPem, ca.certDer, ...[ensureServerCertificate(pkiDir(a)), ensureDetectClientCertificate(pkiDir(a))].flatMap((f) => [f.certPem, f.keyPem])];
+	const made = [ca.certPem, ca.keyPem, ca.certDer, ...[ensureServerCertificate(pkiDir(a), sanOption(a)), ensureDetectClientCertificate(pkiDir(a))].flatMap((f) => [f.certPem, f.keyPem])];
 	// run as root (to hand the broker's files to its user): the pki stays its owner's, so the cloud can read the Detect key
 	const owner = statSync(pkiDir(a));
 	if (process.getuid?.() === 0) for (const p of made) chownSync(p, owner.uid, owner.gid);
@@ -201,12 +179,23 @@ function revoke(a: Args): void {
 	print("ok");
 }
 
-function group(a: Args): void {
+const apiClient = (a: Args): ReturnType<typeof client.connect> | undefined => client.forDataDir(option(a, "endpoint"), dataDir(a));
+
+async function group(a: Args): Promise<void> {
 	const verb = positional(a, 1, "group verb (create|add)");
+	if (verb !== "create" && verb !== "add") throw new UsageError(`unknown group verb ${verb}`);
+	const name = positional(a, 2, "group name");
+	const thing = verb === "add" ? positional(a, 3, "thing name") : undefined;
+	if (verb === "create" && a.positionals.length > 3) throw new UsageError(`group create: unexpected argument ${a.positionals[3]}`);
+	const iot = apiClient(a);
+	if (iot) {
+		if (thing === undefined) return print(await client.groupCreate(iot, name));
+		await client.groupAdd(iot, name, thing);
+		return print("ok");
+	}
 	withRegistry(a, (r) => {
-		if (verb === "create") return print(r.createThingGroup(positional(a, 2, "group name")));
-		if (verb !== "add") throw new UsageError(`unknown group verb ${verb}`);
-		r.addThingToThingGroup(positional(a, 3, "thing name"), positional(a, 2, "group name"));
+		if (thing === undefined) return print(r.createThingGroup(name));
+		r.addThingToThingGroup(thing, name);
 		print("ok");
 	});
 }
@@ -218,13 +207,24 @@ function targetOf(a: Args): string {
 	return required(a, "target");
 }
 
-function profile(a: Args): void {
+async function profile(a: Args): Promise<void> {
 	const verb = positional(a, 1, "profile verb (create|list|attach)");
+	if (!["create", "list", "attach"].includes(verb)) throw new UsageError(`unknown profile verb ${verb}`);
+	const name = verb === "attach" ? positional(a, 2, "profile name") : undefined;
+	if (name === undefined && a.positionals.length > 2) throw new UsageError(`profile ${verb}: unexpected argument ${a.positionals[2]}`);
+	const json = verb === "create" ? readJson(required(a, "file")) : undefined;
+	const target = name !== undefined ? targetOf(a) : undefined;
+	const iot = apiClient(a);
+	if (iot) {
+		if (verb === "create") return print(await client.profileCreate(iot, json));
+		if (verb === "list") return print(await client.profileList(iot));
+		await client.profileAttach(iot, name ?? "", target ?? "");
+		return print("ok");
+	}
 	withRegistry(a, (r) => {
-		if (verb === "create") return print({ securityProfileName: r.createSecurityProfile(readJson(required(a, "file"))).securityProfileName });
+		if (verb === "create") return print({ securityProfileName: r.createSecurityProfile(json).securityProfileName });
 		if (verb === "list") return print(r.listSecurityProfiles());
-		if (verb !== "attach") throw new UsageError(`unknown profile verb ${verb}`);
-		r.attachSecurityProfile(positional(a, 2, "profile name"), targetOf(a));
+		r.attachSecurityProfile(name ?? "", target ?? "");
 		print("ok");
 	});
 }
@@ -235,10 +235,13 @@ function validate(a: Args): number {
 	return validationErrors.length === 0 ? 0 : 1;
 }
 
-function violations(a: Args): void {
+async function violations(a: Args): Promise<void> {
+	const filter = { thingName: option(a, "thing") };
+	const history = option(a, "history") !== undefined;
+	const iot = apiClient(a);
+	if (iot) return print(await client.violations(iot, history, filter.thingName));
 	withRegistry(a, (r, s) => {
-		const filter = { thingName: option(a, "thing") };
-		if (option(a, "history")) return print(s.violationEvents(filter));
+		if (history) return print(s.violationEvents(filter));
 		print({ activeViolations: activeViolations(s.loadStates(), (n) => r.describeSecurityProfile(n), filter) });
 	});
 }
@@ -266,15 +269,15 @@ async function run(argv: string[]): Promise<number> {
 			revoke(a);
 			return 0;
 		case "group":
-			group(a);
+			await group(a);
 			return 0;
 		case "profile":
-			profile(a);
+			await profile(a);
 			return 0;
 		case "validate":
 			return validate(a);
 		case "violations":
-			violations(a);
+			await violations(a);
 			return 0;
 		case "help":
 			print(HELP);

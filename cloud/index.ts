@@ -20,6 +20,8 @@ import { DetectEngine } from "./detect/engine";
 import { Registry } from "./detect/registry";
 import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate } from "./pki";
 import { CloudStore } from "./store";
+import { serverSans } from "./server-sans";
+import { holdDataLock } from "./data-lock";
 
 export { ALL_THINGS_ARN, thingGroupArn } from "./detect/registry";
 export { CloudError, ErrorCodes } from "./errors";
@@ -39,7 +41,10 @@ export type { ThingMetrics } from "./thing-metrics";
 export interface CloudOptions {
 	/** directory of cloud.sqlite, or ":memory:" (default) */
 	dataDir?: string;
-	host?: "127.0.0.1";
+	/** address the embedded broker binds (default 127.0.0.1; "0.0.0.0" = every interface) */
+	host?: string;
+	/** extra subjectAltNames of the broker certificate besides this machine's names and addresses (server-sans.ts) */
+	sans?: string[];
 	/** 0 = ephemeral (read Cloud.port); default 8883 */
 	port?: number;
 	/** CA, server and thing certificates live here; the CA is created on first use */
@@ -82,8 +87,8 @@ export interface ExternalBroker {
 }
 
 function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: string) => void, identity: CertificateIdentity): Promise<Broker> {
-	const tls = ensureServerCertificate(options.pkiDir);
 	const ext = options.broker;
+	const tls = ensureServerCertificate(options.pkiDir, ext ? undefined : serverSans(options.sans));
 	const clock = options.clock;
 	if (!ext) {
 		return startBroker({
@@ -158,6 +163,11 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 			await cloud.stop();
 			throw e;
 		}
+	}
+	if (options.dataDir !== undefined && options.dataDir !== ":memory:") {
+		const release = holdDataLock(options.dataDir, cloud.api?.url);
+		const stop = cloud.stop.bind(cloud);
+		cloud.stop = () => (release(), stop());
 	}
 	return cloud;
 }

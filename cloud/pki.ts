@@ -6,6 +6,7 @@
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { join } from "node:path";
 import forge from "node-forge";
 import { CloudError, ErrorCodes } from "./errors";
@@ -110,17 +111,26 @@ function signLeaf(ca: Ca, commonName: string, extensions: object[]): { certPem: 
 	return { certPem: forge.pki.certificateToPem(cert), certDer: derOf(cert), keys };
 }
 
-/** The broker's certificate for 127.0.0.1/localhost, created once under `dir`. */
-export function ensureServerCertificate(dir: string): ServerFiles {
+/**
+ * The broker's certificate, with `sans` (DNS names and IPs, see server-sans.ts) as subjectAltNames. Without
+ * `sans` an existing certificate is kept (created for localhost/127.0.0.1 if none); with them it is re-issued
+ * from the CA whenever the set differs from the one it was issued for (recorded in server.sans.json).
+ */
+export function ensureServerCertificate(dir: string, sans?: readonly string[]): ServerFiles {
 	const files = { certPem: join(dir, "server.cert.pem"), keyPem: join(dir, "server.key.pem"), caPem: caPaths(dir).certPem };
-	if (existsSync(files.certPem) && existsSync(files.keyPem)) return files;
+	const record = join(dir, "server.sans.json");
+	const want = JSON.stringify(sans ?? ["127.0.0.1", "localhost"]);
+	const exists = existsSync(files.certPem) && existsSync(files.keyPem);
+	if (exists && (sans === undefined || (existsSync(record) && readFileSync(record, "utf8") === want))) return files;
+	const altNames = (JSON.parse(want) as string[]).map((n) => (isIP(n) !== 0 ? { type: 7, ip: n } : { type: 2, value: n }));
 	const leaf = signLeaf(loadCa(dir), "localhost", [
 		{ name: "keyUsage", digitalSignature: true, keyEncipherment: true },
 		{ name: "extKeyUsage", serverAuth: true },
-		{ name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }] },
+		{ name: "subjectAltName", altNames },
 	]);
 	writeFileSync(files.keyPem, leaf.keys.privatePem, { mode: 0o600 });
 	writeFileSync(files.certPem, leaf.certPem);
+	writeFileSync(record, want);
 	return files;
 }
 

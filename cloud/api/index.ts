@@ -30,7 +30,8 @@ export type { AccessKey };
 export interface ApiOptions {
 	/** 0 = ephemeral (read api.port); default 8443 */
 	port?: number;
-	host?: "127.0.0.1";
+	/** address the API binds (default 127.0.0.1) */
+	host?: string;
 	/** serve HTTPS with the cloud's server certificate (CA in the pki dir) instead of HTTP */
 	https?: boolean;
 	/** the SNS subset (docs/api.md "SNS"): SMTP relay, From:, delivery back-off */

@@ -1,0 +1,45 @@
+/* cli-help — the usage text of `npm run cloud -- help`. */
+
+export const HELP = `usage: npm run cloud -- <command> [options]
+
+  start [--port 8883] [--host 127.0.0.1] [--san NAME|IP]... [--data DIR] [--pki DIR] [--allow FILTER]... [--min-interval 300]
+        [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout]
+        [--broker mqtts://127.0.0.1:PORT [--plugin]] [--api-port 8443 [--api-scheme http|https]
+        [--smtp smtp://user:pass@host:port [--smtp-ca CA.pem]] [--mail-from ADDRESS]]
+                                  run the broker + Detect in the foreground (Ctrl-C stops);
+                                  with --broker, Detect subscribes to that external broker instead
+                                  (client defender-detect, certificate from --pki; no cloud-side metrics
+                                  unless the broker runs the Defender plugin: --plugin);
+                                  with --api-port, also serve the AWS IoT control-plane API and the SNS
+                                  subset (docs/api.md); --smtp is the relay for e-mail subscribers;
+                                  --host binds broker and API there (0.0.0.0: every interface, for devices
+                                  on the LAN); the broker certificate names this machine's host names and
+                                  addresses plus each --san (re-issued from the CA when the set changes)
+  api-key [--data DIR]            print the API's first access key pair (created if none) as
+                                  AWS_ACCESS_KEY_ID=… / AWS_SECRET_ACCESS_KEY=… lines
+  mosquitto-conf --port PORT --out DIR [--pki DIR] [--allow FILTER]... [--user mosquitto]
+                 [--thing T]... [--dynsec PATH/mosquitto_dynamic_security.so] | [--plugin [--revoked FILE]]
+                                  write DIR/mosquitto.conf and DIR/certs/ for mosquitto 2.0 (mutual TLS,
+                                  client id = certificate CN; as root, DIR is handed to --user) with either
+                                  DIR/dynamic-security.json: the per-thing policy of mosquitto's own plugin
+                                  for every thing certificate in --pki or each --thing, or, with --plugin,
+                                  DIR/defender_plugin.so (built with gcc, mosquitto-dev): our plugin, for
+                                  identity, policy, cloud-side counters and revocation of every thing
+  revoke (<thing> | --serial HEX) --file FILE
+                                  add a revocation to the plugin's list (the thing is disconnected at once)
+  ca [--pki DIR]                  create the local CA (ca.cert.pem, ca.key.pem, ca.cert.der)
+  cert <thing> [--pki DIR]        issue a thing certificate: PEM, DER and PKCS#8 DER key
+  group create <group> [--endpoint URL] [--data DIR]
+  group add <group> <thing> [--endpoint URL] [--data DIR]
+  profile create --file profile.json [--endpoint URL] [--data DIR]   (the JSON aws iot create-security-profile takes)
+  profile list [--endpoint URL] [--data DIR]
+  profile attach <profile> (--group <group> | --all | --target <arn>) [--endpoint URL] [--data DIR]
+  validate --file profile.json    print validationErrors (exit 1 when invalid)
+  violations [--history] [--thing T] [--endpoint URL] [--data DIR]
+  help
+
+group, profile and violations: with --endpoint http://127.0.0.1:API-PORT they go through the running cloud's
+API (credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the first key in --data) and take effect at
+once; without it they work on the data dir, and refuse while a cloud runs on it.
+Options are strict: an unknown option, a missing value or an extra argument exits with code 2.
+defaults: --data ./.cloud/data  --pki ./.cloud/pki`;
