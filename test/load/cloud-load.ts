@@ -12,7 +12,7 @@ import type { Cloud } from "../../cloud/cloud";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import { tempDir } from "../helpers/cloud-setup";
 import { issueFleet, type FleetCredentials } from "./fleet-pki";
-import { startFleetProcess, type FleetRound } from "./fleet-process";
+import { startFleetProcess, type FleetProcess, type FleetRound } from "./fleet-process";
 
 export interface LoadOptions {
 	devices: number;
@@ -58,7 +58,45 @@ export const LOAD_PROFILE = {
 	behaviors: [{ name: "ports", metric: "aws:listening-tcp-ports", criteria: { comparisonOperator: "in-port-set", value: { ports: [8883] } } }],
 };
 
-function cloudCounts(cloud: Cloud, things: string[]): { accepted: number; rejected: number } {
+/** What driving a fleet against a cloud gave: the devices' rounds, publish→alert latencies, the cloud's counts so far. */
+export interface DrivenFleet {
+	connected: number;
+	connectMs: number;
+	rounds: FleetRound[];
+	alertLatencies: number[];
+	cloudReplies(): number;
+	violationEvents(): number;
+}
+
+/** Attaches the load profile, connects the fleet to `port` and runs the burst and the sustained rounds. */
+export async function driveFleet(cloud: Cloud, fleet: FleetProcess, creds: FleetCredentials, port: number, o: LoadOptions): Promise<DrivenFleet> {
+	cloud.createSecurityProfile(LOAD_PROFILE);
+	cloud.attachSecurityProfile(LOAD_PROFILE.securityProfileName, cloud.allThingsArn);
+	let cloudReplies = 0;
+	cloud.onReply(() => cloudReplies++);
+	let violationEvents = 0;
+	cloud.onViolationEvent(() => violationEvents++);
+	const eventTimes: [string, number][] = [];
+	cloud.onAlert((a) => eventTimes.push([a.thingName, performance.timeOrigin + performance.now()]));
+	const t1 = performance.now();
+	const connected = await fleet.connect({ port, ca: creds.ca, key: creds.key, certs: [...creds.certs], connectTimeoutMs: 120_000 });
+	const connectMs = performance.now() - t1;
+	const rounds: FleetRound[] = [];
+	const alertLatencies: number[] = [];
+	for (let k = 0; k <= o.sustainedRounds; k++) {
+		const before = eventTimes.length;
+		const r = await fleet.round(k + 1, o.roundLimitMs ?? 60_000);
+		rounds.push(r);
+		const sent = new Map(r.sent);
+		for (const [thing, at] of eventTimes.slice(before)) {
+			const s = sent.get(thing);
+			if (s !== undefined) alertLatencies.push(at - s);
+		}
+	}
+	return { connected, connectMs, rounds, alertLatencies, cloudReplies: () => cloudReplies, violationEvents: () => violationEvents };
+}
+
+export function cloudCounts(cloud: Cloud, things: string[]): { accepted: number; rejected: number } {
 	let accepted = 0;
 	let rejected = 0;
 	for (const t of things) {
@@ -77,40 +115,18 @@ export async function runCloudLoad(o: LoadOptions, prepared?: PreparedFleet): Pr
 	const cloud = await startCloud({ port: 0, dataDir: ":memory:", pkiDir, clock: new VirtualClock(Date.UTC(2026, 0, 1)), minReportIntervalSeconds: 0, log: (s) => logs.push(s) });
 	const fleet = startFleetProcess();
 	try {
-		cloud.createSecurityProfile(LOAD_PROFILE);
-		cloud.attachSecurityProfile(LOAD_PROFILE.securityProfileName, cloud.allThingsArn);
-		let cloudReplies = 0;
-		cloud.onReply(() => cloudReplies++);
-		let violationEvents = 0;
-		cloud.onViolationEvent(() => violationEvents++);
-		const eventTimes: [string, number][] = [];
-		cloud.onAlert((a) => eventTimes.push([a.thingName, performance.timeOrigin + performance.now()]));
-		const t1 = performance.now();
-		const connected = await fleet.connect({ port: cloud.port, ca: creds.ca, key: creds.key, certs: [...creds.certs], connectTimeoutMs: 120_000 });
-		const connectMs = performance.now() - t1;
-		const rounds: FleetRound[] = [];
-		const alertLatencies: number[] = [];
-		for (let k = 0; k <= o.sustainedRounds; k++) {
-			const before = eventTimes.length;
-			const r = await fleet.round(k + 1, o.roundLimitMs ?? 60_000);
-			rounds.push(r);
-			const sent = new Map(r.sent);
-			for (const [thing, at] of eventTimes.slice(before)) {
-				const s = sent.get(thing);
-				if (s !== undefined) alertLatencies.push(at - s);
-			}
-		}
+		const driven = await driveFleet(cloud, fleet, creds, cloud.port, o);
 		const counts = cloudCounts(cloud, [...creds.certs.keys()]);
 		return {
-			connected,
-			rounds,
-			cloudReplies,
+			connected: driven.connected,
+			rounds: driven.rounds,
+			cloudReplies: driven.cloudReplies(),
 			cloudAccepted: counts.accepted,
 			cloudRejected: counts.rejected,
-			violationEvents,
-			alertLatencies,
+			violationEvents: driven.violationEvents(),
+			alertLatencies: driven.alertLatencies,
 			logs,
-			timings: { certsMs, connectMs },
+			timings: { certsMs, connectMs: driven.connectMs },
 		};
 	} finally {
 		await fleet.close().catch(() => fleet.kill());

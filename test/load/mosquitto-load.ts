@@ -14,8 +14,8 @@ import { startCloud } from "../../cloud/index";
 import { ensureServerCertificate } from "../../cloud/pki";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import { freePort, launchMosquitto } from "../helpers/mosquitto";
-import { LOAD_PROFILE, prepareFleet, type LoadOptions, type LoadOutcome, type PreparedFleet } from "./cloud-load";
-import { startFleetProcess, type FleetRound } from "./fleet-process";
+import { cloudCounts, driveFleet, prepareFleet, type LoadOptions, type LoadOutcome, type PreparedFleet } from "./cloud-load";
+import { startFleetProcess } from "./fleet-process";
 
 /** how often the plugin hands its counters to Detect in these runs */
 const INTERVAL_MS = 200;
@@ -51,29 +51,7 @@ export async function runMosquittoLoad(o: LoadOptions, prepared?: PreparedFleet)
 			broker: { url: `mqtts://127.0.0.1:${port}`, plugin: true }, log: (s) => logs.push(s),
 		});
 		try {
-			cloud.createSecurityProfile(LOAD_PROFILE);
-			cloud.attachSecurityProfile(LOAD_PROFILE.securityProfileName, cloud.allThingsArn);
-			let cloudReplies = 0;
-			cloud.onReply(() => cloudReplies++);
-			let violationEvents = 0;
-			cloud.onViolationEvent(() => violationEvents++);
-			const eventTimes: [string, number][] = [];
-			cloud.onAlert((a) => eventTimes.push([a.thingName, performance.timeOrigin + performance.now()]));
-			const t1 = performance.now();
-			const connected = await fleet.connect({ port, ca: creds.ca, key: creds.key, certs: [...creds.certs], connectTimeoutMs: 120_000 });
-			const connectMs = performance.now() - t1;
-			const rounds: FleetRound[] = [];
-			const alertLatencies: number[] = [];
-			for (let k = 0; k <= o.sustainedRounds; k++) {
-				const before = eventTimes.length;
-				const r = await fleet.round(k + 1, o.roundLimitMs ?? 60_000);
-				rounds.push(r);
-				const sent = new Map(r.sent);
-				for (const [thing, at] of eventTimes.slice(before)) {
-					const s = sent.get(thing);
-					if (s !== undefined) alertLatencies.push(at - s);
-				}
-			}
+			const { connected, connectMs, rounds, alertLatencies, cloudReplies, violationEvents } = await driveFleet(cloud, fleet, creds, port, o);
 			const audit = cloud.reportAudit();
 			if (!audit) throw new Error("the cloud in mosquitto mode has no report audit");
 			const things = [...creds.certs.keys()];
@@ -82,16 +60,10 @@ export async function runMosquittoLoad(o: LoadOptions, prepared?: PreparedFleet)
 			// the last counters reach Detect one hand-over interval (or a few, under load) after the last report
 			await until(() => brokerSum() >= expected, 10_000 + 20 * INTERVAL_MS);
 			await new Promise((r) => setTimeout(r, 3 * INTERVAL_MS)); // nothing counted twice after that
-			let accepted = 0;
-			let rejected = 0;
-			for (const t of things) {
-				const m = cloud.metrics(t);
-				accepted += m.reportsAccepted;
-				rejected += m.reportsRejected;
-			}
+			const { accepted, rejected } = cloudCounts(cloud, things);
 			const counts = things.map((t) => audit.counts(t));
 			return {
-				connected, rounds, cloudReplies, cloudAccepted: accepted, cloudRejected: rejected, violationEvents, alertLatencies, logs,
+				connected, rounds, cloudReplies: cloudReplies(), cloudAccepted: accepted, cloudRejected: rejected, violationEvents: violationEvents(), alertLatencies, logs,
 				timings: { certsMs, connectMs },
 				audit: audit.totals(),
 				brokerReports: brokerSum(),
