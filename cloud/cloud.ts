@@ -180,6 +180,11 @@ export class Cloud {
 	tick(): ViolationEvent[] {
 		const now = this.#p.clock.now();
 		const events = this.#p.engine.tick(now, this.#broker?.connectedThings() ?? []);
+		const datapoints = this.#p.engine.takeCloudDatapoints();
+		if (datapoints.length) {
+			for (const d of datapoints) this.#writes.metric(d);
+			this.#later();
+		}
 		this.#emit(events);
 		this.#cap.roll(now);
 		pruneExpired(this.#p.store, now, this.#p.log);

@@ -14,6 +14,24 @@ import type { BoundBehavior, Registry } from "./registry";
 import { initialState, step, type BehaviorState } from "./state";
 import { Windows, type ClosedWindow } from "./windows";
 
+/** The cloud-side counters kept as history (one datapoint per closed 300 s window) for ListMetricValues. */
+const COUNTED_CLOUD_METRICS = new Set([
+	"aws:num-messages-sent",
+	"aws:num-messages-received",
+	"aws:num-authorization-failures",
+	"aws:num-connection-attempts",
+	"aws:num-disconnects",
+]);
+const DATAPOINT_SECONDS = 300;
+
+/** One cloud-side datapoint: a thing's count of `metric` in the window that ended at `time`. */
+export interface CloudDatapoint {
+	thing: string;
+	metric: string;
+	time: number;
+	value: MetricValue;
+}
+
 export type ViolationEventType = "in-alarm" | "alarm-cleared" | "alarm-invalidated";
 
 export interface ViolationEvent {
@@ -67,6 +85,7 @@ function windowed(b: Behavior): boolean {
 export class DetectEngine {
 	readonly #registry: Registry;
 	readonly #windows: Windows;
+	readonly #datapoints: CloudDatapoint[] = [];
 	readonly #states = new Map<string, StateRecord>();
 	readonly #dirty = new Set<string>();
 	readonly #lastSeen = new Map<string, number>();
@@ -127,12 +146,24 @@ export class DetectEngine {
 	tick(now: number, connected: Iterable<string>): ViolationEvent[] {
 		const events: ViolationEvent[] = [];
 		for (const w of this.#windows.close(now)) {
+			if (w.durationSeconds === DATAPOINT_SECONDS) this.#recordCloud(w);
 			const things = new Set([...w.values.keys(), ...connected]);
 			this.#closeStatic(w, things, now, events);
 			this.#closeStatistical(w, things, now, events);
 		}
 		this.#invalidate(now, events);
 		return events;
+	}
+
+	/** The cloud-side datapoints of the windows closed since the last call, for the metric history. */
+	takeCloudDatapoints(): CloudDatapoint[] {
+		return this.#datapoints.splice(0);
+	}
+
+	#recordCloud(w: ClosedWindow): void {
+		for (const [thing, metrics] of w.values) {
+			for (const [metric, n] of metrics) if (COUNTED_CLOUD_METRICS.has(metric)) this.#datapoints.push({ thing, metric, time: w.end, value: { count: n } });
+		}
 	}
 
 	/** Drops the states `stale` picks (behaviors deleted or no longer targeting the thing), without events. */
