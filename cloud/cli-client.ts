@@ -16,6 +16,10 @@ import {
 	ListTargetsForSecurityProfileCommand,
 	ListViolationEventsCommand,
 } from "@aws-sdk/client-iot";
+import { existsSync, readFileSync } from "node:fs";
+import { Agent } from "node:https";
+import { join } from "node:path";
+import { rootCertificates } from "node:tls";
 import { UsageError } from "./cli-args";
 import { firstAccessKey, type AccessKey } from "./api/index";
 import { CloudStore } from "./store";
@@ -33,17 +37,26 @@ function credentials(dataDir: string): AccessKey {
 	}
 }
 
-export function connect(endpoint: string, dataDir: string): IoTClient {
+/** For an https:// endpoint: trust the cloud's own CA (`<pki>/ca.cert.pem`, which signed the API's certificate) beside the system's. */
+function httpsOptions(endpoint: string, pkiDir: string | undefined): { requestHandler: { httpsAgent: Agent } } | undefined {
+	if (!endpoint.startsWith("https:") || pkiDir === undefined) return undefined;
+	const caFile = join(pkiDir, "ca.cert.pem");
+	if (!existsSync(caFile)) return undefined;
+	return { requestHandler: { httpsAgent: new Agent({ ca: [...rootCertificates, readFileSync(caFile, "utf8")] }) } };
+}
+
+export function connect(endpoint: string, dataDir: string, pkiDir?: string): IoTClient {
 	if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new UsageError(`--endpoint must be http(s)://host:port, got "${endpoint}"`);
 	const key = credentials(dataDir);
 	// the SDK's multi-line Node-version notice would break the CLI's one-line output (the project runs on Node 20)
 	process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-	return new IoTClient({ endpoint, region: process.env.AWS_REGION ?? "us-east-1", credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, maxAttempts: 1 });
+	const credentialsOption = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+	return new IoTClient({ endpoint, region: process.env.AWS_REGION ?? "us-east-1", credentials: credentialsOption, maxAttempts: 1, ...httpsOptions(endpoint, pkiDir) });
 }
 
 /** The running cloud's API for --endpoint; undefined = work on the data dir, refused while a cloud runs on it. */
-export function forDataDir(endpoint: string | undefined, dataDir: string): IoTClient | undefined {
-	if (endpoint !== undefined) return connect(endpoint, dataDir);
+export function forDataDir(endpoint: string | undefined, dataDir: string, pkiDir?: string): IoTClient | undefined {
+	if (endpoint !== undefined) return connect(endpoint, dataDir, pkiDir);
 	const running = runningCloud(dataDir);
 	if (running !== undefined) {
 		const hint = running.api ?? "http://127.0.0.1:API-PORT (restart it with --api-port to serve the API)";

@@ -179,7 +179,7 @@ function revoke(a: Args): void {
 	print("ok");
 }
 
-const apiClient = (a: Args): ReturnType<typeof client.connect> | undefined => client.forDataDir(option(a, "endpoint"), dataDir(a));
+const apiClient = (a: Args): ReturnType<typeof client.connect> | undefined => client.forDataDir(option(a, "endpoint"), dataDir(a), pkiDir(a));
 
 async function group(a: Args): Promise<void> {
 	const verb = positional(a, 1, "group verb (create|add)");

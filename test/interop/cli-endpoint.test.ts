@@ -70,4 +70,22 @@ describe("cloud CLI as an API client", () => {
 			iot.destroy();
 		}
 	}, 600_000);
+
+	it("talks HTTPS to an API served with the cloud's certificate, trusting the CA of --pki", async () => {
+		const dir = tempDir("cli-endpoint-https-");
+		const data = join(dir, "data");
+		fx = await startTestCloud({ dataDir: data, api: { port: 0, https: true }, clock: realClock as never }, dir);
+		const url = (fx.cloud as unknown as { api?: { url: string } }).api?.url ?? "";
+		expect(url).toMatch(/^https:\/\//);
+		const store = new CloudStore(data);
+		const key = firstAccessKey(store);
+		store.close();
+		const env = { AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey };
+		expect(await cli(env, "profile", "list", "--endpoint", url, "--pki", join(dir, "pki"))).toMatchObject({ code: 0, out: "[]\n" });
+		// another CA (an empty pki dir: none) is not trusted
+		const untrusted = await cli(env, "profile", "list", "--endpoint", url, "--pki", join(dir, "no-pki"));
+		expect(untrusted.code).not.toBe(0);
+		expect(untrusted.err.trim().split("\n")).toHaveLength(1);
+		expect(untrusted.err).toMatch(/certificate/i);
+	}, 600_000);
 });
