@@ -44,6 +44,7 @@ export const COMMANDS: Record<string, Command> = {
 	revoke: { maxArgs: 1, options: { serial: "string", file: "string" } },
 	ca: { maxArgs: 0, options: { ...PKI } },
 	cert: { maxArgs: 1, options: { ...PKI } },
+	"moddable-files": { maxArgs: 0, options: { ...PKI, cert: "string", key: "string", ca: "string", out: "string" } },
 	group: { maxArgs: 3, options: { ...CLIENT } },
 	profile: { maxArgs: 2, options: { ...CLIENT, file: "string", group: "string", all: "flag", target: "string" } },
 	validate: { maxArgs: 0, options: { file: "string" } },

@@ -29,6 +29,9 @@ export const HELP = `usage: npm run cloud -- <command> [options]
                                   add a revocation to the plugin's list (the thing is disconnected at once)
   ca [--pki DIR]                  create the local CA (ca.cert.pem, ca.key.pem, ca.cert.der)
   cert <thing> [--pki DIR]        issue a thing certificate: PEM, DER and PKCS#8 DER key
+  moddable-files --cert PEM --key PEM --out DIR [--ca PEM | --pki DIR]
+                                  write device.der, private-key.der (PKCS#8) and ca.der for a Moddable build
+                                  from a certificate made elsewhere (create-keys-and-certificate)
   group create <group> [--endpoint URL] [--data DIR]
   group add <group> <thing> [--endpoint URL] [--data DIR]
   profile create --file profile.json [--endpoint URL] [--data DIR]   (the JSON aws iot create-security-profile takes)

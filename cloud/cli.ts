@@ -4,6 +4,7 @@
  * data dir directly (restart a running `start` to pick them up). Bad input exits with code 2.
  */
 import { chownSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs, option, required, intOption, UsageError, type Args } from "./cli-args";
 import { ALL_THINGS_ARN, Registry, thingGroupArn } from "./detect/registry";
 import { validateSecurityProfile } from "./detect/validate";
@@ -11,6 +12,7 @@ import { writeMosquittoConf } from "./broker/mosquitto-conf";
 import { firstAccessKey, type ApiOptions } from "./api/index";
 import { revokeCertificate } from "./broker/revocation";
 import { CloudError } from "./errors";
+import { writeModdableFiles, type ModdableFiles } from "./moddable-files";
 import { startCloud } from "./index";
 import { HELP } from "./cli-help";
 import * as client from "./cli-client";
@@ -246,6 +248,11 @@ async function violations(a: Args): Promise<void> {
 	});
 }
 
+function moddableFiles(a: Args): ModdableFiles {
+	const ca = option(a, "ca") ?? join(pkiDir(a), "ca.cert.pem");
+	return writeModdableFiles({ cert: required(a, "cert"), key: required(a, "key"), ca, outDir: required(a, "out") });
+}
+
 async function run(argv: string[]): Promise<number> {
 	const a = parseArgs(argv);
 	const cmd = a.positionals[0] ?? "help";
@@ -258,6 +265,9 @@ async function run(argv: string[]): Promise<number> {
 			return 0;
 		case "cert":
 			print(issueThingCertificate(pkiDir(a), positional(a, 1, "thing name")));
+			return 0;
+		case "moddable-files":
+			print(moddableFiles(a));
 			return 0;
 		case "api-key":
 			apiKey(a);
