@@ -3,6 +3,7 @@
  * pointed at it (only endpoint, region and credentials changed), and a device report helper.
  */
 import { IoTClient } from "@aws-sdk/client-iot";
+import type { ChildProcess } from "node:child_process";
 import type { MqttClient } from "mqtt";
 import type { ApiCloud } from "../../cloud/api/api-cloud";
 import type { Api } from "../../cloud/api/index";
@@ -39,4 +40,17 @@ export async function sdkFailure(p: Promise<unknown>): Promise<[string, number |
 	const e = (await p.then(() => undefined, (err: unknown) => err)) as { name: string; $metadata?: { httpStatusCode?: number } } | undefined;
 	if (!e) throw new Error("expected the call to fail");
 	return [e.name, e.$metadata?.httpStatusCode];
+}
+
+/** The API URL a `npm run cloud -- start --api-port …` child prints on stderr; rejects if it exits first. */
+export function apiUrl(p: ChildProcess): Promise<string> {
+	return new Promise((resolve, reject) => {
+		let err = "";
+		p.stderr?.on("data", (c: Buffer) => {
+			err += c.toString();
+			const m = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+			if (m) resolve(m[1]);
+		});
+		p.once("exit", (code) => reject(new Error(`cloud exited (${code}): ${err}`)));
+	});
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempDir, until } from "../helpers/cloud-setup";
+import { apiUrl } from "../helpers/api-setup";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
 
 const run = promisify(execFile);
@@ -24,18 +25,6 @@ afterEach(async () => {
 	if (dir) rmSync(dir, { recursive: true, force: true });
 	child = dir = smtp = undefined;
 });
-
-function apiUrl(p: ChildProcess): Promise<string> {
-	return new Promise((resolve, reject) => {
-		let err = "";
-		p.stderr?.on("data", (c: Buffer) => {
-			err += c.toString();
-			const m = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-			if (m) resolve(m[1]);
-		});
-		p.once("exit", (code) => reject(new Error(`cloud exited (${code}): ${err}`)));
-	});
-}
 
 describe("cloud CLI with SNS e-mail", () => {
 	it("sends the confirmation mail through --smtp from --mail-from", async () => {
