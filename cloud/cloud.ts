@@ -45,6 +45,7 @@ export class Cloud {
 	readonly #metrics = new Map<string, ThingMetrics>();
 	readonly #replyListeners: ((r: Reply) => void)[] = [];
 	readonly #eventListeners: ((e: ViolationEvent) => void)[] = [];
+	readonly #connectionListeners: ((thing: string, connected: boolean, address?: string) => void)[] = [];
 	readonly #writes: WriteBehind;
 	readonly #cap: EventCap;
 	#flushScheduled = false;
@@ -163,6 +164,11 @@ export class Cloud {
 		this.#replyListeners.push(cb);
 	}
 
+	/** A thing connected (with its address) or disconnected. */
+	onConnection(cb: (thing: string, connected: boolean, address?: string) => void): void {
+		this.#connectionListeners.push(cb);
+	}
+
 	onViolationEvent(cb: (e: ViolationEvent) => void): void {
 		this.#eventListeners.push(cb);
 	}
@@ -215,6 +221,7 @@ export class Cloud {
 			disconnected: (t) => {
 				this.#thing(t).connected = false;
 				this.#count(t, "aws:num-disconnects");
+				for (const cb of this.#connectionListeners) cb(t, false);
 			},
 			authorizationFailure: (t, reason) => {
 				this.#p.log(`authz: ${reason}`);
@@ -242,6 +249,7 @@ export class Cloud {
 		const m = this.#thing(t);
 		m.connected = true;
 		m["aws:source-ip-address"] = ip;
+		for (const cb of this.#connectionListeners) cb(t, true, ip);
 		this.#emit(this.#p.engine.sourceIp(t, ip, this.#p.clock.now()));
 	}
 
