@@ -20,11 +20,16 @@ export function resetReasonName(code: number): string {
 	return RESET_REASONS[code] ?? `code-${code}`;
 }
 
+/** A module function, not a closure per call: it stays in flash (no live slots). */
+function resetReasonText(): string {
+	return resetReasonName(resetReason());
+}
+
 export function platformHealth(store: Store, log: Log, countBoots: boolean): HealthProviders {
 	return {
 		...moddableHealth(store, log, countBoots),
 		minFreeHeap,
 		uptimeSeconds,
-		resetReason: () => resetReasonName(resetReason()),
+		resetReason: resetReasonText,
 	};
 }

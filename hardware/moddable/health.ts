@@ -19,16 +19,39 @@ import { countBoot } from "../../modules/health/health";
 import type { HealthProviders } from "../../modules/health/health";
 import type { Log, Store } from "../../modules/platform/platform";
 
-function counter(name: string): () => number | undefined {
-	return () => {
-		const index = Instrumentation.map(name);
-		return index === undefined ? undefined : Instrumentation.get(index);
-	};
+/** An instrument's value, or undefined when this build has no such counter. */
+function counter(name: string): number | undefined {
+	const index = Instrumentation.map(name);
+	return index === undefined ? undefined : Instrumentation.get(index);
+}
+
+/*
+ * The stateless providers are module functions, not closures made per call: preloaded, they stay in
+ * flash, so a registered metric costs only its registration in live slots.
+ */
+function freeHeap(): number | undefined {
+	return counter("System Free Memory");
+}
+
+function xsSlotBytes(): number | undefined {
+	return counter("XS Slot Heap Used");
+}
+
+function xsChunkBytes(): number | undefined {
+	return counter("XS Chunk Heap Used");
+}
+
+function rssi(): number | undefined {
+	const value = Net.get("RSSI");
+	return typeof value === "number" ? value : undefined;
+}
+
+function uptimeSeconds(): number {
+	return Math.floor(Time.ticks / 1000);
 }
 
 /** `countBoots`: count this boot in the store (only when the reboots metric is on: one NVS write per boot). */
 export function moddableHealth(store: Store, log: Log, countBoots: boolean): HealthProviders {
-	const freeHeap = counter("System Free Memory");
 	let low: number | undefined;
 	const sample = (): number | undefined => {
 		const free = freeHeap();
@@ -42,13 +65,10 @@ export function moddableHealth(store: Store, log: Log, countBoots: boolean): Hea
 			sample();
 			return low;
 		},
-		xsSlotBytes: counter("XS Slot Heap Used"),
-		xsChunkBytes: counter("XS Chunk Heap Used"),
-		rssi: () => {
-			const rssi = Net.get("RSSI");
-			return typeof rssi === "number" ? rssi : undefined;
-		},
-		uptimeSeconds: () => Math.floor(Time.ticks / 1000),
+		xsSlotBytes,
+		xsChunkBytes,
+		rssi,
+		uptimeSeconds,
 		reboots: reboots === undefined ? undefined : () => reboots,
 	};
 }

@@ -1,7 +1,7 @@
 /*
  * report — the public entry of the report module: encode a ReportModel as JSON (long keys), JSON
  * (short keys) or CBOR (short keys); topics; reply parsing. Every encoding is validated first, then
- * written into the writer's reusable buffer and copied out: JSON by one pass of the one walk, CBOR
+ * written into the writer's buffer and copied out: JSON by one pass of the one walk, CBOR
  * by the compact writer cbor-small.ts (the same bytes as the walk + CborWriter, fewer XS slots).
  */
 import { cborReportView } from "./cbor-report";
@@ -21,15 +21,16 @@ export type { ReportFormat } from "./topics";
 export { parseReply } from "./reply";
 export type { Reply } from "./reply";
 
-/** Made on first use, not at load: a preloaded writer would be frozen into flash and could not be written. */
-let json: JsonWriter | undefined;
-
-/** The validated report's bytes, a view of the encoder's reusable buffer valid until its next report. */
+/**
+ * The validated report's bytes: for CBOR a view of the encoder's reusable buffer, valid until its
+ * next report; for JSON a view of a writer made for this report (not kept between reports: a report
+ * every few minutes costs one short-lived writer, while a kept one would hold its slots and a buffer
+ * of the largest report for good).
+ */
 function encoded(model: ReportModel, format: ReportFormat, options: EncodeOptions | undefined): Uint8Array {
 	checkFormat(format);
 	if (format === "cbor") return cborReportView(model, options);
-	json ??= new JsonWriter();
-	return encodeWith(json, format === "json" ? LONG : SHORT, model, options);
+	return encodeWith(new JsonWriter(), format === "json" ? LONG : SHORT, model, options);
 }
 
 /** Encoded size in bytes (validates like encodeReport). */

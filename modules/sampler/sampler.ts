@@ -7,7 +7,7 @@
  * first poll counts everything since the driver's start (counters start at 0 at boot, so that is
  * real traffic, not a cumulative spike). When the ring is full the oldest sample is folded into an
  * accumulator, never dropped. `pending` is folded + ring; `acknowledge` removes what an accepted
- * report carried. Storage is preallocated Float64Array columns: poll and acknowledge allocate nothing.
+ * report carried. Storage is preallocated (one Float64Array of columns): poll and acknowledge allocate nothing.
  */
 import { COUNTERS } from "../netdriver/netdriver";
 import type { NetDriver } from "../netdriver/netdriver";
@@ -44,19 +44,29 @@ export interface SamplerOptions {
 
 const NO_GENERATION = NaN;
 
+/*
+ * All columns share one Float64Array (two typed arrays in all, with the driver's `raw`: each typed
+ * array costs live slots on XS). With capacity n, the cells hold:
+ *   [0, n)                  the time of each ring slot
+ *   [n·(1+c), n·(2+c))      the deltas of counter c (c < COUNTERS) per ring slot
+ *   then COUNTERS cells each of FOLDED, TOTAL, PREV and ACK (offsets from rowsEnd = n·(1+COUNTERS)).
+ */
+const FOLDED = 0;
+const TOTAL = COUNTERS;
+const PREV = 2 * COUNTERS;
+const ACK = 3 * COUNTERS;
+const ACCUMULATORS = 4 * COUNTERS;
+
 export class Sampler {
 	readonly capacity: number;
 	#driver: NetDriver;
 	#modulus: number;
-	#time: Float64Array;
-	#deltas: Float64Array[];
+	#cells: Float64Array;
+	/** Index of the first accumulator cell (FOLDED + c, TOTAL + c, … are relative to it). */
+	#acc: number;
+	#raw = new Float64Array(COUNTERS);
 	#head = 0;
 	#size = 0;
-	#folded = new Float64Array(COUNTERS);
-	#total = new Float64Array(COUNTERS);
-	#prev = new Float64Array(COUNTERS);
-	#raw = new Float64Array(COUNTERS);
-	#ack = new Float64Array(COUNTERS);
 	#generation = NO_GENERATION;
 
 	constructor(options: SamplerOptions) {
@@ -67,9 +77,8 @@ export class Sampler {
 		this.capacity = capacity;
 		this.#driver = options.driver;
 		this.#modulus = 2 ** bits;
-		this.#time = new Float64Array(capacity);
-		this.#deltas = [];
-		for (let c = 0; c < COUNTERS; c++) this.#deltas.push(new Float64Array(capacity));
+		this.#acc = capacity * (1 + COUNTERS);
+		this.#cells = new Float64Array(this.#acc + ACCUMULATORS);
 	}
 
 	/** Samples currently in the ring (not counting what was folded). */
@@ -84,28 +93,29 @@ export class Sampler {
 		this.#checkRaw();
 		const restarted = generation !== this.#generation;
 		const slot = this.#claimSlot();
-		const prev = this.#prev;
-		const total = this.#total;
-		const deltas = this.#deltas;
+		const cells = this.#cells;
+		const n = this.capacity;
+		const acc = this.#acc;
 		const modulus = this.#modulus;
-		this.#time[slot] = now;
+		cells[slot] = now;
 		for (let c = 0; c < COUNTERS; c++) {
-			let delta = restarted ? raw[c] : raw[c] - prev[c];
+			let delta = restarted ? raw[c] : raw[c] - cells[acc + PREV + c];
 			if (delta < 0) delta += modulus;
-			deltas[c][slot] = delta;
-			total[c] += delta;
-			prev[c] = raw[c];
+			cells[n * (1 + c) + slot] = delta;
+			cells[acc + TOTAL + c] += delta;
+			cells[acc + PREV + c] = raw[c];
 		}
 		this.#generation = generation;
 	}
 
 	/** Fills `out` with all recorded traffic not yet acknowledged and returns it. */
 	pending(out: NetStats): NetStats {
-		const t = this.#total;
-		out.bytesIn = t[0];
-		out.bytesOut = t[1];
-		out.packetsIn = t[2];
-		out.packetsOut = t[3];
+		const cells = this.#cells;
+		const t = this.#acc + TOTAL;
+		out.bytesIn = cells[t];
+		out.bytesOut = cells[t + 1];
+		out.packetsIn = cells[t + 2];
+		out.packetsOut = cells[t + 3];
 		return out;
 	}
 
@@ -115,29 +125,33 @@ export class Sampler {
 	 * value is not a non-negative integer or exceeds what is pending.
 	 */
 	acknowledge(stats: NetStats): void {
-		const ack = this.#ack;
-		ack[0] = stats.bytesIn;
-		ack[1] = stats.bytesOut;
-		ack[2] = stats.packetsIn;
-		ack[3] = stats.packetsOut;
+		const cells = this.#cells;
+		const ack = this.#acc + ACK;
+		const total = this.#acc + TOTAL;
+		cells[ack] = stats.bytesIn;
+		cells[ack + 1] = stats.bytesOut;
+		cells[ack + 2] = stats.packetsIn;
+		cells[ack + 3] = stats.packetsOut;
 		for (let c = 0; c < COUNTERS; c++) {
-			if (!Number.isSafeInteger(ack[c]) || ack[c] < 0) throw new SamplerError("BadAcknowledge", `acknowledged values must be non-negative integers, got ${ack[c]} at counter ${c}`);
-			if (ack[c] > this.#total[c]) throw new SamplerError("AcknowledgeExceedsPending", `acknowledged ${ack[c]} but only ${this.#total[c]} pending at counter ${c}`);
+			const v = cells[ack + c];
+			if (!Number.isSafeInteger(v) || v < 0) throw new SamplerError("BadAcknowledge", `acknowledged values must be non-negative integers, got ${v} at counter ${c}`);
+			if (v > cells[total + c]) throw new SamplerError("AcknowledgeExceedsPending", `acknowledged ${v} but only ${cells[total + c]} pending at counter ${c}`);
 		}
-		for (let c = 0; c < COUNTERS; c++) this.#consume(c, ack[c]);
+		for (let c = 0; c < COUNTERS; c++) this.#consume(c, cells[ack + c]);
 		this.#releaseEmpty();
 	}
 
 	/** Copies the i-th oldest sample's deltas into `out` and returns its time. */
 	sampleAt(i: number, out: NetStats): number {
 		if (!Number.isInteger(i) || i < 0 || i >= this.#size) throw new SamplerError("BadIndex", `sample index ${i} outside 0..${this.#size - 1}`);
-		const slot = (this.#head + i) % this.capacity;
-		const d = this.#deltas;
-		out.bytesIn = d[0][slot];
-		out.bytesOut = d[1][slot];
-		out.packetsIn = d[2][slot];
-		out.packetsOut = d[3][slot];
-		return this.#time[slot];
+		const n = this.capacity;
+		const slot = (this.#head + i) % n;
+		const cells = this.#cells;
+		out.bytesIn = cells[n + slot];
+		out.bytesOut = cells[2 * n + slot];
+		out.packetsIn = cells[3 * n + slot];
+		out.packetsOut = cells[4 * n + slot];
+		return cells[slot];
 	}
 
 	#checkRaw(): void {
@@ -151,33 +165,40 @@ export class Sampler {
 
 	/** Returns the slot for a new sample, folding the oldest one into the accumulator if full. */
 	#claimSlot(): number {
-		if (this.#size < this.capacity) return (this.#head + this.#size++) % this.capacity;
+		const n = this.capacity;
+		if (this.#size < n) return (this.#head + this.#size++) % n;
 		const slot = this.#head;
-		for (let c = 0; c < COUNTERS; c++) this.#folded[c] += this.#deltas[c][slot];
-		this.#head = (slot + 1) % this.capacity;
+		const cells = this.#cells;
+		const folded = this.#acc + FOLDED;
+		for (let c = 0; c < COUNTERS; c++) cells[folded + c] += cells[n * (1 + c) + slot];
+		this.#head = (slot + 1) % n;
 		return slot;
 	}
 
 	#consume(c: number, amount: number): void {
-		this.#total[c] -= amount;
-		const fromFolded = Math.min(amount, this.#folded[c]);
-		this.#folded[c] -= fromFolded;
+		const cells = this.#cells;
+		const n = this.capacity;
+		const folded = this.#acc + FOLDED + c;
+		cells[this.#acc + TOTAL + c] -= amount;
+		const fromFolded = Math.min(amount, cells[folded]);
+		cells[folded] -= fromFolded;
 		let left = amount - fromFolded;
-		const column = this.#deltas[c];
+		const column = n * (1 + c);
 		for (let i = 0; left > 0 && i < this.#size; i++) {
-			const slot = (this.#head + i) % this.capacity;
-			const take = Math.min(left, column[slot]);
-			column[slot] -= take;
+			const cell = column + ((this.#head + i) % n);
+			const take = Math.min(left, cells[cell]);
+			cells[cell] -= take;
 			left -= take;
 		}
 	}
 
 	#releaseEmpty(): void {
-		const d = this.#deltas;
+		const cells = this.#cells;
+		const n = this.capacity;
 		while (this.#size > 0) {
 			const s = this.#head;
-			if (d[0][s] + d[1][s] + d[2][s] + d[3][s] !== 0) return;
-			this.#head = (s + 1) % this.capacity;
+			if (cells[n + s] + cells[2 * n + s] + cells[3 * n + s] + cells[4 * n + s] !== 0) return;
+			this.#head = (s + 1) % n;
 			this.#size--;
 		}
 	}

@@ -18,7 +18,7 @@ import type { NetDriver } from "../netdriver/netdriver";
 import type { Clock, Log, Store } from "../platform/platform";
 import type { ReportFormat } from "../report/report";
 import { Rogue } from "../rogue/rogue";
-import type { RogueStatus } from "../rogue/rogue";
+import type { RogueOptions, RogueStatus } from "../rogue/rogue";
 import { Sampler } from "../sampler/sampler";
 
 export interface StackLimits {
@@ -79,80 +79,104 @@ export interface Stack {
 }
 
 export function composeStack(o: StackOptions): Stack {
-	const limits: StackLimits = { ...DEVICE_LIMITS, ...o.limits };
-	const log = o.log ?? (() => {});
-	const random = o.random ?? Math.random;
-	const interval = o.intervalSeconds ?? 300;
-	const client = new MqttClient({
-		clientId: o.thingName,
-		keepAliveSeconds: limits.keepAliveSeconds,
-		clock: o.clock,
-		openTransport: o.openTransport,
-		maxPayload: limits.maxPayload,
-		maxInflight: limits.maxInflight,
-		reconnect: { minMs: limits.reconnectMinMs, maxMs: limits.reconnectMaxMs },
-		random,
-		log,
-	});
-	const sampler = new Sampler({ driver: o.driver });
-	const port = portOf(client);
-	const agent = new DefenderAgent({ mqtt: port, sampler, driver: o.driver, clock: o.clock, store: o.store, log }, {
-		thingName: o.thingName,
-		format: o.format,
-		intervalSeconds: interval,
-		allowShortInterval: o.allowShortInterval,
-		replyTimeoutSeconds: o.replyTimeoutSeconds ?? Math.min(30, interval / 2),
-		pollSeconds: o.pollSeconds ?? Math.min(10, interval),
-		// a report also obeys AWS IoT's 128 KB when a host raised the client's payload limit past it
-		maxReportBytes: Math.min(limits.maxPayload, LIMITS.maxPayloadBytes),
-	});
-	let rogue: Rogue | undefined;
-	const makeRogue = (): Rogue => (rogue ??= new Rogue({ port, clock: o.clock, random, log, topic: o.rogueTopic, periodMs: o.roguePeriodMs }));
-	if (o.rogueTopic !== undefined || o.roguePeriodMs !== undefined) makeRogue();
-	const setRogue = (on: boolean): void => {
-		if (on) makeRogue().start();
-		else rogue?.stop();
-	};
-	wire(client, agent, () => rogue, log);
-	return {
-		client,
-		sampler,
-		agent,
-		get rogue() {
-			return rogue;
-		},
-		limits,
-		get status(): StackStatus {
-			return { ...agent.status, mqttState: client.state, mqttReason: client.reason, mqtt: client.stats, rogue: rogue?.status ?? IDLE_ROGUE };
-		},
-		start(rogueOn) {
-			agent.start();
-			if (rogueOn) setRogue(true);
-			client.start();
-		},
-		setRogue,
-		stop() {
-			rogue?.stop();
-			agent.stop();
-			client.stop();
-		},
-	};
+	return new ComposedStack(o);
 }
 
 const IDLE_ROGUE: Readonly<RogueStatus> = Object.freeze({ running: false, sent: 0, sentBytes: 0, received: 0, receivedBytes: 0, skipped: 0, failures: 0 });
 
-function wire(client: MqttClient, agent: DefenderAgent, rogue: () => Rogue | undefined, log: Log): void {
-	client.onMessage = (topic, payload) => {
-		agent.onMessage(topic, payload);
-		rogue()?.onMessage(topic, payload);
-	};
-	client.onState = (state, reason) => {
-		log(`mqtt: ${state}${reason ? ` (${reason})` : ""}`);
-		if (state !== "connected") return;
-		agent.onConnected();
-		rogue()?.onConnected();
-	};
-	client.onSubscribed = (filter, status) => {
-		if (!isSuccess(status)) agent.onSubscribeRefused(filter);
-	};
+/**
+ * A class rather than an object of closures: its methods stay in flash on the device (preloaded),
+ * so the composition costs the instance and the three client callbacks in live slots.
+ */
+class ComposedStack implements Stack {
+	readonly client: MqttClient;
+	readonly sampler: Sampler;
+	readonly agent: DefenderAgent;
+	readonly limits: Readonly<StackLimits>;
+	#rogue: Rogue | undefined;
+	#rogueOptions: RogueOptions;
+
+	constructor(o: StackOptions) {
+		// the frozen DEVICE_LIMITS itself unless the caller departs from them
+		const limits: Readonly<StackLimits> = o.limits === undefined ? DEVICE_LIMITS : { ...DEVICE_LIMITS, ...o.limits };
+		const log = o.log ?? (() => {});
+		const random = o.random ?? Math.random;
+		const interval = o.intervalSeconds ?? 300;
+		const client = new MqttClient({
+			clientId: o.thingName,
+			keepAliveSeconds: limits.keepAliveSeconds,
+			clock: o.clock,
+			openTransport: o.openTransport,
+			maxPayload: limits.maxPayload,
+			maxInflight: limits.maxInflight,
+			reconnect: { minMs: limits.reconnectMinMs, maxMs: limits.reconnectMaxMs },
+			random,
+			log,
+		});
+		const sampler = new Sampler({ driver: o.driver });
+		const port = portOf(client);
+		this.client = client;
+		this.sampler = sampler;
+		this.limits = limits;
+		this.agent = new DefenderAgent({ mqtt: port, sampler, driver: o.driver, clock: o.clock, store: o.store, log }, {
+			thingName: o.thingName,
+			format: o.format,
+			intervalSeconds: interval,
+			allowShortInterval: o.allowShortInterval,
+			replyTimeoutSeconds: o.replyTimeoutSeconds ?? Math.min(30, interval / 2),
+			pollSeconds: o.pollSeconds ?? Math.min(10, interval),
+			// a report also obeys AWS IoT's 128 KB when a host raised the client's payload limit past it
+			maxReportBytes: Math.min(limits.maxPayload, LIMITS.maxPayloadBytes),
+		});
+		this.#rogueOptions = { port, clock: o.clock, random, log, topic: o.rogueTopic, periodMs: o.roguePeriodMs };
+		if (o.rogueTopic !== undefined || o.roguePeriodMs !== undefined) this.#makeRogue();
+		this.#wire(log);
+	}
+
+	/** Made when rogue mode is first switched on (or at once when its topic or period is given, to check them). */
+	get rogue(): Rogue | undefined {
+		return this.#rogue;
+	}
+
+	get status(): StackStatus {
+		const client = this.client;
+		return { ...this.agent.status, mqttState: client.state, mqttReason: client.reason, mqtt: client.stats, rogue: this.#rogue?.status ?? IDLE_ROGUE };
+	}
+
+	start(rogueOn: boolean): void {
+		this.agent.start();
+		if (rogueOn) this.setRogue(true);
+		this.client.start();
+	}
+
+	setRogue(on: boolean): void {
+		if (on) this.#makeRogue().start();
+		else this.#rogue?.stop();
+	}
+
+	stop(): void {
+		this.#rogue?.stop();
+		this.agent.stop();
+		this.client.stop();
+	}
+
+	#makeRogue(): Rogue {
+		return (this.#rogue ??= new Rogue(this.#rogueOptions));
+	}
+
+	#wire(log: Log): void {
+		this.client.onMessage = (topic, payload) => {
+			this.agent.onMessage(topic, payload);
+			this.#rogue?.onMessage(topic, payload);
+		};
+		this.client.onState = (state, reason) => {
+			log(`mqtt: ${state}${reason ? ` (${reason})` : ""}`);
+			if (state !== "connected") return;
+			this.agent.onConnected();
+			this.#rogue?.onConnected();
+		};
+		this.client.onSubscribed = (filter, status) => {
+			if (!isSuccess(status)) this.agent.onSubscribeRefused(filter);
+		};
+	}
 }
