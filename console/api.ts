@@ -1,0 +1,55 @@
+/*
+ * api — the console's calls to the cloud under /console/api/… (docs/console.md). A 401 from any call
+ * sends the page to the login view.
+ */
+export const BASE = "/console/api";
+
+export class ApiError extends Error {
+	constructor(readonly status: number, message: string, readonly body: unknown) {
+		super(message);
+	}
+}
+
+let onUnauthorized: () => void = () => {};
+export function whenUnauthorized(cb: () => void): void {
+	onUnauthorized = cb;
+}
+
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+	const res = await fetch(BASE + path, {
+		method,
+		credentials: "same-origin",
+		headers: body === undefined ? {} : { "content-type": "application/json" },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await res.text();
+	let data: unknown = undefined;
+	try {
+		data = text ? JSON.parse(text) : undefined;
+	} catch {
+		data = text;
+	}
+	if (res.status === 401 && path !== "/login") onUnauthorized();
+	if (!res.ok) throw new ApiError(res.status, errorMessage(data) ?? `${res.status} ${res.statusText}`, data);
+	return data as T;
+}
+
+function errorMessage(data: unknown): string | undefined {
+	if (!data || typeof data !== "object") return typeof data === "string" && data ? data : undefined;
+	const o = data as Record<string, unknown>;
+	const m = o.message ?? o.error ?? o.Message;
+	return typeof m === "string" ? m : undefined;
+}
+
+export const get = <T>(path: string) => call<T>("GET", path);
+export const post = <T>(path: string, body?: unknown) => call<T>("POST", path, body ?? {});
+export const put = <T>(path: string, body?: unknown) => call<T>("PUT", path, body ?? {});
+export const del = <T>(path: string) => call<T>("DELETE", path);
+
+export const q = (o: Record<string, string | number | undefined>): string => {
+	const p = new URLSearchParams();
+	for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== "") p.set(k, String(v));
+	const s = p.toString();
+	return s ? `?${s}` : "";
+};
+export const enc = encodeURIComponent;
