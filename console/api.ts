@@ -11,6 +11,11 @@ export class ApiError extends Error {
 }
 
 let onUnauthorized: () => void = () => {};
+let csrfToken = "";
+/** the session's CSRF token (from login or GET /session), sent on every state change */
+export function setCsrf(token: string): void {
+	csrfToken = token;
+}
 export function whenUnauthorized(cb: () => void): void {
 	onUnauthorized = cb;
 }
@@ -19,7 +24,10 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
 	const res = await fetch(BASE + path, {
 		method,
 		credentials: "same-origin",
-		headers: body === undefined ? {} : { "content-type": "application/json" },
+		headers: {
+			...(body === undefined ? {} : { "content-type": "application/json" }),
+			...(method === "GET" ? {} : { "x-csrf-token": csrfToken }),
+		},
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	const text = await res.text();
@@ -43,8 +51,16 @@ function errorMessage(data: unknown): string | undefined {
 
 export const get = <T>(path: string) => call<T>("GET", path);
 export const post = <T>(path: string, body?: unknown) => call<T>("POST", path, body ?? {});
-export const put = <T>(path: string, body?: unknown) => call<T>("PUT", path, body ?? {});
+export const patch = <T>(path: string, body?: unknown) => call<T>("PATCH", path, body ?? {});
 export const del = <T>(path: string) => call<T>("DELETE", path);
+
+/** a paged list's answer */
+export interface Page<T> {
+	total: number;
+	offset: number;
+	limit: number;
+	items: T[];
+}
 
 export const q = (o: Record<string, string | number | undefined>): string => {
 	const p = new URLSearchParams();

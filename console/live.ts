@@ -11,7 +11,7 @@ export interface LiveEvent {
 type Listener = (e: LiveEvent) => void;
 
 /** event names the stream sends (docs/console.md); unnamed events arrive as "message" */
-export const EVENT_TYPES = ["message", "report", "reply", "connection", "violation", "alert", "thing"];
+export const EVENT_TYPES = ["report", "violation", "alarm", "connection", "dropped"];
 
 const listeners = new Set<Listener>();
 let source: EventSource | undefined;
@@ -19,7 +19,9 @@ let received = 0;
 
 export function subscribe(cb: Listener): () => void {
 	listeners.add(cb);
-	return () => listeners.delete(cb);
+	return () => {
+		listeners.delete(cb);
+	};
 }
 
 function indicator(on: boolean): void {

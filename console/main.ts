@@ -2,6 +2,8 @@
  * main — the console's router: #/fleet, #/thing/NAME, #/profiles[/NAME|/new], #/violations, #/login.
  * Every view is a function that fills the main element and returns its cleanup.
  */
+import "uplot/dist/uPlot.min.css";
+import "./style.css";
 import { whenUnauthorized } from "./api";
 import { h, mount } from "./dom";
 import { startLive, stopLive } from "./live";

@@ -1,42 +1,46 @@
 /*
- * table — a sortable, searchable, paged table over rows held in memory: thousands of rows, one page of
- * DOM at a time. The table exposes data-total, data-shown and data-page for tests.
+ * table — a sortable, searchable, paged table whose rows the server pages (offset/limit/sort/order/search,
+ * docs/console.md): thousands of rows, one page of DOM. The table element carries data-total, data-page.
  */
+import type { Page } from "./api";
 import { h, mount } from "./dom";
 
 export interface Column<T> {
 	key: string;
 	label: string;
-	/** the value sorted on */
-	sort?: (row: T) => string | number;
+	/** the server's sort field for this column */
+	sort?: string;
 	cell: (row: T) => Node | string;
+}
+
+export interface Query {
+	search: string;
+	sort: string;
+	order: "asc" | "desc";
+	offset: number;
+	limit: number;
 }
 
 export interface TableOptions<T> {
 	id: string;
 	columns: Column<T>[];
 	rowKey: (row: T) => string;
-	/** text a search matches (case-insensitive) */
-	text: (row: T) => string;
+	load: (q: Query) => Promise<Page<T>>;
 	pageSize?: number;
-	initialSort?: { key: string; dir: 1 | -1 };
+	initialSort?: { sort: string; order: "asc" | "desc" };
 	empty?: string;
+	onError?: (err: unknown) => void;
+	onLoad?: (page: Page<T>) => void;
 }
 
-export interface Table<T> {
+export interface Table {
 	element: HTMLElement;
-	setRows(rows: T[]): void;
-	/** re-renders the current page, flashing the rows whose key is in `changed` */
-	refresh(changed?: Set<string>): void;
+	/** reloads the current page, flashing rows that changed */
+	reload(): void;
 }
 
-export function table<T>(o: TableOptions<T>): Table<T> {
-	const pageSize = o.pageSize ?? 50;
-	let rows: T[] = [];
-	let view: T[] = [];
-	let page = 0;
-	let sort = o.initialSort ?? { key: o.columns[0].key, dir: 1 as 1 | -1 };
-	let search = "";
+export function table<T>(o: TableOptions<T>): Table {
+	const q: Query = { search: "", sort: o.initialSort?.sort ?? "", order: o.initialSort?.order ?? "asc", offset: 0, limit: o.pageSize ?? 50 };
 	const input = h("input", { type: "search", placeholder: "Search…", id: `${o.id}-search`, "aria-label": "search" });
 	const count = h("span", { class: "muted" });
 	const thead = h("thead");
@@ -44,77 +48,77 @@ export function table<T>(o: TableOptions<T>): Table<T> {
 	const pager = h("div", { class: "pager" });
 	const tableEl = h("table", { id: o.id }, thead, tbody);
 	const element = h("div", { class: "table-wrap" }, h("div", { class: "toolbar" }, input, count), tableEl, pager);
+	let seen = new Map<string, string>();
+	let seq = 0;
+	let debounce: ReturnType<typeof setTimeout> | undefined;
 	input.addEventListener("input", () => {
-		search = input.value.trim().toLowerCase();
-		page = 0;
-		recompute();
-		render();
+		clearTimeout(debounce);
+		debounce = setTimeout(() => {
+			q.search = input.value.trim();
+			q.offset = 0;
+			reload();
+		}, 200);
 	});
-
-	function recompute(): void {
-		const col = o.columns.find((c) => c.key === sort.key);
-		view = search ? rows.filter((r) => o.text(r).toLowerCase().includes(search)) : rows.slice();
-		if (col?.sort) {
-			const f = col.sort;
-			view.sort((a, b) => {
-				const x = f(a);
-				const y = f(b);
-				return (x < y ? -1 : x > y ? 1 : 0) * sort.dir;
-			});
-		}
-		page = Math.min(page, Math.max(0, Math.ceil(view.length / pageSize) - 1));
-	}
 
 	function header(): void {
 		const ths = o.columns.map((c) => {
-			const cls = c.sort ? `sortable${c.key === sort.key ? (sort.dir === 1 ? " sorted-asc" : " sorted-desc") : ""}` : undefined;
-			const th = h("th", { class: cls, "data-key": c.key }, c.label);
-			if (c.sort) th.addEventListener("click", () => {
-				sort = { key: c.key, dir: sort.key === c.key ? ((-sort.dir) as 1 | -1) : 1 };
-				recompute();
-				render();
+			const on = c.sort !== undefined && c.sort === q.sort;
+			const th = h("th", { class: c.sort ? `sortable${on ? ` sorted-${q.order}` : ""}` : undefined, "data-key": c.key }, c.label);
+			const field = c.sort;
+			if (field) th.addEventListener("click", () => {
+				q.order = q.sort === field && q.order === "asc" ? "desc" : "asc";
+				q.sort = field;
+				q.offset = 0;
+				reload();
 			});
 			return th;
 		});
 		mount(thead, h("tr", {}, ...ths));
 	}
 
-	function render(changed?: Set<string>): void {
+	function render(page: Page<T>): void {
 		header();
-		const slice = view.slice(page * pageSize, (page + 1) * pageSize);
-		const trs = slice.map((r) => {
+		const next = new Map<string, string>();
+		const trs = page.items.map((r) => {
 			const key = o.rowKey(r);
-			return h("tr", { "data-key": key, class: changed?.has(key) ? "flash" : undefined }, ...o.columns.map((c) => h("td", { "data-col": c.key }, c.cell(r))));
+			const json = JSON.stringify(r);
+			next.set(key, json);
+			const changed = seen.has(key) && seen.get(key) !== json;
+			return h("tr", { "data-key": key, class: changed ? "flash" : undefined }, ...o.columns.map((c) => h("td", { "data-col": c.key }, c.cell(r))));
 		});
+		seen = next;
 		if (!trs.length) trs.push(h("tr", {}, h("td", { colspan: o.columns.length, class: "muted" }, o.empty ?? "Nothing here yet.")));
 		mount(tbody, ...trs);
-		tableEl.dataset.total = String(rows.length);
-		tableEl.dataset.shown = String(view.length);
-		tableEl.dataset.page = String(page);
-		count.textContent = search ? `${view.length} of ${rows.length}` : `${rows.length}`;
-		const pages = Math.max(1, Math.ceil(view.length / pageSize));
+		const pages = Math.max(1, Math.ceil(page.total / q.limit));
+		const current = Math.floor(q.offset / q.limit);
+		tableEl.dataset.total = String(page.total);
+		tableEl.dataset.page = String(current);
+		count.textContent = `${page.total} in all`;
 		const go = (p: number) => () => {
-			page = p;
-			render();
+			q.offset = p * q.limit;
+			reload();
 		};
 		mount(
 			pager,
-			pages > 1 && h("button", { class: "secondary", disabled: page === 0, onclick: go(page - 1) }, "‹ Prev"),
-			pages > 1 && h("span", {}, `page ${page + 1} of ${pages}`),
-			pages > 1 && h("button", { class: "secondary", disabled: page >= pages - 1, onclick: go(page + 1) }, "Next ›"),
+			pages > 1 && h("button", { class: "secondary", disabled: current === 0, onclick: go(current - 1) }, "‹ Prev"),
+			pages > 1 && h("span", {}, `page ${current + 1} of ${pages}`),
+			pages > 1 && h("button", { class: "secondary", disabled: current >= pages - 1, onclick: go(current + 1) }, "Next ›"),
 		);
 	}
 
-	return {
-		element,
-		setRows(next) {
-			rows = next;
-			recompute();
-			render();
-		},
-		refresh(changed) {
-			recompute();
-			render(changed);
-		},
-	};
+	function reload(): void {
+		const mine = ++seq;
+		o.load({ ...q }).then(
+			(page) => {
+				if (mine !== seq) return;
+				render(page);
+				o.onLoad?.(page);
+			},
+			(err: unknown) => o.onError?.(err),
+		);
+	}
+
+	header();
+	reload();
+	return { element, reload };
 }

@@ -19,19 +19,26 @@ export interface Behavior {
 
 export interface LastReply {
 	status: "ACCEPTED" | "REJECTED";
-	time?: number;
-	reportId?: number;
-	errorCode?: string;
-	errorMessage?: string;
+	time: number | null;
+	reportId: number | null;
+	errorCode: string | null;
+	errorMessage: string | null;
 }
 
+/** one item of GET /fleet */
 export interface ThingRow {
 	thingName: string;
+	registered: boolean;
 	connected: boolean;
-	lastConnected?: number;
-	lastReportTime?: number;
-	lastReportFormat?: string;
-	lastReply?: LastReply;
+	lastConnectTime: number | null;
+	lastDisconnectTime: number | null;
+	sourceIp: string | null;
+	lastSeenTime: number | null;
+	lastReportTime: number | null;
+	lastReportFormat: string | null;
+	lastReply: LastReply | null;
+	reportsAccepted: number;
+	reportsRejected: number;
 	groups: string[];
 	activeViolations: number;
 }
@@ -41,11 +48,11 @@ export interface ActiveViolation {
 	thingName: string;
 	securityProfileName: string;
 	behavior: Behavior;
-	lastViolationValue?: MetricValue;
-	lastViolationTime?: number;
+	lastViolationValue?: MetricValue | null;
+	lastViolationTime?: number | null;
 	violationStartTime: number;
-	verificationState?: string;
-	verificationStateDescription?: string;
+	verificationState: string | null;
+	verificationStateDescription: string | null;
 }
 
 export interface ViolationEvent {
@@ -53,27 +60,77 @@ export interface ViolationEvent {
 	thingName: string;
 	securityProfileName: string;
 	behavior: Behavior;
-	metricValue?: MetricValue;
+	metricValue?: MetricValue | null;
 	violationEventType: string;
 	violationEventTime: number;
-	verificationState?: string;
+	verificationState?: string | null;
+	clearedBy?: string;
 }
 
+/** one item of GET /profiles */
 export interface ProfileSummary {
 	securityProfileName: string;
-	securityProfileDescription?: string;
+	securityProfileDescription?: string | null;
+	behaviors: number;
 	targets: string[];
-	behaviors?: Behavior[];
+	version: number;
+	lastModifiedDate: number | null;
 }
 
-export interface MetricPoint {
-	timestamp: number;
-	value: MetricValue;
+export interface ReportEntry {
+	time: number;
+	format: string;
+	size: number;
+	reportId: number | null;
+	status: "ACCEPTED" | "REJECTED";
+	errorCode: string | null;
+	errorMessage: string | null;
+	metrics?: Record<string, MetricValue>;
+	payload: { encoding: string; data: string; truncated: boolean };
 }
 
-/** a period a behavior was in alarm, end missing while it still is */
+/** GET /things/{name} */
+export interface ThingDetail {
+	thingName: string;
+	registered: boolean;
+	connection: { connected: boolean; lastConnectTime: number | null; lastDisconnectTime: number | null; sourceIp: string | null };
+	lastSeenTime: number | null;
+	groups: string[];
+	certificates: { certificateId: string; status: string; created: number | null; modified: number | null }[];
+	certificateNote: string | null;
+	reports: ReportEntry[];
+	metrics: { name: string; side: "device" | "cloud" }[];
+	behaviors: { securityProfileName: string; behavior: Behavior }[];
+	activeViolations: ActiveViolation[];
+}
+
+export interface Threshold {
+	securityProfileName: string;
+	behaviorName: string;
+	comparisonOperator: string | null;
+	value: MetricValue | null;
+	durationSeconds: number | null;
+	statistic: string | null;
+}
+
 export interface ViolationPeriod {
-	behavior: string;
+	violationId: string;
+	securityProfileName: string;
+	behaviorName: string;
 	start: number;
-	end?: number;
+	end: number | null;
+	endType: string | null;
+}
+
+/** GET /things/{name}/metrics/{metric} */
+export interface MetricSeries {
+	thingName: string;
+	metric: string;
+	side: string;
+	start: number;
+	end: number;
+	datapoints: { time: number; value: MetricValue }[];
+	truncated: boolean;
+	thresholds: Threshold[];
+	violations: ViolationPeriod[];
 }

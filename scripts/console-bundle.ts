@@ -1,6 +1,6 @@
 /*
  * console-bundle — builds the web console (console/*.ts + uPlot) with esbuild into build/console/:
- * index.html, app.js (minified, one file) and app.css. No CDN: everything the page loads is in that folder.
+ * index.html, main.js (minified, one file) and main.css. No CDN: everything the page loads is in that folder.
  * ensureConsoleBuilt() builds it once when it is missing, so the cloud can serve it with nothing run first.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -8,12 +8,12 @@ import { join, resolve } from "node:path";
 
 export const CONSOLE_SRC = resolve(import.meta.dirname, "../console");
 export const CONSOLE_BUILD = resolve(import.meta.dirname, "../build/console");
-const FILES = ["index.html", "app.js", "app.css"] as const;
+const FILES = ["index.html", "main.js", "main.css"] as const;
 
 export interface BundleSizes {
 	/** bytes of each written file */
 	files: Record<string, number>;
-	/** bytes of app.js gzipped (what a browser downloads from a server that compresses) */
+	/** bytes of main.js gzipped (what a browser downloads from a server that compresses) */
 	jsGzip: number;
 }
 
@@ -21,13 +21,21 @@ export interface BundleSizes {
 export async function buildConsole(outDir = CONSOLE_BUILD): Promise<BundleSizes> {
 	const esbuild = await import("esbuild");
 	mkdirSync(outDir, { recursive: true });
-	const common = { bundle: true, minify: true, write: false, legalComments: "none" as const, logLevel: "silent" as const };
-	const js = await esbuild.build({ ...common, entryPoints: [join(CONSOLE_SRC, "main.ts")], format: "iife", target: "es2020", platform: "browser" });
-	const css = await esbuild.build({ ...common, entryPoints: [join(CONSOLE_SRC, "style.css")], loader: { ".css": "css" } });
-	const jsText = js.outputFiles[0].contents;
-	writeFileSync(join(outDir, "app.js"), jsText);
-	writeFileSync(join(outDir, "app.css"), css.outputFiles[0].contents);
+	const out = await esbuild.build({
+		entryPoints: [join(CONSOLE_SRC, "main.ts")],
+		bundle: true,
+		minify: true,
+		format: "iife",
+		target: "es2020",
+		platform: "browser",
+		outdir: outDir,
+		entryNames: "[name]",
+		legalComments: "none",
+		logLevel: "silent",
+	});
+	if (out.errors.length) throw new Error(out.errors.map((e) => e.text).join("; "));
 	writeFileSync(join(outDir, "index.html"), readFileSync(join(CONSOLE_SRC, "index.html")));
+	const jsText = readFileSync(join(outDir, "main.js"));
 	const { gzipSync } = await import("node:zlib");
 	const files: Record<string, number> = {};
 	for (const f of FILES) files[f] = statSync(join(outDir, f)).size;
@@ -54,10 +62,10 @@ export function ensureConsoleBuilt(dir = CONSOLE_BUILD): Promise<string> {
 	return building;
 }
 
-/** "app.js 61.2 KB (gzip 22.0 KB), app.css 5.1 KB, index.html 0.4 KB" */
+/** "main.js 61.2 KB (gzip 22.0 KB), main.css 5.1 KB, index.html 0.4 KB" */
 export function describeSizes(s: BundleSizes): string {
 	const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 	return Object.entries(s.files)
-		.map(([f, n]) => (f === "app.js" ? `${f} ${kb(n)} (gzip ${kb(s.jsGzip)})` : `${f} ${kb(n)}`))
+		.map(([f, n]) => (f === "main.js" ? `${f} ${kb(n)} (gzip ${kb(s.jsGzip)})` : `${f} ${kb(n)}`))
 		.join(", ");
 }

@@ -1,7 +1,7 @@
 /*
  * login — sign in with one of the cloud's API access keys; the server answers with a session cookie.
  */
-import { ApiError, get, post } from "../api";
+import { ApiError, get, post, setCsrf } from "../api";
 import { h, mount } from "../dom";
 
 type Change = (signedIn: boolean) => void;
@@ -14,18 +14,21 @@ export const session = {
 	},
 	async check(): Promise<boolean> {
 		try {
-			await get("/session");
+			const s = await get<{ csrfToken: string }>("/session");
+			setCsrf(s.csrfToken);
 			return true;
 		} catch {
 			return false;
 		}
 	},
 	async login(accessKeyId: string, secretAccessKey: string): Promise<void> {
-		await post("/login", { accessKeyId, secretAccessKey });
+		const s = await post<{ csrfToken: string }>("/login", { accessKeyId, secretAccessKey });
+		setCsrf(s.csrfToken);
 		changed(true);
 	},
 	async logout(): Promise<void> {
 		await post("/logout").catch(() => undefined);
+		setCsrf("");
 		changed(false);
 	},
 	/** a call was refused (401): back to the login view, then to where the user was */
