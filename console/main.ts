@@ -23,6 +23,7 @@ const NAV: [string, string][] = [
 	["#/profiles", "Security profiles"],
 ];
 
+/** the view, its parameters, the nav link it belongs to */
 function route(hash: string): [View, string[], string] {
 	const parts = hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
 	switch (parts[0]) {
@@ -57,7 +58,7 @@ function show(): void {
 	const [view, params, current] = route(location.hash);
 	const toLogin = view !== loginView && !signedIn;
 	const v = toLogin ? loginView : view;
-	document.body.dataset.view = toLogin ? "login" : current.replace("#/", "");
+	document.body.dataset.view = toLogin ? "login" : (location.hash.replace(/^#\/?/, "").split("/")[0] || "fleet");
 	renderNav(current);
 	mount(app);
 	cleanup = v(app, ...params);

@@ -1,0 +1,163 @@
+/*
+ * The web console in a real headless Chromium against the real cloud (API server + console), with the
+ * walkthrough's story: MyDevice in group allMyDevices under CheckRogueDevices, the host firmware reporting in
+ * virtual time, rogue mode raising both seed violations while the violations view is open. Screenshots of
+ * each view go to test-output/screenshots/.
+ */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { thingGroupArn } from "../../cloud/index";
+import { startDevice, type Device } from "../../hardware/host/device";
+import { VirtualClock, type RunOptions } from "../../hardware/host/virtual-clock";
+import { startApiCloud, type ApiFixture } from "../helpers/api-setup";
+import { consolePage, launchChromium, open, screenshot, signIn } from "../helpers/console-browser";
+
+const THING = "MyDevice";
+const GROUP = "allMyDevices";
+const PROFILE = resolve(import.meta.dirname, "../../profiles/CheckRogueDevices.json");
+
+let f: ApiFixture;
+let device: Device;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+// on a five-minute boundary near now, so report intervals and the cloud's windows line up as on AWS
+const clock = new VirtualClock(Math.floor(Date.now() / 300_000) * 300_000);
+
+/** virtual time stands still while something is on the wire: a connect, a report awaiting its reply, an echo */
+function run(): RunOptions {
+	const hold = () => device.status.awaitingReply || device.status.mqttState === "connecting" || device.client.stats.messagesIn < device.client.stats.messagesOut;
+	return { step: 1000, realMs: 0, immediate: true, hold, maxHoldMs: 5000 };
+}
+const active = () => f.cloud.listActiveViolations({ thingName: THING }).map((v) => v.behavior.name).sort();
+const consoleUrl = () => `${f.api.url}/console/`;
+
+beforeAll(async () => {
+	f = await startApiCloud({ clock, allowTopics: ["/rogue/agent"] });
+	f.cloud.createThingGroup(GROUP);
+	f.cloud.addThingToThingGroup(THING, GROUP);
+	const { securityProfileName } = f.cloud.createSecurityProfile(JSON.parse(readFileSync(PROFILE, "utf8")));
+	f.cloud.attachSecurityProfile(securityProfileName, thingGroupArn(GROUP));
+	const files = f.cloud.issueThingCertificate(THING);
+	device = await startDevice({
+		thingName: THING, host: "127.0.0.1", port: f.cloud.port,
+		ca: readFileSync(files.caPem), cert: readFileSync(files.certPem), key: readFileSync(files.keyPem),
+		format: "json-short", intervalSeconds: 300, clock, storePath: join(f.dir, "device.json"),
+	});
+	browser = await launchChromium();
+	page = await consolePage(browser, errors);
+}, 120_000);
+
+afterAll(async () => {
+	await device?.stop();
+	await browser?.close();
+	await f?.cleanup();
+	expect(errors).toEqual([]);
+});
+
+describe("web console in Chromium", () => {
+	it("refuses access without a session: the API answers 401 and the page shows the login", async () => {
+		const res = await fetch(`${f.api.url}/console/api/fleet`);
+		expect(res.status).toBe(401);
+		const events = await fetch(`${f.api.url}/console/api/events`);
+		expect(events.status).toBe(401);
+		await page.goto(`${consoleUrl()}#/fleet`);
+		await page.waitForSelector("#login-form");
+		expect(await page.evaluate("document.body.dataset.view")).toBe("login");
+		expect(await page.locator("#fleet").count()).toBe(0);
+		await page.fill("#access-key-id", f.api.accessKey.accessKeyId);
+		await page.fill("#secret-access-key", "not-the-secret");
+		await page.click("#login-submit");
+		await expect.poll(() => page.textContent("#login-error")).toMatch(/not accepted/);
+		await screenshot(page, "login");
+	});
+
+	it("signs in and lists the walkthrough's device with its accepted reports", async () => {
+		await signIn(page, f.api.accessKey.accessKeyId, f.api.accessKey.secretAccessKey);
+		await clock.runUntil(() => device.status.accepted >= 2, 900_000, run());
+		const row = page.locator(`#fleet tr[data-key="${THING}"]`);
+		await expect.poll(() => row.locator('td[data-col="lastReply"]').textContent(), { timeout: 20_000 }).toContain("ACCEPTED");
+		expect(await row.locator('td[data-col="connected"]').textContent()).toBe("connected");
+		expect(await row.locator('td[data-col="groups"]').textContent()).toBe(GROUP);
+		expect(await row.locator('td[data-col="lastReport"]').textContent()).toMatch(/json-short/);
+		await screenshot(page, "fleet");
+	});
+
+	it("shows both seed violations live, without reload, while rogue mode runs", async () => {
+		await open(page, "#/violations", "violations");
+		await page.waitForSelector("#active-violations");
+		expect(await page.locator("#active-violations tr[data-key]").count()).toBe(0);
+		await page.evaluate("window.notReloaded = true");
+		device.setRogue(true);
+		await clock.runUntil(() => active().length === 2, 1_200_000, run());
+		device.setRogue(false);
+		expect(active()).toEqual(["bytesOut", "msgReceive"]);
+		const behaviors = () => page.locator("#active-violations td[data-col=behavior]").allTextContents();
+		await expect.poll(async () => (await behaviors()).map((b) => b.replace(/aws:.*/, "")).sort(), { timeout: 20_000 }).toEqual(["bytesOut", "msgReceive"]);
+		await expect.poll(() => page.locator('#violation-history tr[data-type="in-alarm"]').count()).toBe(2);
+		expect(await page.evaluate("window.notReloaded")).toBe(true);
+		await screenshot(page, "violations");
+	});
+
+	it("plots bytesOut with the behavior's threshold and the violation shaded", async () => {
+		await open(page, `#/thing/${THING}`, "thing");
+		const plot = page.locator('.plot[data-metric="aws:all-bytes-out"]');
+		await plot.waitFor();
+		expect(await plot.getAttribute("data-threshold")).toBe("10000");
+		expect(Number(await plot.getAttribute("data-violation-count"))).toBeGreaterThanOrEqual(1);
+		expect(Number(await plot.getAttribute("data-points"))).toBeGreaterThanOrEqual(3);
+		expect(await plot.locator("canvas").count()).toBeGreaterThan(0);
+		expect(await plot.locator(".violation-note").first().textContent()).toMatch(/in violation \(bytesOut\) from .* still active/);
+		expect(await page.locator("#reports tbody tr").count()).toBeGreaterThanOrEqual(3);
+		expect(await page.textContent("#thing-summary")).toMatch(/connected/);
+		await screenshot(page, "thing");
+	});
+
+	it("creates a profile with a mistake and shows the server's validation message", async () => {
+		await open(page, "#/profiles", "profiles");
+		await page.locator('#profiles tr[data-key="CheckRogueDevices"]').waitFor();
+		await screenshot(page, "profiles");
+		await page.click("#new-profile");
+		await page.waitForSelector("#profile-form");
+		const behaviors = [{ name: "bytesOut", metric: "aws:all-bytes-outt", criteria: { comparisonOperator: "less-than", value: { count: 10 }, durationSeconds: 300 } }];
+		const expected = f.cloud.validateSecurityProfileBehaviors(behaviors).validationErrors.map((e) => e.errorMessage);
+		expect(expected.length).toBeGreaterThan(0);
+		await page.fill("#profile-name", "TooQuiet");
+		await page.fill("#profile-behaviors", JSON.stringify(behaviors));
+		await page.click("#validate-profile");
+		await expect.poll(() => page.locator(".validation-error").allTextContents()).toEqual(expected);
+		await page.click("#save-profile");
+		await expect.poll(() => page.locator(".validation-error").allTextContents()).toContain(expected[0]);
+		await screenshot(page, "profile-form");
+		expect(f.cloud.describeSecurityProfile("TooQuiet")).toBeUndefined();
+		// fixed, it is created, then attached to the group
+		behaviors[0].metric = "aws:all-bytes-out";
+		await page.fill("#profile-behaviors", JSON.stringify(behaviors));
+		await page.click("#save-profile");
+		await page.waitForSelector("#profile-targets");
+		await page.selectOption("#attach-target", thingGroupArn(GROUP));
+		await page.click("#attach");
+		await page.locator(`#profile-targets li[data-target="${thingGroupArn(GROUP)}"]`).waitFor();
+		expect(f.cloud.listSecurityProfiles().find((p) => p.securityProfileName === "TooQuiet")?.targets).toEqual([thingGroupArn(GROUP)]);
+		await screenshot(page, "profile");
+	});
+
+	it("clears an alarm from the violations view", async () => {
+		await open(page, "#/violations", "violations");
+		const id = f.cloud.listActiveViolations({ thingName: THING }).find((v) => v.behavior.name === "bytesOut")?.violationId;
+		if (!id) throw new Error("bytesOut is not active");
+		await page.click(`.clear-alarm[data-violation-id="${id}"]`);
+		await expect.poll(() => page.locator(`.clear-alarm[data-violation-id="${id}"]`).count()).toBe(0);
+		expect(active()).toEqual(["msgReceive"]);
+		await expect.poll(() => page.locator('#violation-history tr[data-type="alarm-cleared"][data-behavior="bytesOut"]').textContent()).toMatch(/by operator/);
+	});
+
+	it("signs out: the page shows the login and the API refuses the old session", async () => {
+		await page.click("#logout");
+		await page.waitForSelector("#login-form");
+		const status = await page.evaluate('fetch("/console/api/fleet").then((r) => r.status)');
+		expect(status).toBe(401);
+	});
+});
