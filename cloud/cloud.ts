@@ -39,12 +39,28 @@ export interface CloudParts {
 
 const TICK_MS = 60_000;
 
+/** A replied report as the console sees it: the payload as received, the reply, the accepted values. */
+export interface ObservedReport {
+	thing: string;
+	format: "json" | "cbor";
+	payload: Buffer;
+	time: number;
+	reply: Reply;
+	values?: Map<string, MetricValue>;
+}
+
+export interface CloudObserver {
+	connection?(thing: string, connected: boolean, time: number, ip?: string): void;
+	report?(r: ObservedReport): void;
+}
+
 export class Cloud {
 	readonly #p: CloudParts;
 	readonly #gates: Map<string, ReportGateState>;
 	readonly #metrics = new Map<string, ThingMetrics>();
 	readonly #replyListeners: ((r: Reply) => void)[] = [];
 	readonly #eventListeners: ((e: ViolationEvent) => void)[] = [];
+	readonly #observers: CloudObserver[] = [];
 	readonly #writes: WriteBehind;
 	readonly #cap: EventCap;
 	#flushScheduled = false;
@@ -167,6 +183,18 @@ export class Cloud {
 		this.#eventListeners.push(cb);
 	}
 
+	/** Connections and every replied report, for the console (cloud/console/activity.ts). */
+	observe(o: CloudObserver): void {
+		this.#observers.push(o);
+	}
+
+	/** Ends an active violation as a conforming datapoint would, recording an `alarm-cleared` event by the operator. */
+	clearViolation(violationId: string): ViolationEvent | undefined {
+		const e = this.#p.engine.clear(violationId, this.#p.clock.now());
+		if (e) this.#emit([e]);
+		return e;
+	}
+
 	metrics(thing: string): ThingMetrics {
 		return { ...this.#thing(thing) };
 	}
@@ -215,6 +243,7 @@ export class Cloud {
 			disconnected: (t) => {
 				this.#thing(t).connected = false;
 				this.#count(t, "aws:num-disconnects");
+				for (const o of this.#observers) o.connection?.(t, false, this.#p.clock.now());
 			},
 			authorizationFailure: (t, reason) => {
 				this.#p.log(`authz: ${reason}`);
@@ -242,6 +271,7 @@ export class Cloud {
 		const m = this.#thing(t);
 		m.connected = true;
 		m["aws:source-ip-address"] = ip;
+		for (const o of this.#observers) o.connection?.(t, true, this.#p.clock.now(), ip);
 		this.#emit(this.#p.engine.sourceIp(t, ip, this.#p.clock.now()));
 	}
 
@@ -280,6 +310,8 @@ export class Cloud {
 			this.#emit(this.#p.engine.report(thing, result.report.values, now));
 		}
 		this.#reply(result.reply);
+		const values = result.kind === "rejected" ? undefined : result.report.values;
+		for (const o of this.#observers) o.report?.({ thing, format, payload, time: now, reply: result.reply, values });
 	}
 
 	#reply(reply: Reply): void {
