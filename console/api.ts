@@ -2,6 +2,8 @@
  * api — the console's calls to the cloud under /console/api/… (docs/console.md). A 401 from any call
  * sends the page to the login view.
  */
+import { setServerTime } from "./dom";
+
 export const BASE = "/console/api";
 
 export class ApiError extends Error {
@@ -69,3 +71,10 @@ export const q = (o: Record<string, string | number | undefined>): string => {
 	return s ? `?${s}` : "";
 };
 export const enc = encodeURIComponent;
+
+/** The cloud's current time (GET /overview), remembered for "… ago" texts. */
+export async function cloudTime(): Promise<number> {
+	const { time } = await get<{ time: number }>("/overview");
+	setServerTime(time);
+	return time;
+}

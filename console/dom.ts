@@ -43,9 +43,19 @@ export function localTime(ms: number): string {
 	return timeFmt.format(new Date(ms));
 }
 
-/** How long ago, in words ("3 min ago"). */
-export function ago(ms: number | undefined, now = Date.now()): string {
-	if (ms === undefined) return "";
+let serverOffset = 0;
+/** Records the cloud's clock (it may run ahead or behind the browser's, e.g. a virtual clock in a demo). */
+export function setServerTime(ms: number): void {
+	if (Number.isFinite(ms)) serverOffset = ms - Date.now();
+}
+/** The cloud's current time as far as the page knows. */
+export function serverNow(): number {
+	return Date.now() + serverOffset;
+}
+
+/** How long ago on the cloud's clock, in words ("3 min ago"). */
+export function ago(ms: number | undefined | null, now = serverNow()): string {
+	if (ms === undefined || ms === null) return "";
 	const s = Math.round((now - ms) / 1000);
 	if (Math.abs(s) < 60) return `${s} s ago`;
 	if (Math.abs(s) < 3600) return `${Math.round(s / 60)} min ago`;

@@ -3,6 +3,7 @@
  * EventSource for the page, views subscribe while they are shown.
  */
 import { BASE } from "./api";
+import { setServerTime } from "./dom";
 
 export interface LiveEvent {
 	type: string;
@@ -12,6 +13,8 @@ type Listener = (e: LiveEvent) => void;
 
 /** event names the stream sends (docs/console.md); unnamed events arrive as "message" */
 export const EVENT_TYPES = ["report", "violation", "alarm", "connection", "dropped"];
+/** events that only carry the cloud's time */
+const CLOCK_EVENTS = ["hello", "heartbeat"];
 
 const listeners = new Set<Listener>();
 let source: EventSource | undefined;
@@ -36,6 +39,16 @@ export function startLive(): void {
 	source = new EventSource(`${BASE}/events`, { withCredentials: true });
 	source.onopen = () => indicator(true);
 	source.onerror = () => indicator(false);
+	for (const type of CLOCK_EVENTS) {
+		source.addEventListener(type, (ev) => {
+			indicator(true);
+			try {
+				setServerTime((JSON.parse((ev as MessageEvent<string>).data) as { time: number }).time);
+			} catch {
+				/* a clock event without a time: nothing to learn */
+			}
+		});
+	}
 	for (const type of EVENT_TYPES) {
 		source.addEventListener(type, (ev) => {
 			received++;

@@ -19,7 +19,18 @@ export function plotValue(v: MetricValue | null | undefined): number | null {
 const SHADE = "rgba(192, 57, 43, 0.16)";
 const THRESHOLD = "#c0392b";
 
-export function metricPlot(series: MetricSeries, width: number): { element: HTMLElement; destroy: () => void } {
+/** the x range in seconds: the asked range, or fitted around the data and violations (`fit`) */
+function xRange(series: MetricSeries, fit: boolean): [number, number] {
+	const end = series.end / 1000;
+	const starts = [...series.datapoints.map((d) => d.time), ...series.violations.map((v) => v.start)];
+	if (!fit || !starts.length) return [series.start / 1000, end];
+	const first = Math.max(series.start, Math.min(...starts)) / 1000;
+	const pad = Math.max(60, (end - first) * 0.05);
+	return [first - pad, end];
+}
+
+/** A plot of one metric; a metric without datapoints, threshold or violation gets a one-line card. */
+export function metricPlot(series: MetricSeries, width: number, fit = false): { element: HTMLElement; destroy: () => void } {
 	const xs = series.datapoints.map((d) => d.time / 1000);
 	const ys = series.datapoints.map((d) => plotValue(d.value));
 	const thresholds = series.thresholds.map((t) => ({ t, y: plotValue(t.value) })).filter((x): x is { t: typeof x.t; y: number } => x.y !== null);
@@ -48,6 +59,12 @@ export function metricPlot(series: MetricSeries, width: number): { element: HTML
 		),
 	);
 	box.append(title);
+	if (!xs.length && !thresholds.length && !periods.length) {
+		box.classList.add("empty");
+		box.append(h("p", { class: "muted" }, "No datapoint in this range."));
+		return { element: box, destroy: () => undefined };
+	}
+	const [x0, x1] = xRange(series, fit);
 	const target = h("div", { class: "plot-canvas" });
 	box.append(target, caption);
 	const draw = (u: uPlot): void => {
@@ -79,7 +96,7 @@ export function metricPlot(series: MetricSeries, width: number): { element: HTML
 		{
 			width,
 			height: 220,
-			scales: { x: { time: true, range: () => [series.start / 1000, endS] }, y: { range: () => [0, yMax] } },
+			scales: { x: { time: true, range: () => [x0, x1] }, y: { range: () => [0, yMax] } },
 			series: [{ value: (_u, v) => (v === null ? "—" : localTime(v * 1000)) }, { label: series.metric, stroke: "#1f5fbf", width: 2, points: { size: 6 }, value: (_u, v) => (v === null ? "—" : metricText({ number: v })) }],
 			axes: [{}, { size: 60 }],
 			hooks: { draw: [draw] },

@@ -2,8 +2,8 @@
  * fleet — every thing: connection, last report (time + format), last reply (ACCEPTED / REJECTED with the
  * error code), groups, active violations. Searchable, sortable, paged; refreshed by the live stream.
  */
-import { get, q, type Page } from "../api";
-import { ago, badge, h, mount, raw, time } from "../dom";
+import { cloudTime, get, q, type Page } from "../api";
+import { ago, badge, h, mount, raw, serverNow, time } from "../dom";
 import { subscribe, throttle } from "../live";
 import { table, type Column } from "../table";
 import type { ThingRow } from "../types";
@@ -42,10 +42,13 @@ export function fleetView(root: HTMLElement): () => void {
 		id: "fleet",
 		columns: COLUMNS,
 		rowKey: (r) => r.thingName,
-		load: (query) => get<Page<ThingRow>>(`/fleet${q({ ...query })}`),
+		load: async (query) => {
+			await cloudTime();
+			return get<Page<ThingRow>>(`/fleet${q({ ...query })}`);
+		},
 		initialSort: { sort: "thingName", order: "asc" },
 		empty: "No things yet: a thing appears when it connects or is registered.",
-		onLoad: () => mount(status, "Updated ", time(Date.now())),
+		onLoad: (page) => mount(status, `${page.total} things · updated `, time(serverNow()), " (cloud time)"),
 		onError: (err) => mount(status, h("span", { class: "error" }, `Could not load the fleet: ${err instanceof Error ? err.message : String(err)}`)),
 	});
 	mount(root, h("h1", {}, "Fleet"), status, t.element);

@@ -2,14 +2,16 @@
  * thing — one thing: connection, groups, certificate state, the behaviors that target it, its active
  * violations, a plot per device-side and cloud-side metric over a chosen range, and its report log.
  */
-import { enc, get, q } from "../api";
+import { cloudTime, enc, get, q } from "../api";
 import { badge, h, metricText, mount, raw, time } from "../dom";
 import { subscribe, throttle } from "../live";
 import { metricPlot } from "../plot";
 import type { MetricSeries, ThingDetail } from "../types";
 import { reportLog } from "./report-log";
 
+/** 0: from the first datapoint or violation in the last 7 days to now */
 const RANGES: [string, number][] = [
+	["fit to data (7 days)", 0],
 	["last hour", 3_600_000],
 	["last 6 hours", 6 * 3_600_000],
 	["last 24 hours", 24 * 3_600_000],
@@ -46,7 +48,7 @@ function summary(t: ThingDetail): HTMLElement {
 }
 
 export function thingView(root: HTMLElement, name: string): () => void {
-	let range = RANGES[2][1];
+	let range = 0;
 	let destroyers: (() => void)[] = [];
 	let stopped = false;
 	const select = h("select", { id: "range" }, ...RANGES.map(([label, ms]) => h("option", { value: ms, selected: ms === range }, label)));
@@ -57,17 +59,17 @@ export function thingView(root: HTMLElement, name: string): () => void {
 
 	const load = async (): Promise<void> => {
 		const t = await get<ThingDetail>(`/things/${enc(name)}`);
-		const { time: now } = await get<{ time: number }>("/overview");
+		const now = await cloudTime();
 		if (stopped) return;
 		mount(head, summary(t));
 		mount(log, reportLog(t.reports));
-		const start = now - range;
+		const start = now - (range || 7 * 24 * 3_600_000);
 		const end = now + 60_000;
 		const series = await Promise.all(t.metrics.map((m) => get<MetricSeries>(`/things/${enc(name)}/metrics/${enc(m.name)}${q({ start, end })}`)));
 		if (stopped) return;
 		for (const d of destroyers) d();
 		const width = Math.max(320, Math.min(620, plots.clientWidth - 40));
-		const made = series.map((s) => metricPlot(s, width));
+		const made = series.map((s) => metricPlot(s, width, range === 0));
 		destroyers = made.map((m) => m.destroy);
 		mount(plots, ...made.map((m) => m.element));
 		plots.dataset.loaded = String(Date.now());

@@ -2,7 +2,7 @@
  * violations — active violations (clear an alarm, set its verification state) and the event history,
  * both refreshed by the live stream.
  */
-import { enc, get, post, q, type Page } from "../api";
+import { cloudTime, enc, get, post, q, type Page } from "../api";
 import { badge, h, metricText, mount, raw, time } from "../dom";
 import { subscribe, throttle } from "../live";
 import { table, type Column } from "../table";
@@ -76,8 +76,8 @@ export function violationsView(root: HTMLElement): () => void {
 	const history = h("div", {}, h("p", { class: "muted" }, "Loading…"));
 	let stopped = false;
 	const loadHistory = (): void => {
-		get<{ time: number }>("/overview")
-			.then(({ time: now }) => get<{ items: ViolationEvent[] }>(`/violations/history${q({ start: now - 24 * 3_600_000, end: now + 60_000, limit: 1000 })}`))
+		cloudTime()
+			.then((now) => get<{ items: ViolationEvent[] }>(`/violations/history${q({ start: now - 24 * 3_600_000, end: now + 60_000, limit: 1000 })}`))
 			.then(
 				(r) => stopped || mount(history, historyTable(r.items)),
 				(err: unknown) => mount(history, h("p", { class: "error" }, String(err instanceof Error ? err.message : err))),

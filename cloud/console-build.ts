@@ -1,0 +1,61 @@
+/*
+ * console-build — the web console's front-end (console/ at the repository root: TypeScript + uPlot) bundled
+ * by buildConsole (cloud/console/build.ts) into the static root the cloud serves, build/console/ by default
+ * (git-ignored). ensureConsoleBuilt() builds it when it is missing or older than its sources, so
+ * `npm start` and `npm run cloud -- start` need no build step first.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { buildConsole, DEFAULT_STATIC_ROOT, type BuildResult } from "./console/index";
+
+export const CONSOLE_SRC = resolve(import.meta.dirname, "../console");
+
+/** Bundles console/ into `outDir` (emptied first). */
+export function buildFrontEnd(outDir = DEFAULT_STATIC_ROOT): Promise<BuildResult> {
+	return buildConsole({ srcDir: CONSOLE_SRC, outDir });
+}
+
+function newestSource(dir: string): number {
+	let newest = 0;
+	for (const name of readdirSync(dir)) {
+		const p = join(dir, name);
+		const s = statSync(p);
+		newest = Math.max(newest, s.isDirectory() ? newestSource(p) : s.mtimeMs);
+	}
+	return newest;
+}
+
+/** True when `outDir` holds a build at least as new as every source file. */
+export function consoleUpToDate(outDir = DEFAULT_STATIC_ROOT): boolean {
+	const index = join(outDir, "index.html");
+	if (!existsSync(index)) return false;
+	return !existsSync(CONSOLE_SRC) || statSync(index).mtimeMs >= newestSource(CONSOLE_SRC);
+}
+
+const building = new Map<string, Promise<string>>();
+
+/** Builds the console into `outDir` unless it is up to date; resolves to the folder to serve. */
+export function ensureConsoleBuilt(outDir = DEFAULT_STATIC_ROOT): Promise<string> {
+	if (consoleUpToDate(outDir)) return Promise.resolve(outDir);
+	let p = building.get(outDir);
+	if (!p) {
+		p = buildFrontEnd(outDir).then(
+			() => (building.delete(outDir), outDir),
+			(err: unknown) => {
+				building.delete(outDir);
+				throw new Error(`building the web console failed: ${err instanceof Error ? err.message : String(err)}`);
+			},
+		);
+		building.set(outDir, p);
+	}
+	return p;
+}
+
+/** "main-ABCD1234.js 74.6 KB (gzip 31.8 KB), main-….css 4.0 KB, index.html 0.5 KB; 79.1 KB in all" */
+export function describeBuild(r: BuildResult): string {
+	const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+	const files = r.files.map((f) => (f.path.endsWith(".js") ? `${f.path} ${kb(f.bytes)} (gzip ${kb(gzipSync(readFileSync(join(r.outDir, f.path))).length)})` : `${f.path} ${kb(f.bytes)}`));
+	return `${files.join(", ")}; ${kb(r.totalBytes)} in all`;
+}
