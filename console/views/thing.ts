@@ -69,7 +69,10 @@ export function thingView(root: HTMLElement, name: string): () => void {
 		if (stopped) return;
 		for (const d of destroyers) d();
 		const width = Math.max(320, Math.min(620, plots.clientWidth - 40));
-		const made = series.map((s) => metricPlot(s, width, range === 0));
+		// the metrics a behavior watches first, then those with data, then the empty ones
+		const rank = (s: MetricSeries) => (s.thresholds.length || s.violations.length ? 0 : s.datapoints.length ? 1 : 2);
+		const ordered = series.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i).map((x) => x.s);
+		const made = ordered.map((s) => metricPlot(s, width, range === 0));
 		destroyers = made.map((m) => m.destroy);
 		mount(plots, ...made.map((m) => m.element));
 		plots.dataset.loaded = String(Date.now());

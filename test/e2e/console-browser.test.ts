@@ -13,12 +13,15 @@ import { thingGroupArn } from "../../cloud/index";
 import { startDevice, type Device } from "../../hardware/host/device";
 import { VirtualClock, type RunOptions } from "../../hardware/host/virtual-clock";
 import { startApiCloud, type ApiFixture } from "../helpers/api-setup";
-import { tempDir } from "../helpers/cloud-setup";
+import { nextMessage, tempDir } from "../helpers/cloud-setup";
 import { consolePage, launchChromium, open, screenshot, signIn } from "../helpers/console-browser";
 
 const THING = "MyDevice";
 const GROUP = "allMyDevices";
 const PROFILE = resolve(import.meta.dirname, "../../profiles/CheckRogueDevices.json");
+/** things of a plant group besides the two that connect (MyDevice, BadDevice) */
+const FLEET = 1500;
+const BAD = "BadDevice";
 
 let f: ApiFixture;
 let device: Device;
@@ -47,6 +50,15 @@ beforeAll(async () => {
 	f.cloud.addThingToThingGroup(THING, GROUP);
 	const { securityProfileName } = f.cloud.createSecurityProfile(JSON.parse(readFileSync(PROFILE, "utf8")));
 	f.cloud.attachSecurityProfile(securityProfileName, thingGroupArn(GROUP));
+	f.cloud.createThingGroup("plant-b");
+	for (let i = 0; i < FLEET; i++) f.cloud.addThingToThingGroup(`sensor-${String(i).padStart(4, "0")}`, "plant-b");
+	// a thing whose report is rejected: the fleet shows REJECTED with the error code
+	const bad = await f.connect(BAD);
+	const rejected = `$aws/things/${BAD}/defender/metrics/json/rejected`;
+	await bad.subscribeAsync(rejected, { qos: 1 });
+	const reply = nextMessage(bad, rejected);
+	bad.publish(`$aws/things/${BAD}/defender/metrics/json`, JSON.stringify({ hed: { rid: 1, v: "1.0" }, met: { bogus: 1 } }));
+	await reply;
 	const files = f.cloud.issueThingCertificate(THING);
 	device = await startDevice({
 		thingName: THING, host: "127.0.0.1", port: f.cloud.port,
@@ -84,12 +96,28 @@ describe("web console in Chromium", () => {
 	it("signs in and lists the walkthrough's device with its accepted reports", async () => {
 		await signIn(page, f.api.accessKey.accessKeyId, f.api.accessKey.secretAccessKey);
 		await clock.runUntil(() => device.status.accepted >= 2, 900_000, run());
+		await expect.poll(() => page.locator("#fleet").getAttribute("data-total")).toBe(String(FLEET + 2));
 		const row = page.locator(`#fleet tr[data-key="${THING}"]`);
 		await expect.poll(() => row.locator('td[data-col="lastReply"]').textContent(), { timeout: 20_000 }).toContain("ACCEPTED");
 		expect(await row.locator('td[data-col="connected"]').textContent()).toBe("connected");
 		expect(await row.locator('td[data-col="groups"]').textContent()).toBe(GROUP);
 		expect(await row.locator('td[data-col="lastReport"]').textContent()).toMatch(/· json$/);
+		const bad = page.locator(`#fleet tr[data-key="${BAD}"] td[data-col="lastReply"]`);
+		expect(await bad.textContent()).toMatch(/^REJECTED [A-Za-z]+/);
 		await screenshot(page, "fleet");
+	});
+
+	it("pages, searches and sorts a fleet of thousands on the server", async () => {
+		expect(await page.locator("#fleet tbody tr").count()).toBe(50);
+		await page.getByRole("button", { name: "Next ›" }).click();
+		await expect.poll(() => page.locator("#fleet").getAttribute("data-page")).toBe("1");
+		await page.fill("#fleet-search", "sensor-0042");
+		await expect.poll(() => page.locator("#fleet tbody tr[data-key]").allTextContents()).toHaveLength(1);
+		expect(await page.locator("#fleet tbody tr[data-key]").getAttribute("data-key")).toBe("sensor-0042");
+		await page.fill("#fleet-search", "");
+		await page.click('#fleet th[data-key="lastReply"]');
+		await expect.poll(() => page.locator("#fleet tbody tr[data-key]").first().getAttribute("data-key")).toMatch(/^(MyDevice|BadDevice)$/);
+		await page.click('#fleet th[data-key="thingName"]');
 	});
 
 	it("shows both seed violations live, without reload, while rogue mode runs", async () => {
