@@ -15,9 +15,15 @@ function reply(t: ThingRow): Node | string {
 	return h("span", { title: r.errorMessage ?? "" }, badge("REJECTED", "bad"), " ", h("code", { class: "error-code" }, r.errorCode ?? "?"), r.errorMessage ? h("div", { class: "muted" }, r.errorMessage) : null);
 }
 
+function connection(t: ThingRow): Node {
+	if (t.connected) return h("span", { title: t.sourceIp ?? "" }, badge("connected", "ok"));
+	if (t.lastConnectTime === null) return h("span", { class: "muted" }, "never connected");
+	return h("span", {}, badge("disconnected", ""), h("div", { class: "muted" }, ago(t.lastDisconnectTime ?? t.lastConnectTime)));
+}
+
 const COLUMNS: Column<ThingRow>[] = [
 	{ key: "thingName", label: "Thing", sort: "thingName", cell: (t) => h("a", { href: `#/thing/${encodeURIComponent(t.thingName)}`, class: "thing-link" }, t.thingName) },
-	{ key: "connected", label: "Connection", sort: "connected", cell: (t) => (t.connected ? badge("connected", "ok") : badge("disconnected", "")) },
+	{ key: "connected", label: "Connection", sort: "connected", cell: connection },
 	{
 		key: "lastReport",
 		label: "Last report",

@@ -134,6 +134,9 @@ describe("web console in Chromium", () => {
 		await expect.poll(() => page.locator('#violation-history tr[data-type="in-alarm"]').count()).toBe(2);
 		expect(await page.evaluate("window.notReloaded")).toBe(true);
 		await screenshot(page, "violations");
+		await open(page, "#/fleet", "fleet");
+		await expect.poll(() => page.locator(`#fleet tr[data-key="${THING}"] td[data-col="violations"]`).textContent()).toBe("2");
+		await screenshot(page, "fleet-in-alarm", 318);
 	});
 
 	it("plots bytesOut with the behavior's threshold and the violation shaded", async () => {

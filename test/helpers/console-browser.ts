@@ -26,10 +26,12 @@ export async function consolePage(browser: Browser, errors: string[]): Promise<P
 	return page;
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** The whole page, or the top `height` pixels of the viewport. */
+export async function screenshot(page: Page, name: string, height?: number): Promise<string> {
 	mkdirSync(SCREENSHOTS, { recursive: true });
 	const path = join(SCREENSHOTS, `${name}.png`);
-	await page.screenshot({ path, fullPage: true });
+	const size = page.viewportSize();
+	await page.screenshot(height && size ? { path, clip: { x: 0, y: 0, width: size.width, height } } : { path, fullPage: true });
 	return path;
 }
 
