@@ -4,10 +4,10 @@
  * (git-ignored). ensureConsoleBuilt() builds it when it is missing or older than its sources, so
  * `npm start` and `npm run cloud -- start` need no build step first.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { gzipSync } from "node:zlib";
-import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
 import { buildConsole, DEFAULT_STATIC_ROOT, type BuildResult } from "./console/index";
 
 export const CONSOLE_SRC = resolve(import.meta.dirname, "../console");
@@ -36,12 +36,33 @@ export function consoleUpToDate(outDir = DEFAULT_STATIC_ROOT): boolean {
 
 const building = new Map<string, Promise<string>>();
 
+/**
+ * Builds into a fresh sibling folder and swaps it in by rename, so another process (a parallel test file,
+ * a second cloud) never sees a half-written root; when one appeared meanwhile, that one is kept.
+ */
+async function buildAndSwap(outDir: string): Promise<void> {
+	const fresh = `${outDir}.build-${process.pid}-${randomBytes(4).toString("hex")}`;
+	try {
+		await buildFrontEnd(fresh);
+		const old = `${outDir}.old-${process.pid}-${randomBytes(4).toString("hex")}`;
+		if (existsSync(outDir) && !consoleUpToDate(outDir)) renameSync(outDir, old);
+		try {
+			renameSync(fresh, outDir);
+		} catch (e) {
+			if (!consoleUpToDate(outDir)) throw e;
+		}
+		rmSync(old, { recursive: true, force: true });
+	} finally {
+		rmSync(fresh, { recursive: true, force: true });
+	}
+}
+
 /** Builds the console into `outDir` unless it is up to date; resolves to the folder to serve. */
 export function ensureConsoleBuilt(outDir = DEFAULT_STATIC_ROOT): Promise<string> {
 	if (consoleUpToDate(outDir)) return Promise.resolve(outDir);
 	let p = building.get(outDir);
 	if (!p) {
-		p = buildFrontEnd(outDir).then(
+		p = buildAndSwap(outDir).then(
 			() => (building.delete(outDir), outDir),
 			(err: unknown) => {
 				building.delete(outDir);

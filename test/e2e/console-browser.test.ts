@@ -4,7 +4,7 @@
  * virtual time, rogue mode raising both seed violations while the violations view is open. Screenshots of
  * each view go to test-output/screenshots/.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +27,7 @@ let f: ApiFixture;
 let device: Device;
 let browser: Browser;
 let page: Page;
+let buildDir = "";
 const errors: string[] = [];
 // on a five-minute boundary near now, so report intervals and the cloud's windows line up as on AWS
 const clock = new VirtualClock(Math.floor(Date.now() / 300_000) * 300_000);
@@ -41,7 +42,8 @@ const consoleUrl = () => `${f.api.url}/console/`;
 
 beforeAll(async () => {
 	// a fresh bundle of the sources under test, small enough for a plant network
-	const bundle = await buildFrontEnd(join(tempDir("console-build-"), "console"));
+	buildDir = tempDir("console-build-");
+	const bundle = await buildFrontEnd(join(buildDir, "console"));
 	const js = bundle.files.filter((b) => b.path.endsWith(".js"));
 	expect(js.length).toBe(1);
 	expect(js[0].bytes).toBeLessThan(150 * 1024);
@@ -73,6 +75,7 @@ afterAll(async () => {
 	await device?.stop();
 	await browser?.close();
 	await f?.cleanup();
+	if (buildDir) rmSync(buildDir, { recursive: true, force: true });
 	expect(errors).toEqual([]);
 });
 
