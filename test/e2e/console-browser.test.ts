@@ -88,6 +88,8 @@ describe("web console in Chromium", () => {
 		await page.goto(`${consoleUrl()}#/fleet`);
 		await page.waitForSelector("#login-form");
 		expect(await page.evaluate("document.body.dataset.view")).toBe("login");
+		const paint = await page.evaluate('performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1');
+		console.log(`console: first contentful paint of the login page after ${Math.round(Number(paint))} ms`);
 		expect(await page.locator("#fleet").count()).toBe(0);
 		await page.fill("#access-key-id", f.api.accessKey.accessKeyId);
 		await page.fill("#secret-access-key", "not-the-secret");
@@ -183,6 +185,14 @@ describe("web console in Chromium", () => {
 		await page.locator(`#profile-targets li[data-target="${thingGroupArn(GROUP)}"]`).waitFor();
 		expect(f.cloud.listSecurityProfiles().find((p) => p.securityProfileName === "TooQuiet")?.targets).toEqual([thingGroupArn(GROUP)]);
 		await screenshot(page, "profile");
+		// edited (version 1 → 2), then detached
+		await open(page, "#/profiles/TooQuiet/edit", "profiles");
+		await page.fill("#profile-description", "bytes out of a sensor that should say little");
+		await page.click("#save-profile");
+		await expect.poll(() => f.cloud.describeSecurityProfile("TooQuiet")?.securityProfileDescription).toBe("bytes out of a sensor that should say little");
+		await page.locator("#profile-targets .detach").click();
+		await expect.poll(() => f.cloud.listSecurityProfiles().find((p) => p.securityProfileName === "TooQuiet")?.targets).toEqual([]);
+		await page.getByText("Not attached: it watches no thing.").waitFor();
 	});
 
 	it("clears an alarm from the violations view", async () => {
@@ -193,6 +203,10 @@ describe("web console in Chromium", () => {
 		await expect.poll(() => page.locator(`.clear-alarm[data-violation-id="${id}"]`).count()).toBe(0);
 		expect(active()).toEqual(["msgReceive"]);
 		await expect.poll(() => page.locator('#violation-history tr[data-type="alarm-cleared"][data-behavior="bytesOut"]').textContent()).toMatch(/by operator/);
+		// the remaining one is marked a true positive
+		await page.locator("#active-violations select.verification").selectOption("TRUE_POSITIVE");
+		await expect.poll(() => page.locator('#violation-history tr[data-type="in-alarm"][data-behavior="msgReceive"]').textContent()).toMatch(/TRUE_POSITIVE/);
+		await screenshot(page, "violations-cleared");
 	});
 
 	it("signs out: the page shows the login and the API refuses the old session", async () => {
