@@ -38,7 +38,16 @@ export function startLive(): void {
 	if (source) return;
 	source = new EventSource(`${BASE}/events`, { withCredentials: true });
 	source.onopen = () => indicator(true);
-	source.onerror = () => indicator(false);
+	const mine = source;
+	source.onerror = () => {
+		indicator(false);
+		// a refused or ended stream (cloud restarted, session gone) is not retried by the browser: retry here
+		if (mine.readyState === EventSource.CLOSED) setTimeout(() => {
+			if (source !== mine) return;
+			source = undefined;
+			startLive();
+		}, 5000);
+	};
 	for (const type of CLOCK_EVENTS) {
 		source.addEventListener(type, (ev) => {
 			indicator(true);
