@@ -1,11 +1,13 @@
 /*
  * activity — what the console knows about each thing beyond the store, kept in memory since start: its
  * connection state, and a ring of its last REPORT_RING reports with their replies (payload cut to
- * PAYLOAD_CAP bytes), plus accepted/rejected counts of the last minute. Fed by the Cloud's observer hooks;
- * bounded per thing (things that never authenticated are never seen here).
+ * PAYLOAD_CAP bytes, and all rings' details together under a byte budget: report-budget.ts), plus
+ * accepted/rejected counts of the last minute. Fed by the Cloud's observer hooks; things that never
+ * authenticated are never seen here.
  */
 import type { CloudObserver, ObservedReport } from "../cloud";
 import type { MetricValue } from "../detect/metric-value";
+import { ReportBudget } from "./report-budget";
 
 export const REPORT_RING = 10;
 export const PAYLOAD_CAP = 2048;
@@ -80,6 +82,16 @@ export class Activity implements CloudObserver {
 	readonly #things = new Map<string, ThingActivity>();
 	readonly #minute = new MinuteCounts();
 	readonly #listeners: ((e: ActivityEvent) => void)[] = [];
+	readonly #budget: ReportBudget;
+
+	constructor(detailBytes?: number) {
+		this.#budget = new ReportBudget(detailBytes);
+	}
+
+	/** Bytes of report detail (payloads, values) held now. */
+	get detailBytes(): number {
+		return this.#budget.bytes;
+	}
 
 	connection(thing: string, connected: boolean, time: number, ip?: string): void {
 		const a = this.#thing(thing);
@@ -93,7 +105,9 @@ export class Activity implements CloudObserver {
 		const a = this.#thing(r.thing);
 		const entry = entryOf(r);
 		a.reports.push(entry);
-		if (a.reports.length > REPORT_RING) a.reports.shift();
+		const gone = a.reports.length > REPORT_RING ? a.reports.shift() : undefined;
+		if (gone) this.#budget.release(gone);
+		this.#budget.hold(entry);
 		if (entry.status === "ACCEPTED") a.reportsAccepted++;
 		else a.reportsRejected++;
 		this.#minute.add(r.time, entry.status === "ACCEPTED");

@@ -5,6 +5,12 @@ import { createHash } from "node:crypto";
 import { request } from "node:http";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { ApiContext } from "../../cloud/api/context";
+import { certificateRoutes } from "../../cloud/api/routes-certs";
+import { profileRoutes } from "../../cloud/api/routes-profiles";
+import { tagRoutes } from "../../cloud/api/routes-tags";
+import { thingRoutes } from "../../cloud/api/routes-things";
+import { violationRoutes } from "../../cloud/api/routes-violations";
 import { consoleRoutes, SPECIAL_ENDPOINTS } from "../../cloud/console/index";
 import type { ConsoleContext } from "../../cloud/console/context";
 import { tempDir } from "../helpers/cloud-setup";
@@ -65,6 +71,13 @@ describe("console static files", () => {
 			expect(await rawStatus(f.api.url, p), p).toBe(404);
 		}
 		expect((await fetch(f.api.url + "/console/style.css", { method: "POST" })).status).toBe(405);
+	});
+
+	it("has a prefix no AWS IoT API route uses", () => {
+		const ctx = {} as ApiContext;
+		const patterns = [profileRoutes, violationRoutes, thingRoutes, certificateRoutes, tagRoutes].flatMap((r) => Object.keys(r(ctx)));
+		expect(patterns.length).toBeGreaterThan(30);
+		for (const p of patterns) expect(p.split(" ")[1].split("/")[1], p).not.toMatch(/^(console|\{)/);
 	});
 
 	it("leaves the AWS API untouched: SigV4 calls still work and /console is never routed to the API", async () => {

@@ -100,6 +100,13 @@ describe("console data endpoints", () => {
 		// a range that starts inside the violation still shades it from its real start
 		const inside = await c.get<{ violations: Obj[] }>(`/things/dev-1/metrics/aws:all-bytes-out?start=${t0 + 400_000}&end=${t0 + 700_000}`);
 		expect(inside.body.violations).toMatchObject([{ start: t0 + 300_000, end: t0 + 600_000 }]);
+		// cloud-side metrics: one datapoint per closed 300 s window, from the same metric rows
+		f.clock.advance(600_000);
+		const sent = await c.get<{ side: string; datapoints: Obj[]; thresholds: Obj[] }>(`/things/dev-1/metrics/aws:num-messages-sent?start=${t0}&end=${f.clock.now()}`);
+		expect(sent.body.side).toBe("cloud");
+		expect(sent.body.datapoints.length).toBeGreaterThan(0);
+		expect(sent.body.datapoints.reduce((n, p) => n + Number((p.value as Obj).count), 0)).toBe(4);
+		expect(sent.body.thresholds).toEqual([]);
 		expect((await c.get("/things/nobody")).status).toBe(404);
 		expect((await c.get("/things/dev-1/metrics/aws:nope")).status).toBe(404);
 	});
