@@ -100,6 +100,9 @@ describe("web console in Chromium", () => {
 
 	it("signs in and lists the walkthrough's device with its accepted reports", async () => {
 		await signIn(page, f.api.accessKey.accessKeyId, f.api.accessKey.secretAccessKey);
+		await page.locator("#fleet tr[data-key]").first().waitFor();
+		expect(await page.locator(`#fleet tr[data-key="${THING}"] td[data-col="reports"]`).textContent()).toBe("0 / 0");
+		await page.evaluate("window.notReloaded = true");
 		await clock.runUntil(() => device.status.accepted >= 2, 900_000, run());
 		await expect.poll(() => page.locator("#fleet").getAttribute("data-total")).toBe(String(FLEET + 2));
 		const row = page.locator(`#fleet tr[data-key="${THING}"]`);
@@ -107,6 +110,9 @@ describe("web console in Chromium", () => {
 		expect(await row.locator('td[data-col="connected"]').textContent()).toBe("connected");
 		expect(await row.locator('td[data-col="groups"]').textContent()).toBe(GROUP);
 		expect(await row.locator('td[data-col="lastReport"]').textContent()).toMatch(/· json$/);
+		// the reports arrived over the event stream, into the page as it was
+		expect(await row.locator('td[data-col="reports"]').textContent()).toMatch(/^[23] \/ 0$/);
+		expect(await page.evaluate("window.notReloaded")).toBe(true);
 		const bad = page.locator(`#fleet tr[data-key="${BAD}"] td[data-col="lastReply"]`);
 		expect(await bad.textContent()).toMatch(/^REJECTED [A-Za-z]+/);
 		await screenshot(page, "fleet");
