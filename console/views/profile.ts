@@ -32,6 +32,12 @@ function behaviorRow(b: Behavior): HTMLElement {
 	return h("tr", {}, h("td", {}, b.name), h("td", {}, h("code", {}, b.metric ?? "")), h("td", {}, rule), h("td", {}, b.suppressAlerts ? "suppressed" : ""), h("td", {}, raw(b)));
 }
 
+function alertTargets(p: ProfileDetail): Node | string {
+	const targets = Object.entries(p.alertTargets ?? {});
+	if (!targets.length) return h("span", { class: "muted" }, "no alert target (the cloud's own alert sinks only)");
+	return targets.map(([kind, t]) => `${kind} → ${(t as { alertTargetArn?: string }).alertTargetArn ?? JSON.stringify(t)}`).join(", ");
+}
+
 function targetsCard(p: ProfileDetail, all: Targets, reload: () => void): HTMLElement {
 	const message = h("p", { class: "error", id: "target-error" });
 	const act = (verb: "attach" | "detach", targetArn: string) => () => {
@@ -60,7 +66,8 @@ export function profileView(root: HTMLElement, name: string): void {
 					root,
 					h("p", {}, h("a", { href: "#/profiles" }, "‹ Security profiles")),
 					h("div", { class: "toolbar" }, h("h1", {}, p.securityProfileName), h("a", { href: `#/profiles/${enc(name)}/edit` }, h("button", { class: "secondary" }, "Edit"))),
-					h("p", {}, p.securityProfileDescription ?? "", h("span", { class: "muted" }, ` · version ${p.version} · created `), time(p.creationDate), h("span", { class: "muted" }, " · modified "), time(p.lastModifiedDate)),
+					h("p", {}, p.securityProfileDescription ? `${p.securityProfileDescription} · ` : "", h("span", { class: "muted" }, `version ${p.version} · created `), time(p.creationDate), h("span", { class: "muted" }, " · modified "), time(p.lastModifiedDate)),
+					h("p", { id: "alert-targets" }, "Alerts go to: ", alertTargets(p)),
 					h("div", { class: "card" }, h("h2", {}, "Behaviors"), h("table", { id: "behaviors" }, h("thead", {}, h("tr", {}, ...["Name", "Metric", "Rule", "Alerts", ""].map((c) => h("th", {}, c)))), h("tbody", {}, ...(p.behaviors ?? []).map(behaviorRow)))),
 					targetsCard(p, all, load),
 					raw(p),
