@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { buildConsole, DEFAULT_STATIC_ROOT, type BuildResult } from "./console/index";
+import { buildConsole, DEFAULT_STATIC_ROOT, type BuildResult, type ConsoleOptions } from "./console/index";
 
 export const CONSOLE_SRC = resolve(import.meta.dirname, "../console");
 
@@ -60,6 +60,7 @@ async function buildAndSwap(outDir: string): Promise<void> {
 /** Builds the console into `outDir` unless it is up to date; resolves to the folder to serve. */
 export function ensureConsoleBuilt(outDir = DEFAULT_STATIC_ROOT): Promise<string> {
 	if (consoleUpToDate(outDir)) return Promise.resolve(outDir);
+	if (!existsSync(join(CONSOLE_SRC, "main.ts"))) return Promise.reject(new Error(`no console sources in ${CONSOLE_SRC} and no build in ${outDir}`));
 	let p = building.get(outDir);
 	if (!p) {
 		p = buildAndSwap(outDir).then(
@@ -72,6 +73,15 @@ export function ensureConsoleBuilt(outDir = DEFAULT_STATIC_ROOT): Promise<string
 		building.set(outDir, p);
 	}
 	return p;
+}
+
+/**
+ * What startCloud does before it starts the API: builds the default static root when needed. A staticRoot
+ * the caller gives is served as it is; a failed build is logged and the API runs without the console.
+ */
+export async function prepareConsole(option: ConsoleOptions | false | undefined, log: (s: string) => void): Promise<void> {
+	if (option === false || option?.staticRoot) return;
+	await ensureConsoleBuilt().catch((e: unknown) => log(`console: ${e instanceof Error ? e.message : String(e)}`));
 }
 
 /** "main-ABCD1234.js 74.6 KB (gzip 31.8 KB), main-….css 4.0 KB, index.html 0.5 KB; 79.1 KB in all" */
