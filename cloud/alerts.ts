@@ -12,6 +12,7 @@ import type { MetricValue } from "./detect/metric-value";
 import type { Behavior } from "./detect/profile";
 import { Outbox } from "./outbox";
 import type { OutboxTable } from "./outbox-table";
+import { alertText } from "./terminal";
 import { webhookSender } from "./webhook";
 
 export interface Alert {
@@ -26,6 +27,8 @@ export interface Alert {
 
 export interface AlertOptions {
 	stdout?: boolean;
+	/** how stdout shows an alert: "json" (default here: the SNS message shape) or "text" (terminal.ts, one readable line) */
+	stdoutFormat?: "json" | "text";
 	jsonl?: string;
 	webhook?: string;
 	/** one webhook POST may take this long before it counts as failed (default 10,000 ms) */
@@ -84,7 +87,7 @@ export class AlertDispatcher {
 		if (e.behavior.suppressAlerts === true) return;
 		const alert = toAlert(e);
 		const line = JSON.stringify(alert);
-		if (this.#options.stdout) process.stdout.write(line + "\n");
+		if (this.#options.stdout) process.stdout.write((this.#options.stdoutFormat === "text" ? alertText(alert) : line) + "\n");
 		if (this.#options.jsonl) this.#append(line);
 		for (const cb of this.#listeners) cb(alert);
 		if (this.#webhook) this.#outbox.enqueue(this.#webhook, line);

@@ -32,7 +32,7 @@ export const COMMANDS: Record<string, Command> = {
 		maxArgs: 0,
 		options: {
 			...DATA, ...PKI, port: "string", host: "string", san: "list", allow: "list", "min-interval": "string", "invalidate-after": "string",
-			jsonl: "string", webhook: "string", "no-stdout": "flag", broker: "string", plugin: "flag",
+			jsonl: "string", webhook: "string", "no-stdout": "flag", json: "flag", "status-interval": "string", broker: "string", plugin: "flag",
 			"api-port": "string", "api-scheme": "string", smtp: "string", "smtp-ca": "string", "mail-from": "string",
 		},
 	},

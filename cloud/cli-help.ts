@@ -3,10 +3,13 @@
 export const HELP = `usage: npm run cloud -- <command> [options]
 
   start [--port 8883] [--host 127.0.0.1] [--san NAME|IP]... [--data DIR] [--pki DIR] [--allow FILTER]... [--min-interval 300]
-        [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout]
+        [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout | --json] [--status-interval 60]
         [--broker mqtts://127.0.0.1:PORT [--plugin]] [--api-port 8443 [--api-scheme http|https]
         [--smtp smtp://user:pass@host:port [--smtp-ca CA.pem]] [--mail-from ADDRESS]]
-                                  run the broker + Detect in the foreground (Ctrl-C stops);
+                                  run the broker + Detect in the foreground (Ctrl-C stops); prints each
+                                  alert as a readable line on stdout (--json: the raw SNS shape), and on
+                                  stderr a line per thing connecting or disconnecting and a status line
+                                  every --status-interval seconds;
                                   with --broker, Detect subscribes to that external broker instead
                                   (client defender-detect, certificate from --pki; no cloud-side metrics
                                   unless the broker runs the Defender plugin: --plugin);

@@ -14,6 +14,8 @@ import { revokeCertificate } from "./broker/revocation";
 import { CloudError } from "./errors";
 import { writeModdableFiles, type ModdableFiles } from "./moddable-files";
 import { startCloud } from "./index";
+import { realClock } from "./clock";
+import { TerminalStatus } from "./terminal";
 import { HELP } from "./cli-help";
 import * as client from "./cli-client";
 import { runningCloud } from "./data-lock";
@@ -125,6 +127,8 @@ function startOptions(a: Args): { port: number; webhook?: string; host: string; 
 
 async function start(a: Args): Promise<void> {
 	const { port, webhook, host, sans } = startOptions(a);
+	const statusSeconds = intOption(a, "status-interval", 60);
+	if (statusSeconds < 1) throw new UsageError(`--status-interval must be at least 1 second, got ${statusSeconds}`);
 	const running = runningCloud(dataDir(a));
 	if (running !== undefined) throw new UsageError(`a cloud is already running on ${dataDir(a)} (pid ${running.pid})`);
 	const broker = brokerOption(a);
@@ -139,14 +143,15 @@ async function start(a: Args): Promise<void> {
 		allowTopics: a.options.get("allow") ?? [],
 		minReportIntervalSeconds: intOption(a, "min-interval", 300),
 		invalidateAfterSeconds: intOption(a, "invalidate-after", 172_800),
-		alerts: { stdout: option(a, "no-stdout") === undefined, jsonl: option(a, "jsonl"), webhook },
+		alerts: { stdout: option(a, "no-stdout") === undefined, stdoutFormat: option(a, "json") === undefined ? "text" : "json", jsonl: option(a, "jsonl"), webhook },
 		api,
 	});
 	const where = broker ? `Detect subscribed to external broker ${broker.url}` : `broker on mqtts://${host}:${cloud.port}`;
 	process.stderr.write(`cloud: ${where} (pki ${pkiDir(a)}, data ${dataDir(a)})\n`);
 	if (cloud.api) process.stderr.write(`cloud: API on ${cloud.api.url}, access key ${cloud.api.accessKey.accessKeyId} (secret: npm run cloud -- api-key)\n`);
 	if (cloud.api) process.stderr.write(`cloud: web console on ${cloud.api.url}/console/ (log in with that access key id and secret)\n`);
-	const stop = (): void => void cloud.stop().then(() => process.exit(0));
+	const terminal = new TerminalStatus(cloud, { clock: realClock, log: (s) => process.stderr.write(s + "\n"), statusSeconds });
+	const stop = (): void => (terminal.stop(), void cloud.stop().then(() => process.exit(0)));
 	process.on("SIGINT", stop);
 	process.on("SIGTERM", stop);
 }

@@ -50,8 +50,7 @@ export interface ObservedReport {
 }
 
 export interface CloudObserver {
-	connection?(thing: string, connected: boolean, time: number, ip?: string): void;
-	report?(r: ObservedReport): void;
+	report(r: ObservedReport): void;
 }
 
 export class Cloud {
@@ -61,6 +60,7 @@ export class Cloud {
 	readonly #replyListeners: ((r: Reply) => void)[] = [];
 	readonly #eventListeners: ((e: ViolationEvent) => void)[] = [];
 	readonly #observers: CloudObserver[] = [];
+	readonly #connectionListeners: ((thing: string, connected: boolean, address?: string) => void)[] = [];
 	readonly #writes: WriteBehind;
 	readonly #cap: EventCap;
 	#flushScheduled = false;
@@ -179,11 +179,16 @@ export class Cloud {
 		this.#replyListeners.push(cb);
 	}
 
+	/** A thing connected (with its address) or disconnected. */
+	onConnection(cb: (thing: string, connected: boolean, address?: string) => void): void {
+		this.#connectionListeners.push(cb);
+	}
+
 	onViolationEvent(cb: (e: ViolationEvent) => void): void {
 		this.#eventListeners.push(cb);
 	}
 
-	/** Connections and every replied report, for the console (cloud/console/activity.ts). */
+	/** Every replied report with its payload, for the console (cloud/console/activity.ts). */
 	observe(o: CloudObserver): void {
 		this.#observers.push(o);
 	}
@@ -243,7 +248,7 @@ export class Cloud {
 			disconnected: (t) => {
 				this.#thing(t).connected = false;
 				this.#count(t, "aws:num-disconnects");
-				for (const o of this.#observers) o.connection?.(t, false, this.#p.clock.now());
+				for (const cb of this.#connectionListeners) cb(t, false);
 			},
 			authorizationFailure: (t, reason) => {
 				this.#p.log(`authz: ${reason}`);
@@ -271,7 +276,7 @@ export class Cloud {
 		const m = this.#thing(t);
 		m.connected = true;
 		m["aws:source-ip-address"] = ip;
-		for (const o of this.#observers) o.connection?.(t, true, this.#p.clock.now(), ip);
+		for (const cb of this.#connectionListeners) cb(t, true, ip);
 		this.#emit(this.#p.engine.sourceIp(t, ip, this.#p.clock.now()));
 	}
 
@@ -311,7 +316,7 @@ export class Cloud {
 		}
 		this.#reply(result.reply);
 		const values = result.kind === "rejected" ? undefined : result.report.values;
-		for (const o of this.#observers) o.report?.({ thing, format, payload, time: now, reply: result.reply, values });
+		for (const o of this.#observers) o.report({ thing, format, payload, time: now, reply: result.reply, values });
 	}
 
 	#reply(reply: Reply): void {

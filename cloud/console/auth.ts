@@ -63,6 +63,20 @@ export function requireSession(d: AuthDeps, req: IncomingMessage): Session {
 
 const SAFE = new Set(["GET", "HEAD"]);
 
+/** A browser's Origin on a state change must be this server (defense in depth; absent for non-browser clients). */
+export function checkOrigin(req: IncomingMessage): void {
+	if (SAFE.has(req.method ?? "GET")) return;
+	const origin = header(req, "origin");
+	if (origin === undefined) return;
+	let host: string;
+	try {
+		host = new URL(origin).host;
+	} catch {
+		host = "";
+	}
+	if (host !== header(req, "host")) throw new ConsoleError(403, "Forbidden", `cross-origin request from ${origin} refused`);
+}
+
 /** State-changing methods need the session's CSRF token in the x-csrf-token header. */
 export function checkCsrf(req: IncomingMessage, s: Session): void {
 	if (SAFE.has(req.method ?? "GET")) return;

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { toApiError } from "../api/errors";
-import { checkCsrf, describeSession, login, logout, requireSession, type AuthDeps } from "./auth";
+import { checkCsrf, checkOrigin, describeSession, login, logout, requireSession, type AuthDeps } from "./auth";
 import { ConsoleError, readJson, sendError, sendJson } from "./http";
 import { API_PREFIX, matchRoute, type ConsoleHandler } from "./routes";
 import type { StaticFiles } from "./static";
@@ -34,6 +34,7 @@ function asConsoleError(e: unknown, log: (s: string) => void, what: string): Con
 }
 
 async function api(d: DispatchDeps, req: IncomingMessage, res: ServerResponse, method: string, path: string, query: URLSearchParams): Promise<void> {
+	checkOrigin(req);
 	if (path === "/login" && method === "POST") return login(d.auth, req, res);
 	const session = requireSession(d.auth, req);
 	checkCsrf(req, session);

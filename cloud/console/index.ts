@@ -64,6 +64,7 @@ export function startConsole(deps: ConsoleDeps, options: ConsoleOptions = {}): W
 	const ctx: ConsoleContext = { api: deps.api, activity, persisted: new Persisted(db), events: new EventLookup(db), verification: new VerificationStore(db) };
 	const stream = new EventStream(now, options.heartbeatMs);
 	deps.api.cloud.observe(activity);
+	deps.api.cloud.onConnection((thing, connected, ip) => activity.connection(thing, connected, deps.api.clock.now(), ip));
 	activity.onEvent((e) => {
 		if (e.kind === "report") stream.broadcast("report", { thingName: e.thingName, time: e.entry.time, format: e.entry.format, reportId: e.entry.reportId, status: e.entry.status, errorCode: e.entry.errorCode, errorMessage: e.entry.errorMessage });
 		else stream.broadcast("connection", { thingName: e.thingName, connected: e.connected, time: e.time, sourceIp: e.sourceIp });

@@ -2,13 +2,15 @@
  * stream — the console's server-sent events (/console/api/events): reports, violation events, alarms and
  * connections as they happen, a heartbeat, and bounded memory per client: while a client's unsent data
  * exceeds MAX_BUFFERED bytes its events are dropped and counted, then announced with `dropped` once it
- * drains. At most MAX_STREAMS streams are open; a stream ends with its session.
+ * drains. At most MAX_STREAMS streams are open (MAX_STREAMS_PER_SESSION per session); a stream ends with
+ * its session.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ConsoleError, SECURITY_HEADERS } from "./http";
 
 export const MAX_BUFFERED = 256 * 1024;
 export const MAX_STREAMS = 32;
+export const MAX_STREAMS_PER_SESSION = 8;
 export const HEARTBEAT_MS = 15_000;
 
 interface Client {
@@ -38,6 +40,9 @@ export class EventStream {
 
 	open(req: IncomingMessage, res: ServerResponse, session: string, valid: () => boolean): void {
 		if (this.#clients.size >= MAX_STREAMS) throw new ConsoleError(503, "TooManyStreams", `at most ${MAX_STREAMS} event streams are open`);
+		if ([...this.#clients].filter((c) => c.session === session).length >= MAX_STREAMS_PER_SESSION) {
+			throw new ConsoleError(503, "TooManyStreams", `at most ${MAX_STREAMS_PER_SESSION} event streams per session`);
+		}
 		res.writeHead(200, { ...SECURITY_HEADERS, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
 		res.socket?.setNoDelay(true);
 		const c: Client = { res, session, valid, dropped: 0 };

@@ -156,6 +156,11 @@ describe("console login", () => {
 		expect((await a.call("POST", "/logout", undefined, { csrf: false })).status).toBe(403);
 		expect((await a.call("POST", "/validate-behaviors", body)).status).toBe(200);
 		expect((await a.get("/fleet")).status).toBe(200);
+		// a browser's cross-origin POST is refused even with the right token; the same origin passes
+		const post = (origin: string): Promise<Response> =>
+			fetch(`${f.api.url}/console/api/validate-behaviors`, { method: "POST", headers: { cookie: a.cookie ?? "", "x-csrf-token": a.csrf ?? "", "content-type": "application/json", origin }, body: "{}" });
+		expect((await post("https://evil.example")).status).toBe(403);
+		expect((await post(f.api.url)).status).toBe(200);
 	});
 
 	it("ends sessions at expiry and on logout (cookie cleared, token no longer accepted)", async () => {

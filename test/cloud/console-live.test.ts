@@ -4,7 +4,7 @@ import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { EventStream, MAX_BUFFERED } from "../../cloud/console/stream";
+import { EventStream, MAX_BUFFERED, MAX_STREAMS_PER_SESSION } from "../../cloud/console/stream";
 import { report } from "../helpers/api-setup";
 import { startConsoleCloud, type ConsoleFixture } from "../helpers/console-setup";
 
@@ -44,6 +44,19 @@ describe("console live events", () => {
 		expect(await events.next("connection", (d) => d.connected === false)).toMatchObject({ thingName: "rogue-1" });
 		expect(await events.next("heartbeat")).toHaveProperty("time");
 		events.close();
+	});
+
+	it("caps the streams of one session", async () => {
+		const f = await startConsoleCloud();
+		fixtures.push(f);
+		const c = f.client();
+		await c.login();
+		const open = [];
+		for (let i = 0; i < MAX_STREAMS_PER_SESSION; i++) open.push(await c.events());
+		expect(open.map((e) => e.status)).toEqual(open.map(() => 200));
+		const refused = await c.events();
+		expect(refused.status).toBe(503);
+		for (const e of open) e.close();
 	});
 
 	it("ends a session's streams at logout and at expiry", async () => {
