@@ -35,8 +35,10 @@ export interface TableOptions<T> {
 
 export interface Table {
 	element: HTMLElement;
-	/** reloads the current page, flashing rows that changed */
-	reload(): void;
+	/** reloads the current page (the first with `fromStart`), flashing rows that changed */
+	reload(fromStart?: boolean): void;
+	/** the toolbar, for a view's own filters */
+	toolbar: HTMLElement;
 }
 
 export function table<T>(o: TableOptions<T>): Table {
@@ -47,7 +49,8 @@ export function table<T>(o: TableOptions<T>): Table {
 	const tbody = h("tbody");
 	const pager = h("div", { class: "pager" });
 	const tableEl = h("table", { id: o.id }, thead, tbody);
-	const element = h("div", { class: "table-wrap" }, h("div", { class: "toolbar" }, input, count), tableEl, pager);
+	const toolbar = h("div", { class: "toolbar" }, input, count);
+	const element = h("div", { class: "table-wrap" }, toolbar, tableEl, pager);
 	let seen = new Map<string, string>();
 	let seq = 0;
 	let debounce: ReturnType<typeof setTimeout> | undefined;
@@ -106,7 +109,8 @@ export function table<T>(o: TableOptions<T>): Table {
 		);
 	}
 
-	function reload(): void {
+	function reload(fromStart = false): void {
+		if (fromStart) q.offset = 0;
 		const mine = ++seq;
 		o.load({ ...q }).then(
 			(page) => {
@@ -120,5 +124,5 @@ export function table<T>(o: TableOptions<T>): Table {
 
 	header();
 	reload();
-	return { element, reload };
+	return { element, reload, toolbar };
 }

@@ -42,21 +42,29 @@ const COLUMNS: Column<ThingRow>[] = [
 	{ key: "raw", label: "", cell: (t) => raw(t) },
 ];
 
+function filter(id: string, label: string, options: [string, string][]): HTMLSelectElement {
+	return h("select", { id, "aria-label": label }, ...options.map(([value, text]) => h("option", { value }, text)));
+}
+
 export function fleetView(root: HTMLElement): () => void {
 	const status = h("p", { class: "muted", id: "fleet-status" }, "Loading…");
+	const connected = filter("fleet-connected", "connection", [["", "any connection"], ["true", "connected"], ["false", "not connected"]]);
+	const reply = filter("fleet-status-filter", "last reply", [["", "any last reply"], ["ACCEPTED", "ACCEPTED"], ["REJECTED", "REJECTED"]]);
 	const t = table<ThingRow>({
 		id: "fleet",
 		columns: COLUMNS,
 		rowKey: (r) => r.thingName,
 		load: async (query) => {
 			await cloudTime();
-			return get<Page<ThingRow>>(`/fleet${q({ ...query })}`);
+			return get<Page<ThingRow>>(`/fleet${q({ ...query, connected: connected.value, status: reply.value })}`);
 		},
 		initialSort: { sort: "thingName", order: "asc" },
 		empty: "No things yet: a thing appears when it connects or is registered.",
 		onLoad: (page) => mount(status, `${page.total} things · updated `, time(serverNow()), " (cloud time)"),
 		onError: (err) => mount(status, h("span", { class: "error" }, `Could not load the fleet: ${err instanceof Error ? err.message : String(err)}`)),
 	});
+	t.toolbar.append(connected, reply);
+	for (const s of [connected, reply]) s.addEventListener("change", () => t.reload(true));
 	mount(root, h("h1", {}, "Fleet"), status, t.element);
 	return subscribe(throttle(t.reload, 500));
 }

@@ -126,6 +126,11 @@ describe("web console in Chromium", () => {
 		await expect.poll(() => page.locator("#fleet tbody tr[data-key]").allTextContents()).toHaveLength(1);
 		expect(await page.locator("#fleet tbody tr[data-key]").getAttribute("data-key")).toBe("sensor-0042");
 		await page.fill("#fleet-search", "");
+		// "why was my report rejected": only the things whose last reply was REJECTED
+		await page.selectOption("#fleet-status-filter", "REJECTED");
+		await expect.poll(() => page.locator("#fleet tbody tr[data-key]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")))).toEqual([BAD]);
+		await page.selectOption("#fleet-status-filter", "");
+		await expect.poll(() => page.locator("#fleet").getAttribute("data-total")).toBe(String(FLEET + 2));
 		await page.click('#fleet th[data-key="lastReply"]');
 		await expect.poll(() => page.locator("#fleet tbody tr[data-key]").first().getAttribute("data-key")).toMatch(/^(MyDevice|BadDevice)$/);
 		await page.click('#fleet th[data-key="thingName"]');
@@ -161,6 +166,11 @@ describe("web console in Chromium", () => {
 		expect(await plot.locator(".violation-note").first().textContent()).toMatch(/in violation \(bytesOut\) from .* still active/);
 		expect(await page.locator("#reports tbody tr").count()).toBeGreaterThanOrEqual(3);
 		expect(await page.textContent("#thing-summary")).toMatch(/connected/);
+		// another range: the same threshold, drawn again
+		const loaded = await page.locator("#plots").getAttribute("data-loaded");
+		await page.selectOption("#range", String(3_600_000));
+		await expect.poll(() => page.locator("#plots").getAttribute("data-loaded")).not.toBe(loaded);
+		expect(await plot.getAttribute("data-threshold")).toBe("10000");
 		await screenshot(page, "thing");
 	});
 
