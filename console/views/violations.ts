@@ -72,16 +72,31 @@ function historyTable(items: ViolationEvent[]): HTMLElement {
 	return h("table", { id: "violation-history", "data-count": items.length }, h("thead", {}, h("tr", {}, ...head)), h("tbody", {}, ...rows));
 }
 
+/** at most this many pages of 1000 events are read for the history */
+const HISTORY_PAGES = 5;
+
+/** The last 24 h of events on the cloud's clock, following nextToken (oldest first) up to HISTORY_PAGES. */
+async function history24h(): Promise<{ items: ViolationEvent[]; more: boolean }> {
+	const now = await cloudTime();
+	const items: ViolationEvent[] = [];
+	let nextToken: string | undefined;
+	for (let page = 0; page < HISTORY_PAGES; page++) {
+		const r = await get<{ items: ViolationEvent[]; nextToken: string | null }>(`/violations/history${q({ start: now - 24 * 3_600_000, end: now + 60_000, limit: 1000, nextToken })}`);
+		items.push(...r.items);
+		nextToken = r.nextToken ?? undefined;
+		if (!nextToken) return { items, more: false };
+	}
+	return { items, more: true };
+}
+
 export function violationsView(root: HTMLElement): () => void {
 	const history = h("div", {}, h("p", { class: "muted" }, "Loading…"));
 	let stopped = false;
 	const loadHistory = (): void => {
-		cloudTime()
-			.then((now) => get<{ items: ViolationEvent[] }>(`/violations/history${q({ start: now - 24 * 3_600_000, end: now + 60_000, limit: 1000 })}`))
-			.then(
-				(r) => stopped || mount(history, historyTable(r.items)),
-				(err: unknown) => mount(history, h("p", { class: "error" }, String(err instanceof Error ? err.message : err))),
-			);
+		history24h().then(
+			(r) => stopped || mount(history, r.more ? h("p", { class: "muted" }, `Showing the oldest ${r.items.length} events of the last 24 hours.`) : null, historyTable(r.items)),
+			(err: unknown) => mount(history, h("p", { class: "error" }, String(err instanceof Error ? err.message : err))),
+		);
 	};
 	const reloadAll = (): void => {
 		active.reload();
