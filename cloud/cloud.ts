@@ -49,6 +49,9 @@ export interface ObservedReport {
 	values?: Map<string, MetricValue>;
 }
 
+/** An `alarm-cleared` the operator caused (console), not a conforming datapoint. */
+export type OperatorClear = ViolationEvent & { clearedBy: "operator" };
+
 export interface CloudObserver {
 	report(r: ObservedReport): void;
 }
@@ -193,10 +196,23 @@ export class Cloud {
 		this.#observers.push(o);
 	}
 
-	/** Ends an active violation as a conforming datapoint would, recording an `alarm-cleared` event by the operator. */
-	clearViolation(violationId: string): ViolationEvent | undefined {
-		const e = this.#p.engine.clear(violationId, this.#p.clock.now());
-		if (e) this.#emit([e]);
+	/** The operator ends an active violation: its state starts over (as after a conforming datapoint) and an `alarm-cleared` event is recorded. */
+	clearViolation(violationId: string): OperatorClear | undefined {
+		const r = this.#p.engine.activeStates().find((s) => s.state.inAlarm && s.state.violationId === violationId);
+		if (!r) return undefined;
+		const behavior = this.#p.registry.describeSecurityProfile(r.profile)?.behaviors?.find((b) => b.name === r.behavior) ?? { name: r.behavior };
+		const e: OperatorClear = {
+			violationId,
+			thingName: r.thing,
+			securityProfileName: r.profile,
+			behavior,
+			metricValue: r.state.lastViolationValue,
+			violationEventType: "alarm-cleared",
+			violationEventTime: this.#p.clock.now(),
+			clearedBy: "operator",
+		};
+		this.#p.engine.forget((s) => s === r);
+		this.#emit([e]);
 		return e;
 	}
 

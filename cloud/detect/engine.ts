@@ -43,8 +43,6 @@ export interface ViolationEvent {
 	violationEventType: ViolationEventType;
 	/** epoch ms */
 	violationEventTime: number;
-	/** an `alarm-cleared` the operator caused (console), not a conforming datapoint */
-	clearedBy?: "operator";
 }
 
 export interface StateRecord {
@@ -175,18 +173,6 @@ export class DetectEngine {
 			this.#states.delete(k);
 			this.#dirty.add(k);
 		}
-	}
-
-	/** The operator clears an active violation: its state starts over as after `alarm-cleared`. */
-	clear(violationId: string, now: number): ViolationEvent | undefined {
-		for (const [k, r] of this.#states) {
-			if (!r.state.inAlarm || r.state.violationId !== violationId) continue;
-			const behavior = this.#registry.describeSecurityProfile(r.profile)?.behaviors?.find((b) => b.name === r.behavior) ?? { name: r.behavior };
-			this.#put(k, { ...r, state: initialState() });
-			const { thing: thingName, profile: securityProfileName } = r;
-			return { violationId, thingName, securityProfileName, behavior, metricValue: r.state.lastViolationValue, violationEventType: "alarm-cleared", violationEventTime: now, clearedBy: "operator" };
-		}
-		return undefined;
 	}
 
 	/** Last-seen times changed since the last call, for write-behind persistence. */
