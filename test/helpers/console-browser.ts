@@ -13,7 +13,8 @@ export const SCREENSHOTS = resolve(import.meta.dirname, "../../test-output/scree
 export async function launchChromium(): Promise<Browser> {
 	if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
 	const root = process.getuid?.() === 0;
-	return chromium.launch({ executablePath: CHROMIUM, headless: true, args: root ? ["--no-sandbox"] : [] });
+	// a container's small /dev/shm would crash the renderer: Chromium writes shared memory to /tmp instead
+	return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--disable-dev-shm-usage", ...(root ? ["--no-sandbox"] : [])] });
 }
 
 /** A page that fails the test on a script error in the console. */
