@@ -113,6 +113,11 @@ describe("web console in Chromium", () => {
 		// the reports arrived over the event stream, into the page as it was
 		expect(await row.locator('td[data-col="reports"]').textContent()).toMatch(/^[23] \/ 0$/);
 		expect(await page.evaluate("window.notReloaded")).toBe(true);
+		// local, human-readable time (the context runs in Europe/Paris, en-GB), the raw JSON one click away
+		const reported = await row.locator("time").first().getAttribute("datetime");
+		expect(await row.locator("time").first().textContent()).toBe(new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "Europe/Paris" }).format(new Date(reported ?? "")));
+		await row.locator("details.raw-json summary").click();
+		expect(JSON.parse((await row.locator("pre.raw").textContent()) ?? "")).toMatchObject({ thingName: THING, groups: [GROUP], lastReportFormat: "json" });
 		const bad = page.locator(`#fleet tr[data-key="${BAD}"] td[data-col="lastReply"]`);
 		expect(await bad.textContent()).toMatch(/^REJECTED [A-Za-z]+/);
 		await screenshot(page, "fleet");
