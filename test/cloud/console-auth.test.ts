@@ -111,6 +111,13 @@ describe("console login", () => {
 		expect(JSON.stringify(stored)).not.toContain(token);
 		const me = await c.get("/session");
 		expect([me.status, me.body.csrfToken]).toEqual([200, c.csrf]);
+
+		// a deactivated access key ends its sessions and can no longer log in
+		const admin = new Database(join(dataDir, "cloud.sqlite"));
+		admin.prepare("UPDATE api_keys SET active = 0 WHERE id = ?").run(f.api.accessKey.accessKeyId);
+		admin.close();
+		expect((await c.get("/session")).status).toBe(401);
+		expect((await f.client().login()).status).toBe(401);
 	});
 
 	it("refuses a wrong secret and an unknown id alike, a non-JSON login, and rate-limits failures per address", async () => {
