@@ -72,9 +72,24 @@ export const q = (o: Record<string, string | number | undefined>): string => {
 };
 export const enc = encodeURIComponent;
 
-/** The cloud's current time (GET /overview), remembered for "… ago" texts. */
+/** GET /overview */
+export interface Overview {
+	things: number;
+	connected: number;
+	reportsAcceptedLastMinute: number;
+	reportsRejectedLastMinute: number;
+	activeViolations: number;
+	time: number;
+}
+
+/** The fleet's counters and the cloud's current time, remembered for "… ago" texts. */
+export async function overview(): Promise<Overview> {
+	const o = await get<Overview>("/overview");
+	setServerTime(o.time);
+	return o;
+}
+
+/** The cloud's current time (GET /overview). */
 export async function cloudTime(): Promise<number> {
-	const { time } = await get<{ time: number }>("/overview");
-	setServerTime(time);
-	return time;
+	return (await overview()).time;
 }

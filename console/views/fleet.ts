@@ -2,7 +2,7 @@
  * fleet — every thing: connection, last report (time + format), last reply (ACCEPTED / REJECTED with the
  * error code), groups, active violations. Searchable, sortable, paged; refreshed by the live stream.
  */
-import { cloudTime, get, q, type Page } from "../api";
+import { get, overview, q, type Overview, type Page } from "../api";
 import { ago, badge, h, mount, raw, serverNow, time } from "../dom";
 import { subscribe, throttle } from "../live";
 import { table, type Column } from "../table";
@@ -49,18 +49,26 @@ function filter(id: string, label: string, options: [string, string][]): HTMLSel
 export function fleetView(root: HTMLElement): () => void {
 	const status = h("p", { class: "muted", id: "fleet-status" }, "Loading…");
 	const connected = filter("fleet-connected", "connection", [["", "any connection"], ["true", "connected"], ["false", "not connected"]]);
+	let counts: Overview | undefined;
 	const reply = filter("fleet-status-filter", "last reply", [["", "any last reply"], ["ACCEPTED", "ACCEPTED"], ["REJECTED", "REJECTED"]]);
 	const t = table<ThingRow>({
 		id: "fleet",
 		columns: COLUMNS,
 		rowKey: (r) => r.thingName,
 		load: async (query) => {
-			await cloudTime();
+			counts = await overview();
 			return get<Page<ThingRow>>(`/fleet${q({ ...query, connected: connected.value, status: reply.value })}`);
 		},
 		initialSort: { sort: "thingName", order: "asc" },
 		empty: "No things yet: a thing appears when it connects or is registered.",
-		onLoad: (page) => mount(status, `${page.total} things · updated `, time(serverNow()), " (cloud time)"),
+		onLoad: () =>
+			mount(
+				status,
+				counts ? `${counts.things} things, ${counts.connected} connected · last minute: ${counts.reportsAcceptedLastMinute} reports accepted, ${counts.reportsRejectedLastMinute} rejected · ${counts.activeViolations} active violations · ` : "",
+				"updated ",
+				time(serverNow()),
+				" (cloud time)",
+			),
 		onError: (err) => mount(status, h("span", { class: "error" }, `Could not load the fleet: ${err instanceof Error ? err.message : String(err)}`)),
 	});
 	t.toolbar.append(connected, reply);

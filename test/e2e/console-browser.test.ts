@@ -157,6 +157,7 @@ describe("web console in Chromium", () => {
 		await screenshot(page, "violations");
 		await open(page, "#/fleet", "fleet");
 		await expect.poll(() => page.locator(`#fleet tr[data-key="${THING}"] td[data-col="violations"]`).textContent()).toBe("2");
+		expect(await page.textContent("#fleet-status")).toMatch(/^1502 things, 2 connected · .* · 2 active violations · updated /);
 		await screenshot(page, "fleet-in-alarm", 318);
 	});
 
