@@ -23,9 +23,17 @@ const NAV: [string, string][] = [
 	["#/profiles", "Security profiles"],
 ];
 
+function decode(part: string): string {
+	try {
+		return decodeURIComponent(part);
+	} catch {
+		return part;
+	}
+}
+
 /** the view, its parameters, the nav link it belongs to */
 function route(hash: string): [View, string[], string] {
-	const parts = hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
+	const parts = hash.replace(/^#\/?/, "").split("/").map(decode);
 	switch (parts[0]) {
 		case "login": return [loginView, [], "login"];
 		case "thing": return [thingView, [parts[1] ?? ""], "#/fleet"];
@@ -47,7 +55,13 @@ function renderNav(current: string): void {
 	if (!nav) return;
 	if (!signedIn) return mount(nav);
 	const links = NAV.map(([href, label]) => h("a", { href, class: href === current ? "current" : undefined }, label));
-	const out = h("a", { href: "#/login", id: "logout", onclick: () => session.logout() }, "Sign out");
+	const out = h("a", { href: "#/login", id: "logout" }, "Sign out");
+	out.addEventListener("click", (ev) => {
+		ev.preventDefault();
+		void session.logout().then(() => {
+			location.hash = "#/login";
+		});
+	});
 	mount(nav, ...links, out);
 }
 
@@ -55,7 +69,12 @@ function show(): void {
 	const app = document.getElementById("app");
 	if (!app) return;
 	if (cleanup) cleanup();
+	cleanup = undefined;
 	const [view, params, current] = route(location.hash);
+	if (view === loginView && signedIn) {
+		location.hash = "#/fleet";
+		return;
+	}
 	const toLogin = view !== loginView && !signedIn;
 	const v = toLogin ? loginView : view;
 	document.body.dataset.view = toLogin ? "login" : (location.hash.replace(/^#\/?/, "").split("/")[0] || "fleet");
