@@ -149,6 +149,7 @@ async function start(a: Args): Promise<void> {
 	const where = broker ? `Detect subscribed to external broker ${broker.url}` : `broker on mqtts://${host}:${cloud.port}`;
 	process.stderr.write(`cloud: ${where} (pki ${pkiDir(a)}, data ${dataDir(a)})\n`);
 	if (cloud.api) process.stderr.write(`cloud: API on ${cloud.api.url}, access key ${cloud.api.accessKey.accessKeyId} (secret: npm run cloud -- api-key)\n`);
+	if (cloud.api) process.stderr.write(`cloud: web console on ${cloud.api.url}/console/ (log in with that access key id and secret)\n`);
 	const terminal = new TerminalStatus(cloud, { clock: realClock, log: (s) => process.stderr.write(s + "\n"), statusSeconds });
 	const stop = (): void => (terminal.stop(), void cloud.stop().then(() => process.exit(0)));
 	process.on("SIGINT", stop);

@@ -39,12 +39,30 @@ export interface CloudParts {
 
 const TICK_MS = 60_000;
 
+/** A replied report as the console sees it: the payload as received, the reply, the accepted values. */
+export interface ObservedReport {
+	thing: string;
+	format: "json" | "cbor";
+	payload: Buffer;
+	time: number;
+	reply: Reply;
+	values?: Map<string, MetricValue>;
+}
+
+/** An `alarm-cleared` the operator caused (console), not a conforming datapoint. */
+export type OperatorClear = ViolationEvent & { clearedBy: "operator" };
+
+export interface CloudObserver {
+	report(r: ObservedReport): void;
+}
+
 export class Cloud {
 	readonly #p: CloudParts;
 	readonly #gates: Map<string, ReportGateState>;
 	readonly #metrics = new Map<string, ThingMetrics>();
 	readonly #replyListeners: ((r: Reply) => void)[] = [];
 	readonly #eventListeners: ((e: ViolationEvent) => void)[] = [];
+	readonly #observers: CloudObserver[] = [];
 	readonly #connectionListeners: ((thing: string, connected: boolean, address?: string) => void)[] = [];
 	readonly #writes: WriteBehind;
 	readonly #cap: EventCap;
@@ -173,6 +191,31 @@ export class Cloud {
 		this.#eventListeners.push(cb);
 	}
 
+	/** Every replied report with its payload, for the console (cloud/console/activity.ts). */
+	observe(o: CloudObserver): void {
+		this.#observers.push(o);
+	}
+
+	/** The operator ends an active violation: its state starts over (as after a conforming datapoint) and an `alarm-cleared` event is recorded. */
+	clearViolation(violationId: string): OperatorClear | undefined {
+		const r = this.#p.engine.activeStates().find((s) => s.state.inAlarm && s.state.violationId === violationId);
+		if (!r) return undefined;
+		const behavior = this.#p.registry.describeSecurityProfile(r.profile)?.behaviors?.find((b) => b.name === r.behavior) ?? { name: r.behavior };
+		const e: OperatorClear = {
+			violationId,
+			thingName: r.thing,
+			securityProfileName: r.profile,
+			behavior,
+			metricValue: r.state.lastViolationValue,
+			violationEventType: "alarm-cleared",
+			violationEventTime: this.#p.clock.now(),
+			clearedBy: "operator",
+		};
+		this.#p.engine.forget((s) => s === r);
+		this.#emit([e]);
+		return e;
+	}
+
 	metrics(thing: string): ThingMetrics {
 		return { ...this.#thing(thing) };
 	}
@@ -288,6 +331,8 @@ export class Cloud {
 			this.#emit(this.#p.engine.report(thing, result.report.values, now));
 		}
 		this.#reply(result.reply);
+		const values = result.kind === "rejected" ? undefined : result.report.values;
+		for (const o of this.#observers) o.report({ thing, format, payload, time: now, reply: result.reply, values });
 	}
 
 	#reply(reply: Reply): void {

@@ -12,6 +12,7 @@ import { startBroker, type Broker, type BrokerHooks } from "./broker/server";
 import type { BrokerLimits } from "./broker/limits";
 import { ApiCloud } from "./api/api-cloud";
 import { startApi, type ApiOptions } from "./api/index";
+import { prepareConsole } from "./console-build";
 import { RegistryRemovalStore } from "./api/store-registry";
 import { CertificateStore } from "./api/store-certs";
 import type { CertificateIdentity } from "./broker/identity";
@@ -158,6 +159,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	enforceCertificateStatus(certificates, broker);
 	if (options.api) {
 		try {
+			await prepareConsole(options.api.console, log);
 			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates }, options.api));
 		} catch (e) {
 			await cloud.stop();

@@ -24,6 +24,7 @@ import { TagStore } from "./store-tags";
 import { ThingStore } from "./store-things";
 import { startSns, type SnsOptions } from "../sns/index";
 import { snsEndpoint } from "../sns/sns-http";
+import { startConsole, type ConsoleOptions } from "../console/index";
 
 export type { AccessKey };
 
@@ -36,6 +37,8 @@ export interface ApiOptions {
 	https?: boolean;
 	/** the SNS subset (docs/api.md "SNS"): SMTP relay, From:, delivery back-off */
 	sns?: SnsOptions;
+	/** the web console under /console/ (docs/console.md); false: not served */
+	console?: ConsoleOptions | false;
 }
 
 export interface Api {
@@ -84,6 +87,7 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 	const sns = startSns({ cloud: deps.cloud, registry: deps.registry, store: deps.store, clock: deps.clock, log: deps.log, baseUrl: () => baseUrl }, options.sns);
 	const secretOf = (id: string): string | undefined => keys.secretOf(id);
 	const tlsFiles = options.https ? ensureServerCertificate(deps.pkiDir) : undefined;
+	const web = options.console === false ? undefined : startConsole({ api: ctx, store: deps.store, secretOf, https: options.https === true, log: deps.log }, options.console);
 	const server = await listen({
 		host: options.host ?? "127.0.0.1",
 		port: options.port ?? 8443,
@@ -93,11 +97,13 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 		now: () => Date.now(),
 		log: deps.log,
 		query: snsEndpoint(sns, secretOf, () => Date.now(), deps.log),
+		console: web,
 	}).catch((e: unknown) => {
 		sns.stop();
+		web?.close();
 		throw e;
 	});
 	baseUrl = server.url;
-	const close = async (): Promise<void> => (sns.stop(), await server.close());
+	const close = async (): Promise<void> => (sns.stop(), web?.close(), await server.close());
 	return { ...server, close, accessKey: keys.first(Date.now()) };
 }

@@ -27,6 +27,13 @@ export interface HttpOptions {
 	log: (s: string) => void;
 	/** query-protocol calls (SNS: form-encoded POST or ?Action=) go here instead of the router */
 	query?: QueryEndpoint;
+	/** paths it accepts (the web console's /console/…) are handed to it before SigV4 and the router */
+	console?: PathHandler;
+}
+
+export interface PathHandler {
+	accepts(path: string): boolean;
+	handle(req: IncomingMessage, res: ServerResponse): void;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -99,7 +106,10 @@ export interface HttpServer {
 }
 
 export async function listen(o: HttpOptions): Promise<HttpServer> {
-	const onRequest = (req: IncomingMessage, res: ServerResponse): void => void handle(o, req, res);
+	const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+		if (o.console?.accepts(req.url ?? "/")) return o.console.handle(req, res);
+		void handle(o, req, res);
+	};
 	const server: Server = o.tls ? createHttps({ key: o.tls.key, cert: o.tls.cert }, onRequest) : createHttp(onRequest);
 	await new Promise<void>((resolve, reject) => {
 		server.once("error", reject);
