@@ -14,6 +14,7 @@ import type { SecurityProfile } from "./detect/profile";
 import { METRICS } from "./detect/catalogue";
 import { ALL_THINGS_ARN, type Registry } from "./detect/registry";
 import { validateBehaviors } from "./detect/validate";
+import { screenCustomMetrics } from "./detect/custom-metrics";
 import type { ValidationError } from "./errors";
 import { issueThingCertificate, type ThingFiles } from "./pki";
 import { intakeReport, type IntakeOptions, type ReportGateState } from "./reports/intake";
@@ -110,7 +111,7 @@ export class Cloud {
 	}
 
 	validateSecurityProfileBehaviors(behaviors: unknown): { valid: boolean; validationErrors: ValidationError[] } {
-		const validationErrors = validateBehaviors(behaviors);
+		const validationErrors = validateBehaviors(behaviors, this.#p.registry.definitions);
 		return { valid: validationErrors.length === 0, validationErrors };
 	}
 
@@ -216,12 +217,12 @@ export class Cloud {
 				this.#thing(t).connected = false;
 				this.#count(t, "aws:num-disconnects");
 			},
-			authorizationFailure: (t, reason) => {
+			authorizationFailure: (t, reason, topic) => {
 				this.#p.log(`authz: ${reason}`);
-				this.#count(t, "aws:num-authorization-failures");
+				this.#count(t, "aws:num-authorization-failures", topic);
 			},
 			fromDevice: (t, topic, payload) => this.#fromDevice(t, topic, payload),
-			toDevice: (t) => this.#count(t, "aws:num-messages-received"),
+			toDevice: (t, topic) => this.#count(t, "aws:num-messages-received", topic),
 			report: (topic, payload) => this.#subscribed(topic, payload),
 		};
 	}
@@ -232,9 +233,9 @@ export class Cloud {
 		return m;
 	}
 
-	#count(t: string, metric: CountedMetric): void {
+	#count(t: string, metric: CountedMetric, topic?: string): void {
 		this.#thing(t)[metric]++;
-		this.#p.engine.count(t, metric, this.#p.clock.now());
+		this.#p.engine.count(t, metric, this.#p.clock.now(), topic);
 		this.#later();
 	}
 
@@ -250,7 +251,7 @@ export class Cloud {
 		const m = this.#thing(t);
 		m["aws:num-messages-sent"]++;
 		m["aws:message-byte-size"] = payload.length;
-		this.#emit(this.#p.engine.message(t, payload.length, now));
+		this.#emit(this.#p.engine.message(t, payload.length, now, topic || undefined));
 		const reserved = matchReportTopic(topic);
 		if (reserved) this.#report(reserved.thing, reserved.format, payload, now);
 		this.#later();
@@ -277,9 +278,22 @@ export class Cloud {
 			this.#gates.set(thing, result.state);
 			this.#writes.gate(thing, result.state);
 			for (const [metric, value] of result.report.values) this.#writes.metric({ thing, metric, time: now, value });
-			this.#emit(this.#p.engine.report(thing, result.report.values, now));
+			this.#emit(this.#p.engine.report(thing, this.#screened(thing, m, result.report.values), now));
 		}
 		this.#reply(result.reply);
+	}
+
+	/** The report's values Detect evaluates: custom metrics of unknown name or wrong type are counted, logged, left out. */
+	#screened(thing: string, m: ThingMetrics, values: Map<string, MetricValue>): Map<string, MetricValue> {
+		const defs = this.#p.registry.definitions;
+		if (!defs) return values;
+		const screened = screenCustomMetrics(values, defs);
+		for (const i of screened.ignored) {
+			m.customMetricsIgnored = (m.customMetricsIgnored ?? 0) + 1;
+			m.lastIgnoredCustomMetric = i;
+			this.#p.log(`report: ${thing} custom metric ${i.name} not evaluated: ${i.reason}`);
+		}
+		return screened.values;
 	}
 
 	#reply(reply: Reply): void {
