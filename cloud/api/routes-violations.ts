@@ -14,12 +14,12 @@ const CRITERIA: CriteriaType[] = ["STATIC", "STATISTICAL", "MACHINE_LEARNING"];
 function filter(c: Call): ViolationFilter {
 	const type = c.query.get("behaviorCriteriaType");
 	if (type !== undefined && !CRITERIA.includes(type as CriteriaType)) throw invalid(`behaviorCriteriaType must be one of ${CRITERIA.join(", ")}`);
-	if (c.query.has("verificationState")) throw invalid("verificationState is not supported (no violation is ever verified)");
 	return {
 		thingName: c.query.get("thingName"),
 		securityProfileName: c.query.get("securityProfileName"),
 		behaviorCriteriaType: type as CriteriaType | undefined,
 		listSuppressedAlerts: boolQuery(c, "listSuppressedAlerts"),
+		verificationState: c.query.get("verificationState"),
 	};
 }
 
