@@ -16,6 +16,8 @@ import { writeModdableFiles, type ModdableFiles } from "./moddable-files";
 import { startCloud } from "./index";
 import { HELP } from "./cli-help";
 import * as client from "./cli-client";
+import * as detect from "./cli-detect";
+import { openDefinitions } from "./definitions-store";
 import { runningCloud } from "./data-lock";
 import { checkSan, serverSans } from "./server-sans";
 import { isIP } from "node:net";
@@ -45,7 +47,7 @@ function readJson(file: string): unknown {
 function withRegistry<T>(a: Args, fn: (r: Registry, s: CloudStore) => T): T {
 	const store = new CloudStore(dataDir(a));
 	try {
-		const registry = new Registry(store);
+		const registry = new Registry(store, undefined, openDefinitions(store.database, () => Date.now()));
 		const saved = store.loadRegistry();
 		registry.restore(saved.profiles, saved.targets, saved.groups);
 		return fn(registry, store);
@@ -288,6 +290,11 @@ async function run(argv: string[]): Promise<number> {
 			return validate(a);
 		case "violations":
 			await violations(a);
+			return 0;
+		case "dimension":
+		case "custom-metric":
+		case "verify":
+			print(await detect[cmd === "custom-metric" ? "customMetric" : cmd](a, { dataDir: dataDir(a), pkiDir: pkiDir(a) }));
 			return 0;
 		case "help":
 			print(HELP);

@@ -49,7 +49,7 @@ function displayName(v: unknown): string | undefined {
 
 function stringValues(v: unknown): string[] {
 	const problems = stringValuesProblems(v);
-	if (problems.length) throw new CloudError(ErrorCodes.InvalidRequest, problems[0], problems.map((errorMessage) => ({ errorMessage })));
+	if (problems.length) throw invalid(problems.join("; "));
 	return v as string[];
 }
 
