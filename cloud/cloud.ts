@@ -14,7 +14,7 @@ import type { SecurityProfile } from "./detect/profile";
 import { METRICS } from "./detect/catalogue";
 import { ALL_THINGS_ARN, type Registry } from "./detect/registry";
 import { validateBehaviors } from "./detect/validate";
-import { screenCustomMetrics } from "./detect/custom-metrics";
+import { evaluated } from "./detect/custom-metrics";
 import type { ValidationError } from "./errors";
 import { issueThingCertificate, type ThingFiles } from "./pki";
 import { intakeReport, type IntakeOptions, type ReportGateState } from "./reports/intake";
@@ -278,22 +278,9 @@ export class Cloud {
 			this.#gates.set(thing, result.state);
 			this.#writes.gate(thing, result.state);
 			for (const [metric, value] of result.report.values) this.#writes.metric({ thing, metric, time: now, value });
-			this.#emit(this.#p.engine.report(thing, this.#screened(thing, m, result.report.values), now));
+			this.#emit(this.#p.engine.report(thing, evaluated(thing, m, result.report.values, this.#p.registry.definitions, this.#p.log), now));
 		}
 		this.#reply(result.reply);
-	}
-
-	/** The report's values Detect evaluates: custom metrics of unknown name or wrong type are counted, logged, left out. */
-	#screened(thing: string, m: ThingMetrics, values: Map<string, MetricValue>): Map<string, MetricValue> {
-		const defs = this.#p.registry.definitions;
-		if (!defs) return values;
-		const screened = screenCustomMetrics(values, defs);
-		for (const i of screened.ignored) {
-			m.customMetricsIgnored = (m.customMetricsIgnored ?? 0) + 1;
-			m.lastIgnoredCustomMetric = i;
-			this.#p.log(`report: ${thing} custom metric ${i.name} not evaluated: ${i.reason}`);
-		}
-		return screened.values;
 	}
 
 	#reply(reply: Reply): void {

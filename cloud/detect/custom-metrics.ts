@@ -73,3 +73,21 @@ export function screenCustomMetrics(values: Map<string, MetricValue>, defs: Dete
 	}
 	return { values: kept, ignored };
 }
+
+/** A thing's counters of custom metrics left out (ThingMetrics fields). */
+export interface IgnoredCounters {
+	customMetricsIgnored?: number;
+	lastIgnoredCustomMetric?: IgnoredMetric;
+}
+
+/** The report values Detect evaluates; each one left out is counted on `status` and logged. No definitions: all. */
+export function evaluated(thing: string, status: IgnoredCounters, values: Map<string, MetricValue>, defs: DetectDefinitions | undefined, log: (s: string) => void): Map<string, MetricValue> {
+	if (!defs) return values;
+	const screened = screenCustomMetrics(values, defs);
+	for (const i of screened.ignored) {
+		status.customMetricsIgnored = (status.customMetricsIgnored ?? 0) + 1;
+		status.lastIgnoredCustomMetric = i;
+		log(`report: ${thing} custom metric ${i.name} not evaluated: ${i.reason}`);
+	}
+	return screened.values;
+}
