@@ -6,8 +6,6 @@
  * scope Detect counts with (one window series per metric + dimension + operator, so memory is bounded by
  * the behaviors, not by the topics seen).
  */
-import { topicMatches } from "../broker/policy";
-
 export const DIMENSION_TYPES = ["TOPIC_FILTER"] as const;
 export type DimensionType = (typeof DIMENSION_TYPES)[number];
 
@@ -61,16 +59,57 @@ export function stringValuesProblems(values: unknown): string[] {
 	return out;
 }
 
+/** One message's topic as Detect's dimension matching sees it: split once, each dimension decided once. */
+export class TopicView {
+	readonly levels: string[];
+	readonly thing: string;
+	readonly #decided = new Map<string, boolean>();
+
+	constructor(topic: string, thing: string) {
+		this.levels = topic.split("/");
+		this.thing = thing;
+	}
+
+	/** Whether the topic matches one of dimension `name`'s filters (computed once per view). */
+	inDimension(name: string, match: (view: TopicView) => boolean): boolean {
+		let v = this.#decided.get(name);
+		if (v === undefined) this.#decided.set(name, (v = match(this)));
+		return v;
+	}
+}
+
 /** What a bound behavior with a metricDimension counts: its window series and which topics belong to it. */
 export interface DimensionScope {
 	/** the window series: metric NUL dimension NUL operator */
 	key: string;
-	/** true when a message on `topic` of `thing` counts toward the behavior */
-	counts(topic: string, thing: string): boolean;
+	/** true when the message seen through `view` counts toward the behavior */
+	counts(view: TopicView): boolean;
 }
 
 export function scopeKey(metric: string, dimension: string, operator: "IN" | "NOT_IN"): string {
 	return `${metric}\u0000${dimension}\u0000${operator}`;
+}
+
+type Level = string | { template: string };
+
+/** True when filter levels `f` match the topic of `view` (MQTT rules; `${iot:ClientId}` = the thing). */
+function levelsMatch(f: Level[], view: TopicView): boolean {
+	const t = view.levels;
+	if (t[0].startsWith("$") && (f[0] === "+" || f[0] === "#")) return false;
+	for (let i = 0; i < f.length; i++) {
+		const l = f[i];
+		if (l === "#") return true;
+		if (i >= t.length) return false;
+		if (l === "+") continue;
+		if (typeof l === "string" ? l !== t[i] : l.template.split(CLIENT_ID).join(view.thing) !== t[i]) return false;
+	}
+	return f.length === t.length;
+}
+
+/** A dimension's filters compiled once: levels split, `${iot:ClientId}` levels marked. */
+function compile(d: Dimension): (view: TopicView) => boolean {
+	const filters = d.stringValues.map((f) => f.split("/").map((l): Level => (l.includes(CLIENT_ID) ? { template: l } : l)));
+	return (view) => filters.some((f) => levelsMatch(f, view));
 }
 
 /** The scope of a behavior on `metric` with `dimension` (undefined = dimension missing: counts nothing). */
@@ -78,10 +117,8 @@ export function dimensionScope(metric: string, name: string, operator: "IN" | "N
 	const op = operator ?? "IN";
 	const key = scopeKey(metric, name, op);
 	if (!dimension) return { key, counts: () => false };
-	const filters = dimension.stringValues;
-	const plain = filters.every((f) => !f.includes(CLIENT_ID));
-	const matchesAny = plain
-		? (topic: string): boolean => filters.some((f) => topicMatches(f, topic))
-		: (topic: string, thing: string): boolean => filters.some((f) => topicMatches(f.split(CLIENT_ID).join(thing), topic));
-	return { key, counts: op === "IN" ? matchesAny : (topic, thing) => !matchesAny(topic, thing) };
+	const match = compile(dimension);
+	// the memo is keyed by the dimension object's identity too: an UpdateDimension replaces the object
+	const id = `${name}\u0000${dimension.lastModifiedDate}`;
+	return { key, counts: op === "IN" ? (view) => view.inDimension(id, match) : (view) => !view.inDimension(id, match) };
 }

@@ -13,6 +13,7 @@ import { toAlarm, toClear, type Behavior } from "./profile";
 import type { BoundBehavior, Registry } from "./registry";
 import { initialState, step, type BehaviorState } from "./state";
 import { Windows, type ClosedWindow } from "./windows";
+import { TopicView } from "./dimensions";
 
 /** The cloud-side counters kept as history (one datapoint per closed 300 s window) for ListMetricValues. */
 const COUNTED_CLOUD_METRICS = new Set([
@@ -136,27 +137,31 @@ export class DetectEngine {
 	count(thing: string, metric: string, now: number, topic?: string): void {
 		this.seen(thing, now);
 		this.#windows.add(thing, metric, 1, "sum");
-		this.#countScoped(thing, metric, topic, 1);
+		if (topic !== undefined) this.#countScoped(thing, metric, new TopicView(topic, thing), 1);
 	}
 
 	/** One message the device sent, of `bytes` bytes: per-message behaviors now, windowed ones later. */
 	message(thing: string, bytes: number, now: number, topic?: string): ViolationEvent[] {
-		this.count(thing, "aws:num-messages-sent", now, topic);
+		this.seen(thing, now);
+		this.#windows.add(thing, "aws:num-messages-sent", 1, "sum");
 		this.#windows.add(thing, "aws:message-byte-size", bytes, "sum");
-		this.#countScoped(thing, "aws:message-byte-size", topic, bytes);
-		const inScope = (b: BoundBehavior): boolean => !b.scope || (topic !== undefined && b.scope.counts(topic, thing));
+		const view = topic === undefined ? undefined : new TopicView(topic, thing);
+		if (view) {
+			this.#countScoped(thing, "aws:num-messages-sent", view, 1);
+			this.#countScoped(thing, "aws:message-byte-size", view, bytes);
+		}
+		const inScope = (b: BoundBehavior): boolean => !b.scope || (view !== undefined && b.scope.counts(view));
 		return this.#evaluateWhere(thing, (b) => perMessage(b.behavior) && inScope(b), { count: bytes }, now);
 	}
 
 	/** Adds to each dimension-scoped series of `metric` the message on `topic` belongs to (once per series). */
-	#countScoped(thing: string, metric: string, topic: string | undefined, amount: number): void {
-		if (topic === undefined) return;
-		const done = new Set<string>();
+	#countScoped(thing: string, metric: string, view: TopicView, amount: number): void {
+		let done: Set<string> | undefined;
 		for (const b of this.#registry.behaviorsFor(thing)) {
 			const scope = b.scope;
-			if (!scope || b.behavior.metric !== metric || done.has(scope.key)) continue;
-			done.add(scope.key);
-			if (scope.counts(topic, thing)) this.#windows.add(thing, scope.key, amount, "sum");
+			if (!scope || b.behavior.metric !== metric || done?.has(scope.key)) continue;
+			(done ??= new Set()).add(scope.key);
+			if (scope.counts(view)) this.#windows.add(thing, scope.key, amount, "sum");
 		}
 	}
 

@@ -10,6 +10,7 @@ import {
 	ListActiveViolationsCommand,
 	ListViolationEventsCommand,
 	PutVerificationStateOnViolationCommand,
+	type Behavior,
 } from "@aws-sdk/client-iot";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -31,7 +32,7 @@ describe("Detect definitions across a restart", () => {
 		const first = await startApiCloud(options, dir);
 		await first.iot.send(new CreateDimensionCommand({ name: "telemetry", type: "TOPIC_FILTER", stringValues: ["telemetry/#"] }));
 		await first.iot.send(new CreateCustomMetricCommand({ metricName: "temp", metricType: "number", displayName: "T" }));
-		const behaviors = [
+		const behaviors: Behavior[] = [
 			{ name: "hot", metric: "temp", criteria: { comparisonOperator: "less-than", value: { number: 80 } } },
 			{ name: "chatty", metric: "aws:num-messages-sent", metricDimension: { dimensionName: "telemetry" }, criteria: { comparisonOperator: "less-than", value: { count: 50 }, durationSeconds: 300 } },
 		];
