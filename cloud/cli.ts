@@ -18,6 +18,7 @@ import { HELP } from "./cli-help";
 import * as client from "./cli-client";
 import * as detect from "./cli-detect";
 import { openDefinitions } from "./definitions-store";
+import { VerificationTable } from "./verification";
 import { runningCloud } from "./data-lock";
 import { checkSan, serverSans } from "./server-sans";
 import { isIP } from "node:net";
@@ -246,7 +247,7 @@ async function violations(a: Args): Promise<void> {
 	if (iot) return print(await client.violations(iot, history, filter.thingName));
 	withRegistry(a, (r, s) => {
 		if (history) return print(s.violationEvents(filter));
-		print({ activeViolations: activeViolations(s.loadStates(), (n) => r.describeSecurityProfile(n), filter) });
+		print({ activeViolations: new VerificationTable(s.database).decorate(activeViolations(s.loadStates(), (n) => r.describeSecurityProfile(n), filter)) });
 	});
 }
 

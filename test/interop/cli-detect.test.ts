@@ -7,7 +7,7 @@ import { firstAccessKey } from "../../cloud/api/index";
 import type { ApiCloud } from "../../cloud/api/api-cloud";
 import { realClock } from "../../cloud/clock";
 import { CloudStore } from "../../cloud/store";
-import { startTestCloud, tempDir, type CloudFixture } from "../helpers/cloud-setup";
+import { nextMessage, startTestCloud, tempDir, type CloudFixture } from "../helpers/cloud-setup";
 
 let fx: CloudFixture | undefined;
 afterEach(async () => {
@@ -66,5 +66,20 @@ describe("cloud CLI: dimensions, custom metrics, verification states", { timeout
 		const missing = await cli(env, "custom-metric", "describe", "nope", "--endpoint", url);
 		expect([missing.code, missing.err]).toEqual([2, expect.stringContaining("ResourceNotFoundException")]);
 		expect(await cli(env, "verify", "nope", "--state", "FALSE_POSITIVE", "--endpoint", url)).toMatchObject({ code: 2, err: expect.stringContaining("violation nope does not exist") });
+
+		cloud.createSecurityProfile({ securityProfileName: "Hot", behaviors: [{ name: "hot", metric: "temp", criteria: { comparisonOperator: "less-than", value: { number: 80 } } }] });
+		cloud.attachSecurityProfile("Hot", cloud.allThingsArn);
+		const device = await fx.connect("dev1");
+		const accepted = "$aws/things/dev1/defender/metrics/json/accepted";
+		await device.subscribeAsync(accepted, { qos: 1 });
+		const ok = nextMessage(device, accepted);
+		device.publish("$aws/things/dev1/defender/metrics/json", JSON.stringify({ hed: { rid: 1, v: "1.0" }, cmet: { temp: [{ number: 99 }] } }));
+		await ok;
+		const [violation] = cloud.listActiveViolations();
+		expect(await cli(env, "verify", violation?.violationId ?? "", "--state", "TRUE_POSITIVE", "--description", "real", "--endpoint", url)).toMatchObject({ code: 0 });
+		expect(cloud.listActiveViolations({ verificationState: "TRUE_POSITIVE" }).map((v) => v.verificationStateDescription)).toEqual(["real"]);
+		await cloud.stop();
+		const listed = JSON.parse((await cli({}, "violations", "--data", data)).out) as { activeViolations: { verificationState?: string }[] };
+		expect(listed.activeViolations.map((v) => v.verificationState)).toEqual(["TRUE_POSITIVE"]);
 	});
 });
