@@ -80,14 +80,21 @@ export class TopicView {
 
 /** What a bound behavior with a metricDimension counts: its window series and which topics belong to it. */
 export interface DimensionScope {
-	/** the window series: metric NUL dimension NUL operator */
+	/** the window series: scopeKey(metric, dimension, operator) */
 	key: string;
 	/** true when the message seen through `view` counts toward the behavior */
 	counts(view: TopicView): boolean;
 }
 
+/** The series name of a scoped count: window key, and metric name of its history rows (ListMetricValues). */
 export function scopeKey(metric: string, dimension: string, operator: "IN" | "NOT_IN"): string {
-	return `${metric}\u0000${dimension}\u0000${operator}`;
+	return `${metric}[${dimension} ${operator}]`;
+}
+
+/** The metric a scope key counts (undefined for a plain metric name). */
+export function scopedMetric(key: string): string | undefined {
+	const i = key.indexOf("[");
+	return i < 0 ? undefined : key.slice(0, i);
 }
 
 type Level = string | { template: string };

@@ -13,7 +13,7 @@ import { toAlarm, toClear, type Behavior } from "./profile";
 import type { BoundBehavior, Registry } from "./registry";
 import { initialState, step, type BehaviorState } from "./state";
 import { Windows, type ClosedWindow } from "./windows";
-import { TopicView } from "./dimensions";
+import { scopedMetric, TopicView } from "./dimensions";
 
 /** The cloud-side counters kept as history (one datapoint per closed 300 s window) for ListMetricValues. */
 const COUNTED_CLOUD_METRICS = new Set([
@@ -190,7 +190,10 @@ export class DetectEngine {
 
 	#recordCloud(w: ClosedWindow): void {
 		for (const [thing, metrics] of w.values) {
-			for (const [metric, n] of metrics) if (COUNTED_CLOUD_METRICS.has(metric)) this.#datapoints.push({ thing, metric, time: w.end, value: { count: n } });
+			for (const [metric, n] of metrics) {
+				// scoped series (dimensions.ts) are kept under their scope key, for ListMetricValues with a dimension
+				if (COUNTED_CLOUD_METRICS.has(scopedMetric(metric) ?? metric)) this.#datapoints.push({ thing, metric, time: w.end, value: { count: n } });
+			}
 		}
 	}
 

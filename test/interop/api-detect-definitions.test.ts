@@ -12,6 +12,7 @@ import {
 	ListActiveViolationsCommand,
 	ListCustomMetricsCommand,
 	ListDimensionsCommand,
+	ListMetricValuesCommand,
 	ListSecurityProfilesCommand,
 	ListTagsForResourceCommand,
 	ListViolationEventsCommand,
@@ -106,6 +107,11 @@ describe("dimensions through the API", () => {
 		clock.advance(300_000);
 		const active = await iot.send(new ListActiveViolationsCommand({}));
 		expect(active.activeViolations?.map((v) => [v.securityProfileName, v.behavior?.metricDimension, v.lastViolationValue?.count])).toEqual([["In", { dimensionName: "telemetry", operator: "IN" }, 3]]);
+		const range = { thingName: "dev1", metricName: "aws:num-messages-sent", startTime: new Date(0), endTime: new Date(clock.now() + 1) };
+		const counts = async (extra: object): Promise<(number | undefined)[] | undefined> =>
+			(await iot.send(new ListMetricValuesCommand({ ...range, ...extra }))).metricDatumList?.map((d) => d.value?.count);
+		expect([await counts({}), await counts({ dimensionName: "telemetry" }), await counts({ dimensionName: "telemetry", dimensionValueOperator: "NOT_IN" })]).toEqual([[4], [3], [1]]);
+		expect(await sdkFailure(iot.send(new ListMetricValuesCommand({ ...range, dimensionName: "nope" })))).toEqual(["ResourceNotFoundException", 404]);
 	});
 });
 
