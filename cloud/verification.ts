@@ -38,12 +38,12 @@ export class VerificationTable {
 	}
 
 	put(violationId: string, state: unknown, description: unknown, now: number): Verification {
-		const verificationState_ = verificationState(state);
+		const checked = verificationState(state);
 		if (description !== undefined && (typeof description !== "string" || description.length > MAX_DESCRIPTION)) {
 			throw new CloudError(ErrorCodes.InvalidRequest, `verificationStateDescription must be a string of at most ${MAX_DESCRIPTION} characters`);
 		}
-		this.#db.prepare("INSERT OR REPLACE INTO verification_states (violation_id, state, description, time) VALUES (?, ?, ?, ?)").run(violationId, verificationState_, description ?? null, now);
-		return { verificationState: verificationState_, ...(description !== undefined ? { verificationStateDescription: description } : {}) };
+		this.#db.prepare("INSERT OR REPLACE INTO verification_states (violation_id, state, description, time) VALUES (?, ?, ?, ?)").run(violationId, checked, description ?? null, now);
+		return { verificationState: checked, ...(description !== undefined ? { verificationStateDescription: description } : {}) };
 	}
 
 	get(violationId: string): Verification | undefined {
