@@ -49,6 +49,9 @@ export const COMMANDS: Record<string, Command> = {
 	profile: { maxArgs: 2, options: { ...CLIENT, file: "string", group: "string", all: "flag", target: "string" } },
 	validate: { maxArgs: 0, options: { file: "string" } },
 	violations: { maxArgs: 0, options: { ...CLIENT, history: "flag", thing: "string" } },
+	dimension: { maxArgs: 2, options: { ...CLIENT, value: "list" } },
+	"custom-metric": { maxArgs: 2, options: { ...CLIENT, type: "string", "display-name": "string" } },
+	verify: { maxArgs: 1, options: { ...CLIENT, state: "string", description: "string" } },
 	help: { maxArgs: 0, options: {} },
 };
 

@@ -42,9 +42,14 @@ export const HELP = `usage: npm run cloud -- <command> [options]
   profile attach <profile> (--group <group> | --all | --target <arn>) [--endpoint URL] [--data DIR]
   validate --file profile.json    print validationErrors (exit 1 when invalid)
   violations [--history] [--thing T] [--endpoint URL] [--data DIR]
+  dimension create|update <name> --value TOPIC_FILTER... | describe|delete <name> | list   [--endpoint URL] [--data DIR]
+  custom-metric create <name> --type number|number-list|string-list|ip-address-list [--display-name N]
+              | update <name> --display-name N | describe|delete <name> | list   [--endpoint URL] [--data DIR]
+  verify <violationId> --state TRUE_POSITIVE|BENIGN_POSITIVE|FALSE_POSITIVE|UNKNOWN [--description TEXT]
+                                  PutVerificationStateOnViolation  [--endpoint URL] [--data DIR]
   help
 
-group, profile and violations: with --endpoint http://127.0.0.1:API-PORT they go through the running cloud's
+group, profile, violations, dimension, custom-metric and verify: with --endpoint http://127.0.0.1:API-PORT they go through the running cloud's
 API (credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the first key in --data) and take effect at
 once; without it they work on the data dir, and refuse while a cloud runs on it.
 Options are strict: an unknown option, a missing value or an extra argument exits with code 2.

@@ -18,6 +18,9 @@ import { realClock } from "./clock";
 import { TerminalStatus } from "./terminal";
 import { HELP } from "./cli-help";
 import * as client from "./cli-client";
+import * as detect from "./cli-detect";
+import { openDefinitions } from "./definitions-store";
+import { VerificationTable } from "./verification";
 import { runningCloud } from "./data-lock";
 import { checkSan, serverSans } from "./server-sans";
 import { isIP } from "node:net";
@@ -47,7 +50,7 @@ function readJson(file: string): unknown {
 function withRegistry<T>(a: Args, fn: (r: Registry, s: CloudStore) => T): T {
 	const store = new CloudStore(dataDir(a));
 	try {
-		const registry = new Registry(store);
+		const registry = new Registry(store, undefined, openDefinitions(store.database, () => Date.now()));
 		const saved = store.loadRegistry();
 		registry.restore(saved.profiles, saved.targets, saved.groups);
 		return fn(registry, store);
@@ -250,7 +253,7 @@ async function violations(a: Args): Promise<void> {
 	if (iot) return print(await client.violations(iot, history, filter.thingName));
 	withRegistry(a, (r, s) => {
 		if (history) return print(s.violationEvents(filter));
-		print({ activeViolations: activeViolations(s.loadStates(), (n) => r.describeSecurityProfile(n), filter) });
+		print({ activeViolations: new VerificationTable(s.database).decorate(activeViolations(s.loadStates(), (n) => r.describeSecurityProfile(n), filter)) });
 	});
 }
 
@@ -294,6 +297,11 @@ async function run(argv: string[]): Promise<number> {
 			return validate(a);
 		case "violations":
 			await violations(a);
+			return 0;
+		case "dimension":
+		case "custom-metric":
+		case "verify":
+			print(await detect[cmd === "custom-metric" ? "customMetric" : cmd](a, { dataDir: dataDir(a), pkiDir: pkiDir(a) }));
 			return 0;
 		case "help":
 			print(HELP);

@@ -14,6 +14,7 @@ import type { SecurityProfile } from "./detect/profile";
 import { METRICS } from "./detect/catalogue";
 import { ALL_THINGS_ARN, type Registry } from "./detect/registry";
 import { validateBehaviors } from "./detect/validate";
+import { evaluated } from "./detect/custom-metrics";
 import type { ValidationError } from "./errors";
 import { issueThingCertificate, type ThingFiles } from "./pki";
 import { intakeReport, type IntakeOptions, type ReportGateState } from "./reports/intake";
@@ -129,7 +130,7 @@ export class Cloud {
 	}
 
 	validateSecurityProfileBehaviors(behaviors: unknown): { valid: boolean; validationErrors: ValidationError[] } {
-		const validationErrors = validateBehaviors(behaviors);
+		const validationErrors = validateBehaviors(behaviors, this.#p.registry.definitions);
 		return { valid: validationErrors.length === 0, validationErrors };
 	}
 
@@ -266,12 +267,12 @@ export class Cloud {
 				this.#count(t, "aws:num-disconnects");
 				for (const cb of this.#connectionListeners) cb(t, false);
 			},
-			authorizationFailure: (t, reason) => {
+			authorizationFailure: (t, reason, topic) => {
 				this.#p.log(`authz: ${reason}`);
-				this.#count(t, "aws:num-authorization-failures");
+				this.#count(t, "aws:num-authorization-failures", topic);
 			},
 			fromDevice: (t, topic, payload) => this.#fromDevice(t, topic, payload),
-			toDevice: (t) => this.#count(t, "aws:num-messages-received"),
+			toDevice: (t, topic) => this.#count(t, "aws:num-messages-received", topic),
 			report: (topic, payload) => this.#subscribed(topic, payload),
 		};
 	}
@@ -282,9 +283,9 @@ export class Cloud {
 		return m;
 	}
 
-	#count(t: string, metric: CountedMetric): void {
+	#count(t: string, metric: CountedMetric, topic?: string): void {
 		this.#thing(t)[metric]++;
-		this.#p.engine.count(t, metric, this.#p.clock.now());
+		this.#p.engine.count(t, metric, this.#p.clock.now(), topic);
 		this.#later();
 	}
 
@@ -301,7 +302,7 @@ export class Cloud {
 		const m = this.#thing(t);
 		m["aws:num-messages-sent"]++;
 		m["aws:message-byte-size"] = payload.length;
-		this.#emit(this.#p.engine.message(t, payload.length, now));
+		this.#emit(this.#p.engine.message(t, payload.length, now, topic || undefined));
 		const reserved = matchReportTopic(topic);
 		if (reserved) this.#report(reserved.thing, reserved.format, payload, now);
 		this.#later();
@@ -328,7 +329,7 @@ export class Cloud {
 			this.#gates.set(thing, result.state);
 			this.#writes.gate(thing, result.state);
 			for (const [metric, value] of result.report.values) this.#writes.metric({ thing, metric, time: now, value });
-			this.#emit(this.#p.engine.report(thing, result.report.values, now));
+			this.#emit(this.#p.engine.report(thing, evaluated(thing, m, result.report.values, this.#p.registry.definitions, this.#p.log), now));
 		}
 		this.#reply(result.reply);
 		const values = result.kind === "rejected" ? undefined : result.report.values;

@@ -19,6 +19,7 @@ import type { CertificateIdentity } from "./broker/identity";
 import { realClock } from "./clock";
 import { DetectEngine } from "./detect/engine";
 import { Registry } from "./detect/registry";
+import { openDefinitions } from "./definitions-store";
 import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate } from "./pki";
 import { CloudStore } from "./store";
 import { serverSans } from "./server-sans";
@@ -38,6 +39,9 @@ export { EVENT_CAP_PER_HOUR } from "./event-cap";
 export type { Reply } from "./reports/replies";
 export type { ThingFiles } from "./pki";
 export type { ThingMetrics } from "./thing-metrics";
+export type { DetectCloud } from "./detect-cloud";
+export type { Dimension } from "./detect/dimensions";
+export type { CustomMetric } from "./detect/custom-metrics";
 
 export interface CloudOptions {
 	/** directory of cloud.sqlite, or ":memory:" (default) */
@@ -131,7 +135,10 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	const log = options.log ?? ((s: string) => process.stderr.write(s + "\n"));
 	ensureCa(options.pkiDir);
 	const store = new CloudStore(options.dataDir ?? ":memory:");
-	const registry = new Registry(store, new RegistryRemovalStore(store.database));
+	const definitions = openDefinitions(store.database, () => clock.now());
+	const registry = new Registry(store, new RegistryRemovalStore(store.database), definitions);
+	definitions.usedBy = (kind, name) => registry.profilesUsing(kind, name);
+	definitions.onChange(() => registry.refresh());
 	const saved = store.loadRegistry();
 	registry.restore(saved.profiles, saved.targets, saved.groups);
 	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now() });
@@ -145,6 +152,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 		registry,
 		engine,
 		alerts,
+		definitions,
 		pkiDir: options.pkiDir,
 		intake: { minReportIntervalSeconds: options.minReportIntervalSeconds ?? 300, rejectLowerReportIds: options.rejectLowerReportIds ?? false },
 	});

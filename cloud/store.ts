@@ -31,6 +31,8 @@ CREATE INDEX IF NOT EXISTS events_thing ON events (thing, time);
 CREATE TABLE IF NOT EXISTS metrics (thing TEXT NOT NULL, metric TEXT NOT NULL, time INTEGER NOT NULL, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS metrics_key ON metrics (thing, metric, time);
 CREATE INDEX IF NOT EXISTS metrics_time ON metrics (time);
+-- verification states (h4/detect; read/written by verification.ts, joined into ListViolationEvents below)
+CREATE TABLE IF NOT EXISTS verification_states (violation_id TEXT PRIMARY KEY, state TEXT NOT NULL, description TEXT, time INTEGER NOT NULL);
 `;
 
 export interface MetricRow {
@@ -132,12 +134,15 @@ export class CloudStore implements RegistryPersistence {
 		equal("profile", q.securityProfileName);
 		equal(CRITERIA_SQL, q.behaviorCriteriaType);
 		if (q.listSuppressedAlerts === false) where.push("coalesce(json_extract(json, '$.behavior.suppressAlerts'), 0) != 1");
+		// verification states (h4/detect): filter and attach the violation's state
+		equal(`coalesce(${verified("state")}, 'UNKNOWN')`, q.verificationState);
 		const limit = q.maxResults ?? EVENT_PAGE_MAX;
 		if (!Number.isInteger(limit) || limit < 1 || limit > EVENT_PAGE_MAX) throw new CloudError(ErrorCodes.InvalidRequest, `maxResults must be an integer 1..${EVENT_PAGE_MAX}`);
-		const rows = this.#sql(`SELECT seq, json FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`).all(...args, limit + 1) as { seq: number; json: string }[];
+		const select = `SELECT seq, json, ${verified("json_array(state, description)")} AS verified FROM events`;
+		const rows = this.#sql(`${select} WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`).all(...args, limit + 1) as { seq: number; json: string; verified: string | null }[];
 		const page = rows.slice(0, limit);
 		const last = page.at(-1);
-		return { violationEvents: page.map((r) => JSON.parse(r.json) as ViolationEvent), nextToken: rows.length > limit && last ? String(last.seq) : undefined };
+		return { violationEvents: page.map(withVerification), nextToken: rows.length > limit && last ? String(last.seq) : undefined };
 	}
 
 	/** Deletes at most `batch` events older than `before`; returns how many. */
@@ -191,6 +196,16 @@ export class CloudStore implements RegistryPersistence {
 		if (!statement) this.#statements.set(text, (statement = this.#db.prepare(text)));
 		return statement;
 	}
+}
+
+/** The verification state row of an event's violation (h4/detect). */
+const verified = (column: string): string => `(SELECT ${column} FROM verification_states WHERE violation_id = json_extract(events.json, '$.violationId'))`;
+
+function withVerification(r: { json: string; verified: string | null }): ViolationEvent {
+	const e = JSON.parse(r.json) as ViolationEvent;
+	if (r.verified === null) return e;
+	const [verificationState, description] = JSON.parse(r.verified) as [string, string | null];
+	return { ...e, verificationState, ...(description !== null ? { verificationStateDescription: description } : {}) };
 }
 
 function cursor(token: string): number {

@@ -16,6 +16,9 @@ export interface ThingMetrics {
 	reportsAccepted: number;
 	reportsRejected: number;
 	lastReport?: Record<string, MetricValue>;
+	/** report custom metrics not evaluated (unknown name or wrong type; docs/cloud.md "Custom metrics registry") */
+	customMetricsIgnored?: number;
+	lastIgnoredCustomMetric?: { name: string; reason: string };
 }
 
 export type CountedMetric =

@@ -13,6 +13,8 @@ export interface ViolationFilter {
 	behaviorCriteriaType?: CriteriaType;
 	/** include behaviors with suppressAlerts (default true, as in AWS) */
 	listSuppressedAlerts?: boolean;
+	/** TRUE_POSITIVE, BENIGN_POSITIVE, FALSE_POSITIVE or UNKNOWN (= never set) */
+	verificationState?: string;
 	/** ListViolationEvents only, epoch ms, [startTime, endTime) */
 	startTime?: number;
 	endTime?: number;
@@ -26,6 +28,8 @@ export interface ActiveViolation {
 	lastViolationValue?: MetricValue;
 	lastViolationTime?: number;
 	violationStartTime: number;
+	verificationState?: string;
+	verificationStateDescription?: string;
 }
 
 function keep(f: ViolationFilter, thing: string, profile: string, behavior: Behavior): boolean {

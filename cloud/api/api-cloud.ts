@@ -2,10 +2,10 @@
  * api-cloud — the running Cloud plus its control-plane API (startCloud's `api` option): `cloud.api` has the
  * URL and the first access key; stop() closes the API before the broker and the store.
  */
-import { Cloud } from "../cloud";
+import { DetectCloud } from "../detect-cloud";
 import type { Api } from "./index";
 
-export class ApiCloud extends Cloud {
+export class ApiCloud extends DetectCloud {
 	#api: Api | undefined;
 
 	/** The API server, when started with the `api` option. */

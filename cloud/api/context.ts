@@ -4,7 +4,7 @@
  * own stores. `changed()` drops Detect states of behaviors that no longer apply and writes them behind.
  */
 import type { Clock } from "../../modules/platform/platform";
-import type { Cloud } from "../cloud";
+import type { DetectCloud } from "../detect-cloud";
 import type { DetectEngine } from "../detect/engine";
 import { ARN_PREFIX, type Registry } from "../detect/registry";
 import type { ProfileMetaStore } from "./store-registry";
@@ -13,7 +13,7 @@ import type { CertificateStore } from "./store-certs";
 import type { TagStore } from "./store-tags";
 
 export interface ApiContext {
-	cloud: Cloud;
+	cloud: DetectCloud;
 	registry: Registry;
 	engine: DetectEngine;
 	clock: Clock;
@@ -29,6 +29,8 @@ export interface ApiContext {
 export const profileArn = (name: string): string => `${ARN_PREFIX}securityprofile/${name}`;
 export const thingArn = (name: string): string => `${ARN_PREFIX}thing/${name}`;
 export const certificateArn = (id: string): string => `${ARN_PREFIX}cert/${id}`;
+export const dimensionArn = (name: string): string => `${ARN_PREFIX}dimension/${name}`;
+export const customMetricArn = (name: string): string => `${ARN_PREFIX}custommetric/${name}`;
 
 /** After a registry change: forget states of behaviors no longer bound to their thing, persist. */
 export function changed(ctx: ApiContext): void {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Clock } from "../../modules/platform/platform";
-import type { Cloud } from "../cloud";
+import type { DetectCloud } from "../detect-cloud";
 import type { DetectEngine } from "../detect/engine";
 import type { Registry } from "../detect/registry";
 import { ensureServerCertificate } from "../pki";
@@ -15,6 +15,7 @@ import { profileRoutes } from "./routes-profiles";
 import { thingRoutes } from "./routes-things";
 import { tagRoutes } from "./routes-tags";
 import { violationRoutes } from "./routes-violations";
+import { definitionRoutes } from "./routes-definitions";
 import { Router } from "./router";
 import { listen } from "./server";
 import { CertificateStore } from "./store-certs";
@@ -51,7 +52,7 @@ export interface Api {
 }
 
 export interface ApiDeps {
-	cloud: Cloud;
+	cloud: DetectCloud;
 	registry: Registry;
 	engine: DetectEngine;
 	store: CloudStore;
@@ -82,7 +83,7 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 		pkiDir: deps.pkiDir,
 		brokerEndpoint: () => `127.0.0.1:${deps.cloud.port}`,
 	};
-	const router = new Router().add(profileRoutes(ctx)).add(violationRoutes(ctx)).add(thingRoutes(ctx)).add(certificateRoutes(ctx)).add(tagRoutes(ctx));
+	const router = new Router().add(profileRoutes(ctx)).add(violationRoutes(ctx)).add(thingRoutes(ctx)).add(certificateRoutes(ctx)).add(tagRoutes(ctx)).add(definitionRoutes(ctx));
 	let baseUrl = "";
 	const sns = startSns({ cloud: deps.cloud, registry: deps.registry, store: deps.store, clock: deps.clock, log: deps.log, baseUrl: () => baseUrl }, options.sns);
 	const secretOf = (id: string): string | undefined => keys.secretOf(id);

@@ -78,9 +78,11 @@ function remove(ctx: ApiContext, c: Call): object {
 }
 
 function list(ctx: ApiContext, c: Call): object {
-	if (c.query.has("dimensionName")) throw invalid("dimensions are not supported");
 	const metric = c.query.get("metricName");
-	const uses = (n: string): boolean => metric === undefined || (ctx.registry.describeSecurityProfile(n)?.behaviors ?? []).some((b) => b.metric === metric);
+	const dimension = c.query.get("dimensionName");
+	if (metric !== undefined && dimension !== undefined) throw invalid("use either metricName or dimensionName, not both");
+	const uses = (n: string): boolean =>
+		(metric === undefined || ctx.registry.profilesUsing("metric", metric).includes(n)) && (dimension === undefined || ctx.registry.profilesUsing("dimension", dimension).includes(n));
 	const names = ctx.registry.listSecurityProfiles().map((p) => p.securityProfileName).filter(uses).sort();
 	const { items, nextToken } = page(c, names);
 	return { securityProfileIdentifiers: items.map((name) => ({ name, arn: profileArn(name) })), nextToken };

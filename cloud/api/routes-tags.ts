@@ -3,7 +3,7 @@
  * (what Terraform's AWS provider reads back), and the tag-list checks CreateThingGroup and
  * CreateSecurityProfile share. AWS limits: 50 tags, keys 1–128 and values 0–256 characters.
  */
-import { profileArn, type ApiContext } from "./context";
+import { customMetricArn, dimensionArn, profileArn, type ApiContext } from "./context";
 import { invalid, notFound } from "./errors";
 import { bodyString, page, requiredQuery } from "./params";
 import type { Call, Routes } from "./router";
@@ -26,12 +26,19 @@ export function tagList(v: unknown): Tag[] | undefined {
 
 /** The canonical ARN of a taggable resource that exists. */
 function resource(ctx: ApiContext, arn: string): string {
-	const m = /^arn:aws:iot:[a-z0-9-]*:[0-9]*:(thinggroup|securityprofile)\/([a-zA-Z0-9:_-]{1,128})$/.exec(arn);
-	if (!m) throw invalid(`resourceArn ${arn} is not a thing group or security profile ARN`);
+	const m = /^arn:aws:iot:[a-z0-9-]*:[0-9]*:(thinggroup|securityprofile|dimension|custommetric)\/([a-zA-Z0-9:_-]{1,128})$/.exec(arn);
+	if (!m) throw invalid(`resourceArn ${arn} is not a thing group, security profile, dimension or custom metric ARN`);
 	const [, kind, name] = m;
-	const exists = kind === "thinggroup" ? ctx.registry.hasThingGroup(name) : ctx.registry.describeSecurityProfile(name) !== undefined;
-	if (!exists) throw notFound(`${arn} does not exist`);
-	return kind === "thinggroup" ? thingGroupArn(name) : profileArn(name);
+	const defs = ctx.cloud.definitions;
+	const exists: Record<string, () => boolean> = {
+		thinggroup: () => ctx.registry.hasThingGroup(name),
+		securityprofile: () => ctx.registry.describeSecurityProfile(name) !== undefined,
+		dimension: () => defs.dimension(name) !== undefined,
+		custommetric: () => defs.customMetric(name) !== undefined,
+	};
+	if (!exists[kind]()) throw notFound(`${arn} does not exist`);
+	const canonical: Record<string, (n: string) => string> = { thinggroup: thingGroupArn, securityprofile: profileArn, dimension: dimensionArn, custommetric: customMetricArn };
+	return canonical[kind](name);
 }
 
 function untag(ctx: ApiContext, c: Call): object {

@@ -4,6 +4,7 @@
  */
 import type { CriteriaType } from "../detect/profile";
 import type { ViolationFilter } from "../violations";
+import { scopeKey } from "../detect/dimensions";
 import type { ApiContext } from "./context";
 import { invalid } from "./errors";
 import { boolQuery, page, requiredQuery, seconds, timeQuery } from "./params";
@@ -14,12 +15,12 @@ const CRITERIA: CriteriaType[] = ["STATIC", "STATISTICAL", "MACHINE_LEARNING"];
 function filter(c: Call): ViolationFilter {
 	const type = c.query.get("behaviorCriteriaType");
 	if (type !== undefined && !CRITERIA.includes(type as CriteriaType)) throw invalid(`behaviorCriteriaType must be one of ${CRITERIA.join(", ")}`);
-	if (c.query.has("verificationState")) throw invalid("verificationState is not supported (no violation is ever verified)");
 	return {
 		thingName: c.query.get("thingName"),
 		securityProfileName: c.query.get("securityProfileName"),
 		behaviorCriteriaType: type as CriteriaType | undefined,
 		listSuppressedAlerts: boolQuery(c, "listSuppressedAlerts"),
+		verificationState: c.query.get("verificationState"),
 	};
 }
 
@@ -47,10 +48,19 @@ function events(ctx: ApiContext, c: Call): object {
 	return { violationEvents: items, nextToken };
 }
 
+/** ListMetricValues with dimensionName (+ dimensionValueOperator, default IN): the scoped series' name. */
+function scopedName(ctx: ApiContext, c: Call, metric: string): string {
+	const dimension = c.query.get("dimensionName");
+	const operator = c.query.get("dimensionValueOperator") ?? "IN";
+	if (dimension === undefined) return metric;
+	if (operator !== "IN" && operator !== "NOT_IN") throw invalid("dimensionValueOperator must be IN or NOT_IN");
+	ctx.cloud.definitions.describeDimension(dimension);
+	return scopeKey(metric, dimension, operator);
+}
+
 function metricValues(ctx: ApiContext, c: Call): object {
-	if (c.query.has("dimensionName")) throw invalid("dimensions are not supported");
 	const thing = requiredQuery(c, "thingName");
-	const metric = requiredQuery(c, "metricName");
+	const metric = scopedName(ctx, c, requiredQuery(c, "metricName"));
 	const startTime = requiredTime(c, "startTime");
 	const endTime = requiredTime(c, "endTime");
 	const all = ctx.cloud.listMetricValues(thing, metric, startTime, endTime).map((d) => ({ timestamp: seconds(d.timestamp), value: d.value }));

@@ -54,8 +54,8 @@ export function installAuthorization(aedes: Aedes, d: AuthorizationDeps): void {
 	const accepted = new WeakSet<Client>();
 	const granted = new WeakMap<Client, Set<string>>();
 	const retained = new RetainedBudget(d.limits.maxRetainedMessages, d.limits.maxRetainedBytes);
-	const refuse = (client: Client, reason: string): string => {
-		d.hooks.authorizationFailure(client.id, reason);
+	const refuse = (client: Client, reason: string, topic?: string): string => {
+		d.hooks.authorizationFailure(client.id, reason, topic);
 		return reason;
 	};
 
@@ -96,7 +96,7 @@ export function installAuthorization(aedes: Aedes, d: AuthorizationDeps): void {
 		if (!accepted.has(client)) return done(new Error("publish before an accepted CONNECT"));
 		const problem = publishProblem(client, packet.topic, packet.payload, packet.retain);
 		if (problem === undefined) return done(null);
-		done(new Error(refuse(client, problem)));
+		done(new Error(refuse(client, problem, packet.topic)));
 	};
 
 	const subscribeProblem = (client: Client, filter: string): string | undefined => {
@@ -117,7 +117,7 @@ export function installAuthorization(aedes: Aedes, d: AuthorizationDeps): void {
 		if (!accepted.has(client)) return done(null, null);
 		const problem = subscribeProblem(client, sub.topic);
 		if (problem === undefined) return done(null, sub);
-		refuse(client, problem);
+		refuse(client, problem, sub.topic);
 		done(null, null);
 	};
 
@@ -130,10 +130,10 @@ export function installAuthorization(aedes: Aedes, d: AuthorizationDeps): void {
 		if (!accepted.has(client)) return null;
 		const p = d.policy.subscribe(client.id, packet.topic);
 		if (!p.allowed) {
-			refuse(client, `delivery of ${packet.topic} to ${client.id} refused: ${p.reason}`);
+			refuse(client, `delivery of ${packet.topic} to ${client.id} refused: ${p.reason}`, packet.topic);
 			return null;
 		}
-		d.hooks.toDevice(client.id);
+		d.hooks.toDevice(client.id, packet.topic);
 		return packet;
 	};
 

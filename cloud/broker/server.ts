@@ -25,11 +25,12 @@ export interface BrokerHooks {
 	connectAttempt(thing: string): void;
 	connected(thing: string, ip: string): void;
 	disconnected(thing: string): void;
-	authorizationFailure(thing: string, reason: string): void;
+	/** `topic`: the refused publish/subscribe/delivery topic, when there is one (dimension-scoped counting) */
+	authorizationFailure(thing: string, reason: string, topic?: string): void;
 	/** an authorized PUBLISH from a device */
 	fromDevice(thing: string, topic: string, payload: Buffer): void;
-	/** one message delivered to a device */
-	toDevice(thing: string): void;
+	/** one message delivered to a device, on `topic` */
+	toDevice(thing: string, topic?: string): void;
 	/** a message on a reserved report topic, seen by Detect as a subscriber of an external broker */
 	report(topic: string, payload: Buffer): void;
 }

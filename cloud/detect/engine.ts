@@ -13,6 +13,7 @@ import { toAlarm, toClear, type Behavior } from "./profile";
 import type { BoundBehavior, Registry } from "./registry";
 import { initialState, step, type BehaviorState } from "./state";
 import { Windows, type ClosedWindow } from "./windows";
+import { scopedMetric, TopicView } from "./dimensions";
 
 /** The cloud-side counters kept as history (one datapoint per closed 300 s window) for ListMetricValues. */
 const COUNTED_CLOUD_METRICS = new Set([
@@ -43,6 +44,9 @@ export interface ViolationEvent {
 	violationEventType: ViolationEventType;
 	/** epoch ms */
 	violationEventTime: number;
+	/** PutVerificationStateOnViolation (verification.ts); absent = UNKNOWN */
+	verificationState?: string;
+	verificationStateDescription?: string;
 }
 
 export interface StateRecord {
@@ -72,6 +76,11 @@ function operatorOf(b: Behavior): Operator {
 
 function infoOf(metric: string): MetricInfo | undefined {
 	return METRICS.get(metric);
+}
+
+/** The window series a behavior reads: its metric, or its dimension-scoped series (dimensions.ts). */
+function series(bound: BoundBehavior): string {
+	return bound.scope?.key ?? bound.behavior.metric!;
 }
 
 function perMessage(b: Behavior): boolean {
@@ -124,17 +133,36 @@ export class DetectEngine {
 		return events;
 	}
 
-	/** One cloud-side counted event (message sent/received, authorization failure, connect, disconnect). */
-	count(thing: string, metric: string, now: number): void {
+	/** One cloud-side counted event (message sent/received, authorization failure, connect, disconnect), on `topic` when known. */
+	count(thing: string, metric: string, now: number, topic?: string): void {
 		this.seen(thing, now);
 		this.#windows.add(thing, metric, 1, "sum");
+		if (topic !== undefined) this.#countScoped(thing, metric, new TopicView(topic, thing), 1);
 	}
 
 	/** One message the device sent, of `bytes` bytes: per-message behaviors now, windowed ones later. */
-	message(thing: string, bytes: number, now: number): ViolationEvent[] {
-		this.count(thing, "aws:num-messages-sent", now);
+	message(thing: string, bytes: number, now: number, topic?: string): ViolationEvent[] {
+		this.seen(thing, now);
+		this.#windows.add(thing, "aws:num-messages-sent", 1, "sum");
 		this.#windows.add(thing, "aws:message-byte-size", bytes, "sum");
-		return this.#evaluateWhere(thing, (b) => perMessage(b.behavior), { count: bytes }, now);
+		const view = topic === undefined ? undefined : new TopicView(topic, thing);
+		if (view) {
+			this.#countScoped(thing, "aws:num-messages-sent", view, 1);
+			this.#countScoped(thing, "aws:message-byte-size", view, bytes);
+		}
+		const inScope = (b: BoundBehavior): boolean => !b.scope || (view !== undefined && b.scope.counts(view));
+		return this.#evaluateWhere(thing, (b) => perMessage(b.behavior) && inScope(b), { count: bytes }, now);
+	}
+
+	/** Adds to each dimension-scoped series of `metric` the message on `topic` belongs to (once per series). */
+	#countScoped(thing: string, metric: string, view: TopicView, amount: number): void {
+		let done: Set<string> | undefined;
+		for (const b of this.#registry.behaviorsFor(thing)) {
+			const scope = b.scope;
+			if (!scope || b.behavior.metric !== metric || done?.has(scope.key)) continue;
+			(done ??= new Set()).add(scope.key);
+			if (scope.counts(view)) this.#windows.add(thing, scope.key, amount, "sum");
+		}
 	}
 
 	/** A connection from `ip`: aws:source-ip-address behaviors. */
@@ -162,7 +190,10 @@ export class DetectEngine {
 
 	#recordCloud(w: ClosedWindow): void {
 		for (const [thing, metrics] of w.values) {
-			for (const [metric, n] of metrics) if (COUNTED_CLOUD_METRICS.has(metric)) this.#datapoints.push({ thing, metric, time: w.end, value: { count: n } });
+			for (const [metric, n] of metrics) {
+				// scoped series (dimensions.ts) are kept under their scope key, for ListMetricValues with a dimension
+				if (COUNTED_CLOUD_METRICS.has(scopedMetric(metric) ?? metric)) this.#datapoints.push({ thing, metric, time: w.end, value: { count: n } });
+			}
 		}
 	}
 
@@ -212,7 +243,7 @@ export class DetectEngine {
 			for (const bound of this.#registry.behaviorsFor(thing)) {
 				const b = bound.behavior;
 				if (!bound.static || !windowed(b) || b.criteria!.durationSeconds !== w.durationSeconds) continue;
-				this.#evaluate(bound, thing, { count: w.values.get(thing)?.get(b.metric!) ?? 0 }, now, events);
+				this.#evaluate(bound, thing, { count: w.values.get(thing)?.get(series(bound)) ?? 0 }, now, events);
 			}
 		}
 	}
@@ -224,7 +255,7 @@ export class DetectEngine {
 			const cloud = infoOf(b.metric!)?.side === "cloud";
 			const fleet = this.#registry.targetedAmong(bound.profile.securityProfileName, things);
 			const sample = fleet
-				.map((t) => [t, w.values.get(t)?.get(b.metric!) ?? (cloud ? 0 : undefined)] as const)
+				.map((t) => [t, w.values.get(t)?.get(series(bound)) ?? (cloud ? 0 : undefined)] as const)
 				.filter((e): e is readonly [string, number] => e[1] !== undefined);
 			const threshold = percentileOf(b.criteria!.statisticalThreshold!.statistic!, sample.map((e) => e[1]));
 			if (threshold === undefined) continue;

@@ -6,6 +6,8 @@
  * from our CA, so every thing is registered and `all/unregistered-things` targets nobody.
  */
 import { CloudError, ErrorCodes, invalidProfile } from "../errors";
+import type { DetectDefinitions } from "./custom-metrics";
+import { dimensionScope, type DimensionScope } from "./dimensions";
 import { criteriaType, type Behavior, type SecurityProfile } from "./profile";
 import { validateSecurityProfile } from "./validate";
 
@@ -49,6 +51,8 @@ export interface BoundBehavior {
 	key: string;
 	static: boolean;
 	statistical: boolean;
+	/** the behavior's metricDimension: which messages it counts (dimensions.ts) */
+	scope?: DimensionScope;
 }
 
 export class Registry {
@@ -57,12 +61,31 @@ export class Registry {
 	readonly #groups = new Map<string, Set<string>>();
 	readonly #store: RegistryPersistence;
 	readonly #removals: RegistryRemovals | undefined;
+	readonly #defs: DetectDefinitions | undefined;
 	#cache = new Map<string, BoundBehavior[]>();
 	#windowed: Set<string> | undefined;
 
-	constructor(store: RegistryPersistence, removals?: RegistryRemovals) {
+	/** With `defs`, behaviors are validated against the account's dimensions and custom metrics (definitions.ts). */
+	constructor(store: RegistryPersistence, removals?: RegistryRemovals, defs?: DetectDefinitions) {
 		this.#store = store;
 		this.#removals = removals;
+		this.#defs = defs;
+	}
+
+	/** The dimensions and custom metrics behaviors are checked against (none: offline validation). */
+	get definitions(): DetectDefinitions | undefined {
+		return this.#defs;
+	}
+
+	/** Profiles with a behavior using custom metric / dimension `name` (DeleteCustomMetric, DeleteDimension refuse then). */
+	profilesUsing(kind: "dimension" | "metric", name: string): string[] {
+		const uses = (b: Behavior): boolean => (kind === "metric" ? b.metric === name : b.metricDimension?.dimensionName === name);
+		return [...this.#profiles.values()].filter((p) => (p.behaviors ?? []).some(uses)).map((p) => p.securityProfileName);
+	}
+
+	/** Rebuild bound behaviors (a dimension's topic filters changed). */
+	refresh(): void {
+		this.#invalidate();
 	}
 
 	/** Loads without validating or persisting again (restart). */
@@ -89,7 +112,7 @@ export class Registry {
 	}
 
 	createSecurityProfile(json: unknown): SecurityProfile {
-		const errors = validateSecurityProfile(json);
+		const errors = validateSecurityProfile(json, this.#defs);
 		if (errors.length > 0) throw invalidProfile(errors);
 		const profile = json as SecurityProfile;
 		if (this.#profiles.has(profile.securityProfileName)) {
@@ -118,7 +141,7 @@ export class Registry {
 
 	/** Replaces an existing profile with `json` (the whole profile, validated as on create). */
 	updateSecurityProfile(json: unknown): SecurityProfile {
-		const errors = validateSecurityProfile(json);
+		const errors = validateSecurityProfile(json, this.#defs);
 		if (errors.length > 0) throw invalidProfile(errors);
 		const profile = json as SecurityProfile;
 		this.#profile(profile.securityProfileName);
@@ -197,7 +220,7 @@ export class Registry {
 			for (const behavior of profile.behaviors ?? []) {
 				const type = criteriaType(behavior);
 				const key = `${profile.securityProfileName}\u0000${behavior.name}\u0000`;
-				bound.push({ profile, behavior, key, static: type === "STATIC", statistical: type === "STATISTICAL" });
+				bound.push({ profile, behavior, key, static: type === "STATIC", statistical: type === "STATISTICAL", scope: this.#scope(behavior) });
 			}
 		}
 		this.#cache.set(thing, bound);
@@ -216,10 +239,16 @@ export class Registry {
 		for (const profile of this.#profiles.values()) {
 			for (const behavior of profile.behaviors ?? []) {
 				const key = `${profile.securityProfileName}\u0000${behavior.name}\u0000`;
-				if (criteriaType(behavior) === "STATISTICAL") out.push({ profile, behavior, key, static: false, statistical: true });
+				if (criteriaType(behavior) === "STATISTICAL") out.push({ profile, behavior, key, static: false, statistical: true, scope: this.#scope(behavior) });
 			}
 		}
 		return out;
+	}
+
+	#scope(b: Behavior): DimensionScope | undefined {
+		const md = b.metricDimension;
+		if (!md || b.metric === undefined) return undefined;
+		return dimensionScope(b.metric, md.dimensionName, md.operator, this.#defs?.dimension(md.dimensionName));
 	}
 
 	#profile(name: string): SecurityProfile {

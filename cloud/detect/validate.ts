@@ -1,11 +1,16 @@
 /*
  * validate — ValidateSecurityProfileBehaviors: every reason AWS would refuse a profile, as
  * validationErrors[{errorMessage}]. createSecurityProfile refuses a profile with any error
- * (CloudError code InvalidRequest). Dimensions are not implemented here, so a metricDimension is refused.
+ * (CloudError code InvalidRequest). With the account's definitions (definitions.ts) a custom metric must be
+ * registered and is checked against its registered type, and a metricDimension must name an existing
+ * dimension on a message metric; without them (offline validation of a file) a custom metric's type is
+ * inferred from its criteria value and any metricDimension is refused.
  */
 import type { ValidationError } from "../errors";
 import { CUSTOM_METRIC_NAME, DURATIONS, METRICS, customMetric, isCustomMetric, operatorsFor, type MetricInfo, type Shape } from "./catalogue";
 import { OPERATORS, STRING_SET_OPERATORS } from "./operators";
+import { shapeOfType, type DetectDefinitions } from "./custom-metrics";
+import { DIMENSION_METRICS } from "./dimensions";
 import type { Behavior, BehaviorCriteria } from "./profile";
 
 const NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
@@ -51,7 +56,7 @@ function shapeOfValue(value: unknown): Shape | undefined {
 	return present.length === 1 ? present[0] : undefined;
 }
 
-function metricInfo(b: Behavior, errors: Errors, where: string): MetricInfo | undefined {
+function metricInfo(b: Behavior, errors: Errors, where: string, defs: DetectDefinitions | undefined): MetricInfo | undefined {
 	if (typeof b.metric !== "string") {
 		errors.push(`${where}: metric is required`);
 		return undefined;
@@ -62,8 +67,23 @@ function metricInfo(b: Behavior, errors: Errors, where: string): MetricInfo | un
 		errors.push(`${where}: unknown metric ${b.metric}`);
 		return undefined;
 	}
+	if (defs) {
+		const registered = defs.customMetric(b.metric);
+		if (!registered) return void errors.push(`${where}: custom metric ${b.metric} does not exist (create it with CreateCustomMetric first)`);
+		return customMetric(shapeOfType(registered.metricType));
+	}
 	const shape = shapeOfValue(b.criteria?.value) ?? "number";
 	return customMetric(shape === "count" ? "number" : shape);
+}
+
+function checkDimension(b: Behavior, where: string, errors: Errors, defs: DetectDefinitions | undefined): void {
+	const md = b.metricDimension as unknown;
+	if (md === undefined) return;
+	if (!isObject(md) || typeof md.dimensionName !== "string") return void errors.push(`${where}: metricDimension needs a dimensionName`);
+	unknownKeys(md, ["dimensionName", "operator"], `${where}: metricDimension`, errors);
+	if (md.operator !== undefined && md.operator !== "IN" && md.operator !== "NOT_IN") errors.push(`${where}: metricDimension.operator must be IN or NOT_IN`);
+	if (!defs?.dimension(md.dimensionName)) errors.push(`${where}: dimension ${md.dimensionName} does not exist`);
+	if (typeof b.metric === "string" && !DIMENSION_METRICS.has(b.metric)) errors.push(`${where}: metric ${b.metric} does not support dimensions (only ${[...DIMENSION_METRICS].join(", ")})`);
 }
 
 function checkCount(n: unknown, lo: number, hi: number, field: string, where: string, errors: Errors): void {
@@ -129,7 +149,7 @@ function checkCriteria(b: Behavior, info: MetricInfo, where: string, errors: Err
 	checkStatistical(c, info, where, errors);
 }
 
-function checkBehavior(b: unknown, index: number, names: Set<string>, errors: Errors): void {
+function checkBehavior(b: unknown, index: number, names: Set<string>, errors: Errors, defs: DetectDefinitions | undefined): void {
 	if (!isObject(b)) return void errors.push(`behaviors[${index}] must be an object`);
 	const behavior = b as unknown as Behavior;
 	const where = `Behavior ${typeof behavior.name === "string" ? behavior.name : `#${index}`}`;
@@ -137,8 +157,8 @@ function checkBehavior(b: unknown, index: number, names: Set<string>, errors: Er
 	if (typeof behavior.name !== "string" || !NAME.test(behavior.name)) errors.push(`${where}: name must match [a-zA-Z0-9:_-]{1,128}`);
 	else if (names.has(behavior.name)) errors.push(`${where}: duplicate behavior name`);
 	names.add(behavior.name);
-	if (behavior.metricDimension !== undefined) errors.push(`${where}: dimension ${behavior.metricDimension?.dimensionName} does not exist (dimensions are not supported)`);
-	const info = metricInfo(behavior, errors, where);
+	checkDimension(behavior, where, errors, defs);
+	const info = metricInfo(behavior, errors, where, defs);
 	if (info) checkCriteria(behavior, info, where, errors);
 }
 
@@ -152,12 +172,12 @@ function valueElements(behaviors: Behavior[]): number {
 }
 
 /** ValidateSecurityProfileBehaviors over just the behaviors list. */
-export function validateBehaviors(behaviors: unknown): ValidationError[] {
+export function validateBehaviors(behaviors: unknown, defs?: DetectDefinitions): ValidationError[] {
 	const errors: Errors = [];
 	if (!Array.isArray(behaviors)) return [{ errorMessage: "behaviors must be a list" }];
 	if (behaviors.length > MAX_BEHAVIORS) errors.push(`a security profile has at most ${MAX_BEHAVIORS} behaviors, got ${behaviors.length}`);
 	const names = new Set<string>();
-	behaviors.forEach((b, i) => checkBehavior(b, i, names, errors));
+	behaviors.forEach((b, i) => checkBehavior(b, i, names, errors, defs));
 	if (errors.length === 0 && valueElements(behaviors) > MAX_VALUE_ELEMENTS) errors.push(`a security profile has at most ${MAX_VALUE_ELEMENTS} value elements`);
 	return errors.map((errorMessage) => ({ errorMessage }));
 }
@@ -188,7 +208,7 @@ function checkExtras(p: Record<string, unknown>, errors: Errors): void {
 }
 
 /** Every reason `json` is not a security profile AWS would create; empty when valid. */
-export function validateSecurityProfile(json: unknown): ValidationError[] {
+export function validateSecurityProfile(json: unknown, defs?: DetectDefinitions): ValidationError[] {
 	if (!isObject(json)) return [{ errorMessage: "a security profile must be a JSON object" }];
 	const errors: Errors = [];
 	unknownKeys(json, PROFILE_KEYS, "security profile", errors);
@@ -196,6 +216,6 @@ export function validateSecurityProfile(json: unknown): ValidationError[] {
 	if (typeof name !== "string" || !NAME.test(name)) errors.push("securityProfileName must match [a-zA-Z0-9:_-]{1,128}");
 	checkExtras(json, errors);
 	const out = errors.map((errorMessage) => ({ errorMessage }));
-	return json.behaviors === undefined ? out : out.concat(validateBehaviors(json.behaviors));
+	return json.behaviors === undefined ? out : out.concat(validateBehaviors(json.behaviors, defs));
 }
 

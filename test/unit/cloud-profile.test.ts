@@ -68,7 +68,7 @@ describe("cloud profile validation", () => {
 		["ml level", { name: "b", metric: "aws:all-bytes-in", criteria: { mlDetectionConfig: { confidenceLevel: "MAX" } } }, "Behavior b: mlDetectionConfig.confidenceLevel must be LOW, MEDIUM or HIGH"],
 		["ml metric", { name: "b", metric: "aws:listening-tcp-ports", criteria: { mlDetectionConfig: { confidenceLevel: "LOW" } } }, "Behavior b: ML Detect does not support metric aws:listening-tcp-ports"],
 		["ml + operator", { name: "b", metric: "aws:all-bytes-in", criteria: { comparisonOperator: "less-than", mlDetectionConfig: { confidenceLevel: "LOW" } } }, "Behavior b: an ML behavior takes no comparisonOperator, value or statisticalThreshold"],
-		["dimension", { name: "b", metric: "aws:num-messages-sent", metricDimension: { dimensionName: "TopicFilter" }, criteria: { comparisonOperator: "less-than", value: { count: 1 }, durationSeconds: 300 } }, "Behavior b: dimension TopicFilter does not exist (dimensions are not supported)"],
+		["dimension", { name: "b", metric: "aws:num-messages-sent", metricDimension: { dimensionName: "TopicFilter" }, criteria: { comparisonOperator: "less-than", value: { count: 1 }, durationSeconds: 300 } }, "Behavior b: dimension TopicFilter does not exist"],
 		["unknown behavior key", { name: "b", metric: "aws:all-bytes-in", criteria: { comparisonOperator: "less-than", value: { count: 1 } }, suppress: true }, 'Behavior b: unknown parameter "suppress"'],
 		["custom string in-set", { name: "b", metric: "procs", criteria: { comparisonOperator: "less-than", value: { strings: ["a"] } } }, "Behavior b: comparison operator less-than is not supported for metric procs"],
 	])("behavior: %s", (_n, b, message) => {
