@@ -15,6 +15,11 @@ import { profileRoutes } from "./routes-profiles";
 import { thingRoutes } from "./routes-things";
 import { tagRoutes } from "./routes-tags";
 import { violationRoutes } from "./routes-violations";
+import { mitigationRoutes } from "./routes-mitigation";
+import { policyRoutes } from "./routes-policies";
+import { MitigationStore } from "../mitigation/store";
+import type { TaskDeps } from "../mitigation/tasks";
+import { GroupPolicies } from "../policies/store";
 import { Router } from "./router";
 import { listen } from "./server";
 import { CertificateStore } from "./store-certs";
@@ -57,6 +62,22 @@ export interface ApiDeps {
 	log: (s: string) => void;
 	/** the certificate store the broker asks at CONNECT (created on the database when absent) */
 	certificates?: CertificateStore;
+	/** the thing-group policies the broker enforces (created on the database, not enforced, when absent) */
+	policies?: GroupPolicies;
+}
+
+function taskDeps(deps: ApiDeps): TaskDeps {
+	const { cloud, registry } = deps;
+	return {
+		store: new MitigationStore(deps.store.database),
+		clock: deps.clock,
+		log: deps.log,
+		activeViolations: (f) => cloud.listActiveViolations(f),
+		violationEvents: (q) => cloud.queryViolationEvents(q),
+		groupsOf: (t) => registry.groupsOf(t),
+		hasThingGroup: (g) => registry.hasThingGroup(g),
+		addThingToThingGroup: (t, g) => cloud.addThingToThingGroup(t, g),
+	};
 }
 
 /** The first access key of a data dir's database, created if there is none (CLI `api-key`). */
@@ -80,6 +101,7 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 		brokerEndpoint: () => `127.0.0.1:${deps.cloud.port}`,
 	};
 	const router = new Router().add(profileRoutes(ctx)).add(violationRoutes(ctx)).add(thingRoutes(ctx)).add(certificateRoutes(ctx)).add(tagRoutes(ctx));
+	router.add(mitigationRoutes(ctx, taskDeps(deps))).add(policyRoutes(ctx, deps.policies ?? new GroupPolicies(db, deps.registry, false)));
 	let baseUrl = "";
 	const sns = startSns({ cloud: deps.cloud, registry: deps.registry, store: deps.store, clock: deps.clock, log: deps.log, baseUrl: () => baseUrl }, options.sns);
 	const secretOf = (id: string): string | undefined => keys.secretOf(id);

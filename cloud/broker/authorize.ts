@@ -128,7 +128,7 @@ export function installAuthorization(aedes: Aedes, d: AuthorizationDeps): void {
 
 	aedes.authorizeForward = (client, packet) => {
 		if (!accepted.has(client)) return null;
-		const p = d.policy.subscribe(client.id, packet.topic);
+		const p = d.policy.receive(client.id, packet.topic);
 		if (!p.allowed) {
 			refuse(client, `delivery of ${packet.topic} to ${client.id} refused: ${p.reason}`);
 			return null;
