@@ -5,7 +5,8 @@
  * nobody publishes on the accepted/rejected reply topics.
  */
 
-export type Decision = { allowed: true } | { allowed: false; reason: string };
+/** `drop`: a thing-group policy's denial: the publish is dropped, the connection stays (docs/api.md "Mitigation"). */
+export type Decision = { allowed: true } | { allowed: false; reason: string; drop?: boolean };
 
 const ALLOW: Decision = { allowed: true };
 const REPLY_SUFFIX = /\/defender\/metrics\/(json|cbor)\/(accepted|rejected)$/;
@@ -62,7 +63,7 @@ export class TopicPolicy {
 	#overlaid(thing: string, action: "publish" | "receive" | "subscribe", name: string): Decision | undefined {
 		const verdict = this.#overlay?.decide(thing, action, name);
 		if (verdict === undefined) return undefined;
-		return verdict === "allow" ? ALLOW : deny(`thing ${thing} may not ${action} ${name}: denied by a policy of its thing group`);
+		return verdict === "allow" ? ALLOW : { allowed: false, reason: `thing ${thing} may not ${action} ${name}: denied by a policy of its thing group`, drop: true };
 	}
 
 	#allowedFor(thing: string): string[] {

@@ -25,7 +25,6 @@ import {
 	StartDetectMitigationActionsTaskCommand,
 	UpdateMitigationActionCommand,
 } from "@aws-sdk/client-iot";
-import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { thingGroupArn } from "../../cloud/detect/registry";
 import { report, sdkFailure, startApiCloud, type ApiFixture } from "../helpers/api-setup";
@@ -41,11 +40,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await f.cleanup();
 });
-
-/** Waits until the client is closed by the broker. */
-function closed(c: MqttClient): Promise<void> {
-	return new Promise((resolve) => (c.connected ? c.once("close", () => resolve()) : resolve()));
-}
 
 describe("mitigation actions and policies (API)", () => {
 	it("refuses the Audit action types by name, and keeps ADD_THINGS_TO_THING_GROUP actions", async () => {
@@ -121,13 +115,18 @@ describe("mitigation actions and policies (API)", () => {
 		expect(echoes).toBe(6);
 		// its reserved Defender topics still work
 		await report(rogue, "rogue-1", 1, { ns: { bi: 10, bo: 20, pi: 1, po: 1 } });
-		// publishing to /rogue/agent is refused (connection closed, as AWS does for MQTT 3.1.1)
-		const gone = closed(rogue);
-		rogue.publish("/rogue/agent", "blocked", { qos: 0 });
-		await gone;
+		// publishing to /rogue/agent is dropped (acknowledged, counted, delivered to no one); the connection stays
+		let watched = 0;
+		await watcher.subscribeAsync("/rogue/agent", { qos: 1 });
+		watcher.on("message", (t) => void (t === "/rogue/agent" && watched++));
+		const before = f.cloud.metrics("rogue-1");
+		await rogue.publishAsync("/rogue/agent", "blocked", { qos: 1 });
+		await until(() => f.cloud.metrics("rogue-1")["aws:num-authorization-failures"] > before["aws:num-authorization-failures"], "the refused publish");
+		await watcher.publishAsync("/rogue/agent", "probe", { qos: 1 });
+		await until(() => watched >= 1, "the watcher's own probe");
+		expect({ watched, connected: rogue.connected, sent: f.cloud.metrics("rogue-1")["aws:num-messages-sent"] }).toEqual({ watched: 1, connected: true, sent: before["aws:num-messages-sent"] });
 		// and a new subscription is refused
-		const back = await f.connect("rogue-1");
-		const refused = await back.subscribeAsync("/rogue/agent", { qos: 1 }).then(() => "granted", (e: Error) => e.message);
+		const refused = await rogue.subscribeAsync("/rogue/agent", { qos: 1 }).then(() => "granted", (e: Error) => e.message);
 		expect(refused).toMatch(/Subscribe error/);
 
 		// the alarm clears on the next window: nothing delivered
