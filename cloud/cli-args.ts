@@ -49,6 +49,9 @@ export const COMMANDS: Record<string, Command> = {
 	profile: { maxArgs: 2, options: { ...CLIENT, file: "string", group: "string", all: "flag", target: "string" } },
 	validate: { maxArgs: 0, options: { file: "string" } },
 	violations: { maxArgs: 0, options: { ...CLIENT, history: "flag", thing: "string" } },
+	mitigation: { maxArgs: 2, options: { ...CLIENT, group: "list", role: "string", action: "list", profile: "string", behavior: "string", violation: "list" } },
+	policy: { maxArgs: 2, options: { ...CLIENT, file: "string", group: "string" } },
+	metrics: { maxArgs: 2, options: { ...CLIENT, minutes: "string" } },
 	help: { maxArgs: 0, options: {} },
 };
 

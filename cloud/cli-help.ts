@@ -39,6 +39,13 @@ export const HELP = `usage: npm run cloud -- <command> [options]
   profile attach <profile> (--group <group> | --all | --target <arn>) [--endpoint URL] [--data DIR]
   validate --file profile.json    print validationErrors (exit 1 when invalid)
   violations [--history] [--thing T] [--endpoint URL] [--data DIR]
+  mitigation action <name> --group <g>... [--role ARN]      CreateMitigationAction (add to thing groups)
+  mitigation start <taskId> --action <a>... (--profile <p> [--behavior <b>] | --violation <id>...)
+  mitigation task <taskId>        the task's summary and executions
+  policy create <name> --file policy.json | policy attach <name> --group <g>
+                                  mitigation and policy: through a running cloud's API only (docs/api.md)
+  metrics <thing> <metric> [--minutes 1440] [--endpoint URL] [--data DIR]
+                                  the thing's stored datapoints of the metric (ListMetricValues)
   help
 
 group, profile and violations: with --endpoint http://127.0.0.1:API-PORT they go through the running cloud's

@@ -15,6 +15,7 @@ import { CloudError } from "./errors";
 import { writeModdableFiles, type ModdableFiles } from "./moddable-files";
 import { startCloud } from "./index";
 import { HELP } from "./cli-help";
+import { runMitigationCommand } from "./cli-mitigation";
 import * as client from "./cli-client";
 import { runningCloud } from "./data-lock";
 import { checkSan, serverSans } from "./server-sans";
@@ -288,6 +289,11 @@ async function run(argv: string[]): Promise<number> {
 			return validate(a);
 		case "violations":
 			await violations(a);
+			return 0;
+		case "mitigation":
+		case "policy":
+		case "metrics":
+			print(await runMitigationCommand(a));
 			return 0;
 		case "help":
 			print(HELP);
