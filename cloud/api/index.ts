@@ -18,7 +18,7 @@ import { violationRoutes } from "./routes-violations";
 import { mitigationRoutes } from "./routes-mitigation";
 import { policyRoutes } from "./routes-policies";
 import { MitigationStore } from "../mitigation/store";
-import type { TaskDeps } from "../mitigation/tasks";
+import { resumeTasks, type TaskDeps } from "../mitigation/tasks";
 import { GroupPolicies } from "../policies/store";
 import { Router } from "./router";
 import { listen } from "./server";
@@ -66,7 +66,7 @@ export interface ApiDeps {
 	policies?: GroupPolicies;
 }
 
-function taskDeps(deps: ApiDeps): TaskDeps {
+function taskDeps(deps: ApiDeps, running: () => boolean): TaskDeps {
 	const { cloud, registry } = deps;
 	return {
 		store: new MitigationStore(deps.store.database),
@@ -77,6 +77,7 @@ function taskDeps(deps: ApiDeps): TaskDeps {
 		groupsOf: (t) => registry.groupsOf(t),
 		hasThingGroup: (g) => registry.hasThingGroup(g),
 		addThingToThingGroup: (t, g) => cloud.addThingToThingGroup(t, g),
+		running,
 	};
 }
 
@@ -101,7 +102,10 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 		brokerEndpoint: () => `127.0.0.1:${deps.cloud.port}`,
 	};
 	const router = new Router().add(profileRoutes(ctx)).add(violationRoutes(ctx)).add(thingRoutes(ctx)).add(certificateRoutes(ctx)).add(tagRoutes(ctx));
-	router.add(mitigationRoutes(ctx, taskDeps(deps))).add(policyRoutes(ctx, deps.policies ?? new GroupPolicies(db, deps.registry, false)));
+	let open = true;
+	const tasks = taskDeps(deps, () => open);
+	resumeTasks(tasks);
+	router.add(mitigationRoutes(ctx, tasks)).add(policyRoutes(ctx, deps.policies ?? new GroupPolicies(db, deps.registry, false)));
 	let baseUrl = "";
 	const sns = startSns({ cloud: deps.cloud, registry: deps.registry, store: deps.store, clock: deps.clock, log: deps.log, baseUrl: () => baseUrl }, options.sns);
 	const secretOf = (id: string): string | undefined => keys.secretOf(id);
@@ -116,10 +120,11 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 		log: deps.log,
 		query: snsEndpoint(sns, secretOf, () => Date.now(), deps.log),
 	}).catch((e: unknown) => {
+		open = false;
 		sns.stop();
 		throw e;
 	});
 	baseUrl = server.url;
-	const close = async (): Promise<void> => (sns.stop(), await server.close());
+	const close = async (): Promise<void> => ((open = false), sns.stop(), await server.close());
 	return { ...server, close, accessKey: keys.first(Date.now()) };
 }

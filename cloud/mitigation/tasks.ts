@@ -33,6 +33,8 @@ export interface TaskDeps {
 	groupsOf(thing: string): string[];
 	hasThingGroup(group: string): boolean;
 	addThingToThingGroup(thing: string, group: string): void;
+	/** false once the API is closed: a pending turn then does nothing (the task resumes at the next start) */
+	running(): boolean;
 }
 
 function inAlarmEvents(d: TaskDeps, filter: ViolationFilter): Violation[] {
@@ -77,13 +79,23 @@ function execute(d: TaskDeps, t: TaskRecord, v: Violation): void {
 	}
 }
 
+/** Resumes the tasks a stopped cloud left IN_PROGRESS. */
+export function resumeTasks(d: TaskDeps): void {
+	for (const t of d.store.tasks(0, Number.MAX_SAFE_INTEGER)) if (t.status === "IN_PROGRESS") runTask(d, t.taskId);
+}
+
 /** Runs a started task on the clock, BATCH violations per turn, until done or cancelled. */
 export function runTask(d: TaskDeps, taskId: string): void {
 	let queue: Violation[] | undefined;
 	const turn = (): void => {
+		if (!d.running()) return;
 		const t = d.store.task(taskId);
 		if (!t || t.status !== "IN_PROGRESS") return;
-		queue ??= targetViolations(d, t);
+		if (queue === undefined) {
+			// resumed after a restart: violations already executed are not run (or counted) again
+			const done = new Set(d.store.executions({ taskId }).map((e) => e.violationId));
+			queue = targetViolations(d, t).filter((v) => !done.has(v.violationId));
+		}
 		for (const v of queue.splice(0, BATCH)) execute(d, t, v);
 		if (queue.length === 0) Object.assign(t, { status: t.stats.actionsFailed > 0 ? "FAILED" : "SUCCESSFUL", ended: d.clock.now() });
 		d.store.putTask(t);
