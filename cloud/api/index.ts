@@ -19,6 +19,7 @@ import { mitigationRoutes } from "./routes-mitigation";
 import { policyRoutes } from "./routes-policies";
 import { MitigationStore } from "../mitigation/store";
 import { resumeTasks, type TaskDeps } from "../mitigation/tasks";
+import { autoMitigate, type AutoMitigationRule } from "../mitigation/auto";
 import { GroupPolicies } from "../policies/store";
 import { Router } from "./router";
 import { listen } from "./server";
@@ -41,6 +42,8 @@ export interface ApiOptions {
 	https?: boolean;
 	/** the SNS subset (docs/api.md "SNS"): SMTP relay, From:, delivery back-off */
 	sns?: SnsOptions;
+	/** beyond AWS: start a mitigation task on each in-alarm of these behaviors (docs/api.md "Automatic mitigation") */
+	autoMitigation?: AutoMitigationRule[];
 }
 
 export interface Api {
@@ -105,6 +108,7 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 	let open = true;
 	const tasks = taskDeps(deps, () => open);
 	resumeTasks(tasks);
+	autoMitigate(tasks, options.autoMitigation ?? [], (cb) => deps.cloud.onViolationEvent(cb));
 	router.add(mitigationRoutes(ctx, tasks)).add(policyRoutes(ctx, deps.policies ?? new GroupPolicies(db, deps.registry, false)));
 	let baseUrl = "";
 	const sns = startSns({ cloud: deps.cloud, registry: deps.registry, store: deps.store, clock: deps.clock, log: deps.log, baseUrl: () => baseUrl }, options.sns);
