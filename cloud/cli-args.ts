@@ -33,7 +33,7 @@ export const COMMANDS: Record<string, Command> = {
 		options: {
 			...DATA, ...PKI, port: "string", host: "string", san: "list", allow: "list", "min-interval": "string", "invalidate-after": "string",
 			jsonl: "string", webhook: "string", "no-stdout": "flag", broker: "string", plugin: "flag",
-			"api-port": "string", "api-scheme": "string", smtp: "string", "smtp-ca": "string", "mail-from": "string",
+			"api-port": "string", "api-scheme": "string", smtp: "string", "smtp-ca": "string", "mail-from": "string", "auto-mitigate": "list",
 		},
 	},
 	"api-key": { maxArgs: 0, options: { ...DATA } },

@@ -5,13 +5,16 @@ export const HELP = `usage: npm run cloud -- <command> [options]
   start [--port 8883] [--host 127.0.0.1] [--san NAME|IP]... [--data DIR] [--pki DIR] [--allow FILTER]... [--min-interval 300]
         [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout]
         [--broker mqtts://127.0.0.1:PORT [--plugin]] [--api-port 8443 [--api-scheme http|https]
-        [--smtp smtp://user:pass@host:port [--smtp-ca CA.pem]] [--mail-from ADDRESS]]
+        [--smtp smtp://user:pass@host:port [--smtp-ca CA.pem]] [--mail-from ADDRESS]
+        [--auto-mitigate PROFILE[/BEHAVIOR]=ACTION[,ACTION]]...]
                                   run the broker + Detect in the foreground (Ctrl-C stops);
                                   with --broker, Detect subscribes to that external broker instead
                                   (client defender-detect, certificate from --pki; no cloud-side metrics
                                   unless the broker runs the Defender plugin: --plugin);
                                   with --api-port, also serve the AWS IoT control-plane API and the SNS
                                   subset (docs/api.md); --smtp is the relay for e-mail subscribers;
+                                  --auto-mitigate starts a mitigation task on each in-alarm of the behavior
+                                  (beyond AWS; docs/api.md "Automatic mitigation");
                                   --host binds broker and API there (0.0.0.0: every interface, for devices
                                   on the LAN); the broker certificate names this machine's host names and
                                   addresses plus each --san (re-issued from the CA when the set changes)

@@ -5,6 +5,7 @@
  *   mitigation task <taskId>                                              the task's summary and executions
  *   policy create <name> --file <doc.json> | policy attach <name> --group <g>
  *   metrics <thing> <metric> [--minutes <n>]                              ListMetricValues (default: the last 24 h)
+ *   start … --auto-mitigate PROFILE[/BEHAVIOR]=ACTION[,ACTION]           (parsed here) automatic mitigation rules
  * Mitigation and policy commands go to a running cloud's API (--endpoint, or the one recorded for --data);
  * `metrics` reads the data dir directly when no cloud runs on it.
  */
@@ -23,6 +24,7 @@ import { option, required, UsageError, intOption, type Args } from "./cli-args";
 import * as client from "./cli-client";
 import { thingGroupArn } from "./detect/registry";
 import { CloudStore } from "./store";
+import type { AutoMitigationRule } from "./mitigation/auto";
 
 const DEFAULT_ROLE = "arn:aws:iam::000000000000:role/defender-mitigation";
 
@@ -110,6 +112,17 @@ async function metrics(a: Args): Promise<unknown> {
 	} finally {
 		store.close();
 	}
+}
+
+const AUTO = /^([a-zA-Z0-9:_-]{1,128})(?:\/([a-zA-Z0-9:_-]{1,128}))?=([a-zA-Z0-9_-]{1,128}(?:,[a-zA-Z0-9_-]{1,128})*)$/;
+
+/** `start --auto-mitigate PROFILE[/BEHAVIOR]=ACTION[,ACTION]…` (repeatable) → the API's autoMitigation rules. */
+export function autoMitigationOption(values: string[]): AutoMitigationRule[] {
+	return values.map((v) => {
+		const m = AUTO.exec(v);
+		if (!m) throw new UsageError(`--auto-mitigate must be PROFILE[/BEHAVIOR]=ACTION[,ACTION]…, got "${v}"`);
+		return { securityProfileName: m[1], ...(m[2] === undefined ? {} : { behaviorName: m[2] }), actions: m[3].split(",") };
+	});
 }
 
 /** Runs `mitigation`, `policy` or `metrics`; returns what to print. */

@@ -15,7 +15,7 @@ import { CloudError } from "./errors";
 import { writeModdableFiles, type ModdableFiles } from "./moddable-files";
 import { startCloud } from "./index";
 import { HELP } from "./cli-help";
-import { runMitigationCommand } from "./cli-mitigation";
+import { autoMitigationOption, runMitigationCommand } from "./cli-mitigation";
 import * as client from "./cli-client";
 import { runningCloud } from "./data-lock";
 import { checkSan, serverSans } from "./server-sans";
@@ -83,6 +83,7 @@ function apiOption(a: Args): ApiOptions | undefined {
 	const mailFrom = option(a, "mail-from");
 	if (option(a, "api-port") === undefined) {
 		if (["smtp", "smtp-ca", "mail-from"].some((n) => option(a, n) !== undefined)) throw new UsageError("--smtp, --smtp-ca and --mail-from need --api-port (SNS is served by the API)");
+		if (option(a, "auto-mitigate") !== undefined) throw new UsageError("--auto-mitigate needs --api-port (mitigation is served by the API)");
 		return undefined;
 	}
 	const scheme = option(a, "api-scheme", "http");
@@ -92,7 +93,8 @@ function apiOption(a: Args): ApiOptions | undefined {
 	if (smtp !== undefined && !/^smtps?:\/\/\S+$/.test(smtp)) throw new UsageError(`--smtp must be smtp://[user:pass@]host:port or smtps://…, got "${smtp}"`);
 	if (mailFrom !== undefined && !/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) throw new UsageError(`--mail-from must be an e-mail address, got "${mailFrom}"`);
 	const caFile = option(a, "smtp-ca");
-	return { port: intOption(a, "api-port", 8443), host: option(a, "host"), https: scheme === "https", sns: { smtp, mailFrom, smtpCa: caFile === undefined ? undefined : readText(caFile, "--smtp-ca") } };
+	const autoMitigation = autoMitigationOption(a.options.get("auto-mitigate") ?? []);
+	return { port: intOption(a, "api-port", 8443), host: option(a, "host"), https: scheme === "https", sns: { smtp, mailFrom, smtpCa: caFile === undefined ? undefined : readText(caFile, "--smtp-ca") }, autoMitigation };
 }
 
 function apiKey(a: Args): void {

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { CloudStore } from "../../cloud/store";
+import { autoMitigationOption } from "../../cloud/cli-mitigation";
 import { apiUrl } from "../helpers/api-setup";
 import { tempDir } from "../helpers/cloud-setup";
 
@@ -37,8 +38,11 @@ const cli = async (...args: string[]): Promise<unknown> => {
 
 describe("cloud CLI: mitigation, policy, metrics", { timeout: 180_000 }, () => {
 	it("sets up the quarantine and runs a task through the running cloud's API", async () => {
-		child = spawn(TSX, ["cloud/cli.ts", "start", "--port", "0", "--api-port", "0", "--data", data, "--pki", pki, "--no-stdout"], { stdio: ["ignore", "ignore", "pipe"] });
+		child = spawn(TSX, ["cloud/cli.ts", "start", "--port", "0", "--api-port", "0", "--data", data, "--pki", pki, "--no-stdout", "--auto-mitigate", "CheckRogueDevices/msgReceive=Quarantine"], { stdio: ["ignore", "ignore", "pipe"] });
+		let stderr = "";
+		child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
 		const url = await apiUrl(child);
+		expect(stderr).toMatch(/mitigation: auto rule 0: in-alarm of CheckRogueDevices\/msgReceive → Quarantine/);
 		const at = ["--endpoint", url, "--data", data];
 		await cli("group", "create", "quarantine", ...at);
 		expect(await cli("policy", "create", "QuarantinePolicy", "--file", resolve("profiles/QuarantinePolicy.json"), ...at)).toMatchObject({ policyName: "QuarantinePolicy" });
@@ -53,6 +57,11 @@ describe("cloud CLI: mitigation, policy, metrics", { timeout: 180_000 }, () => {
 		const refused = await run(TSX, ["cloud/cli.ts", "mitigation", "start", "t2", "--action", "Nope", "--profile", "CheckRogueDevices", ...at]).then(() => undefined, (e: { code: number; stderr: string }) => e);
 		expect(refused?.code).toBe(2);
 		expect(refused?.stderr).toMatch(/ResourceNotFoundException: mitigation action Nope does not exist/);
+	});
+
+	it("parses --auto-mitigate and refuses a malformed one", () => {
+		expect(autoMitigationOption(["P=A", "P/b=A,B"])).toEqual([{ securityProfileName: "P", actions: ["A"] }, { securityProfileName: "P", behaviorName: "b", actions: ["A", "B"] }]);
+		expect(() => autoMitigationOption(["P/b"])).toThrow(/--auto-mitigate must be PROFILE\[\/BEHAVIOR\]=ACTION/);
 	});
 
 	it("prints a thing's stored metric values from the data dir", async () => {
