@@ -159,7 +159,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	}
 	cloud.attach(broker);
 	enforceCertificateStatus(certificates, broker);
-	engine.onEvaluated(new MetricsExport({ publish: (topic, payload) => broker.publish(topic, payload, 1), log }).evaluated);
+	engine.onEvaluated(new MetricsExport({ publish: (topic, payload) => broker.publish(topic, payload, 1), log, external: options.broker !== undefined }).evaluated);
 	if (options.api) {
 		try {
 			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates, policies }, options.api));

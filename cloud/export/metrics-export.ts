@@ -26,11 +26,14 @@ export interface ExportedMetric {
 export interface MetricsExportDeps {
 	publish(topic: string, payload: Buffer): Promise<void>;
 	log: (s: string) => void;
+	/** an external broker: its ACL decides, unseen by the cloud, whether Detect's client may publish there (warned once per topic) */
+	external?: boolean;
 }
 
 export class MetricsExport {
 	readonly #d: MetricsExportDeps;
 	readonly #pending = new Map<string, Map<string, ExportedMetric>>();
+	readonly #warned = new Set<string>();
 	#scheduled = false;
 	/** metrics published so far (all topics) */
 	exported = 0;
@@ -63,6 +66,10 @@ export class MetricsExport {
 	}
 
 	#publish(topic: string, metrics: ExportedMetric[]): void {
+		if (this.#d.external && !this.#warned.has(topic)) {
+			this.#warned.add(topic);
+			this.#d.log(`export: metrics to ${topic} go through the external broker as defender-detect: its ACL must allow that publish (the generated configs do not), or they are dropped unseen`);
+		}
 		const payload = Buffer.from(JSON.stringify({ version: "1.0", metrics }));
 		this.#d.publish(topic, payload).then(
 			() => (this.exported += metrics.length),
