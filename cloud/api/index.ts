@@ -92,6 +92,7 @@ export function firstAccessKey(store: CloudStore): AccessKey {
 export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api> {
 	const db = deps.store.database;
 	const keys = new AccessKeyStore(db);
+	const policies = deps.policies ?? new GroupPolicies(db, deps.registry, false);
 	const ctx: ApiContext = {
 		cloud: deps.cloud,
 		registry: deps.registry,
@@ -103,13 +104,14 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 		tags: new TagStore(db),
 		pkiDir: deps.pkiDir,
 		brokerEndpoint: () => `127.0.0.1:${deps.cloud.port}`,
+		groupDeleted: (g) => policies.groupDeleted(g),
 	};
 	const router = new Router().add(profileRoutes(ctx)).add(violationRoutes(ctx)).add(thingRoutes(ctx)).add(certificateRoutes(ctx)).add(tagRoutes(ctx));
 	let open = true;
 	const tasks = taskDeps(deps, () => open);
 	resumeTasks(tasks);
 	autoMitigate(tasks, options.autoMitigation ?? [], (cb) => deps.cloud.onViolationEvent(cb));
-	router.add(mitigationRoutes(ctx, tasks)).add(policyRoutes(ctx, deps.policies ?? new GroupPolicies(db, deps.registry, false)));
+	router.add(mitigationRoutes(ctx, tasks)).add(policyRoutes(ctx, policies));
 	let baseUrl = "";
 	const sns = startSns({ cloud: deps.cloud, registry: deps.registry, store: deps.store, clock: deps.clock, log: deps.log, baseUrl: () => baseUrl }, options.sns);
 	const secretOf = (id: string): string | undefined => keys.secretOf(id);

@@ -90,6 +90,12 @@ export class GroupPolicies {
 		this.#attached.get(group)?.delete(name);
 	}
 
+	/** A deleted group's attachments go with it (a group made again under the name starts without policies). */
+	groupDeleted(group: string): void {
+		this.#db.prepare("DELETE FROM iot_policy_groups WHERE grp = ?").run(group);
+		this.#attached.delete(group);
+	}
+
 	/** Groups `name` is attached to. */
 	targets(name: string): string[] {
 		return [...this.#attached].filter(([, p]) => p.has(name)).map(([g]) => g).sort();

@@ -14,6 +14,7 @@ import {
 	CreateSecurityProfileCommand,
 	CreateThingGroupCommand,
 	DeleteMitigationActionCommand,
+	DeleteThingGroupCommand,
 	DescribeDetectMitigationActionsTaskCommand,
 	DescribeMitigationActionCommand,
 	GetPolicyCommand,
@@ -148,5 +149,14 @@ describe("mitigation actions and policies (API)", () => {
 		expect(await sdkFailure(f.iot.send(new CancelDetectMitigationActionsTaskCommand({ taskId: "q1" })))).toEqual(["InvalidRequestException", 400]);
 		expect(await sdkFailure(f.iot.send(new StartDetectMitigationActionsTaskCommand({ taskId: "c2", target: {}, actions: ["Quarantine"], clientRequestToken: "t" })))).toEqual(["InvalidRequestException", 400]);
 		expect(await sdkFailure(f.iot.send(new StartDetectMitigationActionsTaskCommand({ taskId: "c3", target: { securityProfileName: "Echoes" }, actions: ["Nope"], clientRequestToken: "t" })))).toEqual(["ResourceNotFoundException", 404]);
+	});
+
+	it("a deleted group takes its policy attachments with it", async () => {
+		await f.iot.send(new CreateThingGroupCommand({ thingGroupName: "short-lived" }));
+		await f.iot.send(new AttachPolicyCommand({ policyName: "QuarantinePolicy", target: thingGroupArn("short-lived") }));
+		await f.iot.send(new DeleteThingGroupCommand({ thingGroupName: "short-lived" }));
+		await f.iot.send(new CreateThingGroupCommand({ thingGroupName: "short-lived" }));
+		expect((await f.iot.send(new ListAttachedPoliciesCommand({ target: thingGroupArn("short-lived") }))).policies).toEqual([]);
+		expect((await f.iot.send(new ListTargetsForPolicyCommand({ policyName: "QuarantinePolicy" }))).targets).toEqual([thingGroupArn("quarantine")]);
 	});
 });
