@@ -33,7 +33,7 @@ export const COMMANDS: Record<string, Command> = {
 		options: {
 			...DATA, ...PKI, port: "string", host: "string", san: "list", allow: "list", "min-interval": "string", "invalidate-after": "string",
 			jsonl: "string", webhook: "string", "no-stdout": "flag", json: "flag", "status-interval": "string", broker: "string", plugin: "flag",
-			"api-port": "string", "api-scheme": "string", smtp: "string", "smtp-ca": "string", "mail-from": "string",
+			"api-port": "string", "api-scheme": "string", smtp: "string", "smtp-ca": "string", "mail-from": "string", "auto-mitigate": "list",
 		},
 	},
 	"api-key": { maxArgs: 0, options: { ...DATA } },
@@ -52,6 +52,9 @@ export const COMMANDS: Record<string, Command> = {
 	dimension: { maxArgs: 2, options: { ...CLIENT, value: "list" } },
 	"custom-metric": { maxArgs: 2, options: { ...CLIENT, type: "string", "display-name": "string" } },
 	verify: { maxArgs: 1, options: { ...CLIENT, state: "string", description: "string" } },
+	mitigation: { maxArgs: 2, options: { ...CLIENT, group: "list", role: "string", action: "list", profile: "string", behavior: "string", violation: "list" } },
+	policy: { maxArgs: 2, options: { ...CLIENT, file: "string", group: "string" } },
+	metrics: { maxArgs: 2, options: { ...CLIENT, minutes: "string" } },
 	help: { maxArgs: 0, options: {} },
 };
 

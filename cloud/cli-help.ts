@@ -5,7 +5,8 @@ export const HELP = `usage: npm run cloud -- <command> [options]
   start [--port 8883] [--host 127.0.0.1] [--san NAME|IP]... [--data DIR] [--pki DIR] [--allow FILTER]... [--min-interval 300]
         [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout | --json] [--status-interval 60]
         [--broker mqtts://127.0.0.1:PORT [--plugin]] [--api-port 8443 [--api-scheme http|https]
-        [--smtp smtp://user:pass@host:port [--smtp-ca CA.pem]] [--mail-from ADDRESS]]
+        [--smtp smtp://user:pass@host:port [--smtp-ca CA.pem]] [--mail-from ADDRESS]
+        [--auto-mitigate PROFILE[/BEHAVIOR]=ACTION[,ACTION]]...]
                                   run the broker + Detect in the foreground (Ctrl-C stops); prints each
                                   alert as a readable line on stdout (--json: the raw SNS shape), and on
                                   stderr a line per thing connecting or disconnecting and a status line
@@ -15,6 +16,8 @@ export const HELP = `usage: npm run cloud -- <command> [options]
                                   unless the broker runs the Defender plugin: --plugin);
                                   with --api-port, also serve the AWS IoT control-plane API and the SNS
                                   subset (docs/api.md); --smtp is the relay for e-mail subscribers;
+                                  --auto-mitigate starts a mitigation task on each in-alarm of the behavior
+                                  (beyond AWS; docs/api.md "Automatic mitigation");
                                   --host binds broker and API there (0.0.0.0: every interface, for devices
                                   on the LAN); the broker certificate names this machine's host names and
                                   addresses plus each --san (re-issued from the CA when the set changes)
@@ -47,6 +50,13 @@ export const HELP = `usage: npm run cloud -- <command> [options]
               | update <name> --display-name N | describe|delete <name> | list   [--endpoint URL] [--data DIR]
   verify <violationId> --state TRUE_POSITIVE|BENIGN_POSITIVE|FALSE_POSITIVE|UNKNOWN [--description TEXT]
                                   PutVerificationStateOnViolation  [--endpoint URL] [--data DIR]
+  mitigation action <name> --group <g>... [--role ARN]      CreateMitigationAction (add to thing groups)
+  mitigation start <taskId> --action <a>... (--profile <p> [--behavior <b>] | --violation <id>...)
+  mitigation task <taskId>        the task's summary and executions
+  policy create <name> --file policy.json | policy attach <name> --group <g>
+                                  mitigation and policy: through a running cloud's API only (docs/api.md)
+  metrics <thing> <metric> [--minutes 1440] [--endpoint URL] [--data DIR]
+                                  the thing's stored datapoints of the metric (ListMetricValues)
   help
 
 group, profile, violations, dimension, custom-metric and verify: with --endpoint http://127.0.0.1:API-PORT they go through the running cloud's

@@ -17,6 +17,7 @@ import { startCloud } from "./index";
 import { realClock } from "./clock";
 import { TerminalStatus } from "./terminal";
 import { HELP } from "./cli-help";
+import { autoMitigationOption, runMitigationCommand } from "./cli-mitigation";
 import * as client from "./cli-client";
 import * as detect from "./cli-detect";
 import { openDefinitions } from "./definitions-store";
@@ -87,6 +88,7 @@ function apiOption(a: Args): ApiOptions | undefined {
 	const mailFrom = option(a, "mail-from");
 	if (option(a, "api-port") === undefined) {
 		if (["smtp", "smtp-ca", "mail-from"].some((n) => option(a, n) !== undefined)) throw new UsageError("--smtp, --smtp-ca and --mail-from need --api-port (SNS is served by the API)");
+		if (option(a, "auto-mitigate") !== undefined) throw new UsageError("--auto-mitigate needs --api-port (mitigation is served by the API)");
 		return undefined;
 	}
 	const scheme = option(a, "api-scheme", "http");
@@ -96,7 +98,8 @@ function apiOption(a: Args): ApiOptions | undefined {
 	if (smtp !== undefined && !/^smtps?:\/\/\S+$/.test(smtp)) throw new UsageError(`--smtp must be smtp://[user:pass@]host:port or smtps://…, got "${smtp}"`);
 	if (mailFrom !== undefined && !/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) throw new UsageError(`--mail-from must be an e-mail address, got "${mailFrom}"`);
 	const caFile = option(a, "smtp-ca");
-	return { port: intOption(a, "api-port", 8443), host: option(a, "host"), https: scheme === "https", sns: { smtp, mailFrom, smtpCa: caFile === undefined ? undefined : readText(caFile, "--smtp-ca") } };
+	const autoMitigation = autoMitigationOption(a.options.get("auto-mitigate") ?? []);
+	return { port: intOption(a, "api-port", 8443), host: option(a, "host"), https: scheme === "https", sns: { smtp, mailFrom, smtpCa: caFile === undefined ? undefined : readText(caFile, "--smtp-ca") }, autoMitigation };
 }
 
 function apiKey(a: Args): void {
@@ -302,6 +305,11 @@ async function run(argv: string[]): Promise<number> {
 		case "custom-metric":
 		case "verify":
 			print(await detect[cmd === "custom-metric" ? "customMetric" : cmd](a, { dataDir: dataDir(a), pkiDir: pkiDir(a) }));
+			return 0;
+		case "mitigation":
+		case "policy":
+		case "metrics":
+			print(await runMitigationCommand(a));
 			return 0;
 		case "help":
 			print(HELP);

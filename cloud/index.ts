@@ -6,7 +6,9 @@
 import { readFileSync } from "node:fs";
 import type { Clock } from "../modules/platform/platform";
 import { AlertDispatcher, type AlertOptions } from "./alerts";
-import { TopicPolicy } from "./broker/policy";
+import { TopicPolicy, type PolicyOverlay } from "./broker/policy";
+import { GroupPolicies } from "./policies/store";
+import { MetricsExport } from "./export/metrics-export";
 import { startExternalBroker } from "./broker/external";
 import { startBroker, type Broker, type BrokerHooks } from "./broker/server";
 import type { BrokerLimits } from "./broker/limits";
@@ -91,7 +93,7 @@ export interface ExternalBroker {
 	plugin?: boolean;
 }
 
-function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: string) => void, identity: CertificateIdentity): Promise<Broker> {
+function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: string) => void, identity: CertificateIdentity, overlay: PolicyOverlay): Promise<Broker> {
 	const ext = options.broker;
 	const tls = ensureServerCertificate(options.pkiDir, ext ? undefined : serverSans(options.sans));
 	const clock = options.clock;
@@ -102,7 +104,7 @@ function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: strin
 			key: readFileSync(tls.keyPem, "utf8"),
 			cert: readFileSync(tls.certPem, "utf8"),
 			ca: readFileSync(tls.caPem, "utf8"),
-			policy: new TopicPolicy(options.allowTopics),
+			policy: new TopicPolicy(options.allowTopics, overlay),
 			hooks,
 			log,
 			limits: options.brokerLimits,
@@ -145,6 +147,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	engine.restore(store.loadStates(), store.loadSeen());
 	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log, store.outbox);
 	const certificates = new CertificateStore(store.database);
+	const policies = new GroupPolicies(store.database, registry, options.broker === undefined);
 	const cloud = new ApiCloud({
 		clock,
 		log,
@@ -158,17 +161,18 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	});
 	let broker: Broker;
 	try {
-		broker = await connectBroker(options, cloud.hooks(), log, certificates);
+		broker = await connectBroker(options, cloud.hooks(), log, certificates, policies);
 	} catch (e) {
 		await cloud.stop();
 		throw e;
 	}
 	cloud.attach(broker);
 	enforceCertificateStatus(certificates, broker);
+	engine.onEvaluated(new MetricsExport({ publish: (topic, payload) => broker.publish(topic, payload, 1), log, external: options.broker !== undefined }).evaluated);
 	if (options.api) {
 		try {
 			await prepareConsole(options.api.console, log);
-			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates }, options.api));
+			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates, policies }, options.api));
 		} catch (e) {
 			await cloud.stop();
 			throw e;

@@ -24,6 +24,8 @@ export interface ApiContext {
 	pkiDir: string;
 	/** the broker's host:port for DescribeEndpoint */
 	brokerEndpoint: () => string;
+	/** DeleteThingGroup: what else goes with the group (its policy attachments) */
+	groupDeleted?: (group: string) => void;
 }
 
 export const profileArn = (name: string): string => `${ARN_PREFIX}securityprofile/${name}`;

@@ -16,6 +16,12 @@ import { thingRoutes } from "./routes-things";
 import { tagRoutes } from "./routes-tags";
 import { violationRoutes } from "./routes-violations";
 import { definitionRoutes } from "./routes-definitions";
+import { mitigationRoutes } from "./routes-mitigation";
+import { policyRoutes } from "./routes-policies";
+import { MitigationStore } from "../mitigation/store";
+import { resumeTasks, type TaskDeps } from "../mitigation/tasks";
+import { autoMitigate, type AutoMitigationRule } from "../mitigation/auto";
+import { GroupPolicies } from "../policies/store";
 import { Router } from "./router";
 import { listen } from "./server";
 import { CertificateStore } from "./store-certs";
@@ -40,6 +46,8 @@ export interface ApiOptions {
 	sns?: SnsOptions;
 	/** the web console under /console/ (docs/console.md); false: not served */
 	console?: ConsoleOptions | false;
+	/** beyond AWS: start a mitigation task on each in-alarm of these behaviors (docs/api.md "Automatic mitigation") */
+	autoMitigation?: AutoMitigationRule[];
 }
 
 export interface Api {
@@ -61,6 +69,23 @@ export interface ApiDeps {
 	log: (s: string) => void;
 	/** the certificate store the broker asks at CONNECT (created on the database when absent) */
 	certificates?: CertificateStore;
+	/** the thing-group policies the broker enforces (created on the database, not enforced, when absent) */
+	policies?: GroupPolicies;
+}
+
+function taskDeps(deps: ApiDeps, running: () => boolean): TaskDeps {
+	const { cloud, registry } = deps;
+	return {
+		store: new MitigationStore(deps.store.database),
+		clock: deps.clock,
+		log: deps.log,
+		activeViolations: (f) => cloud.listActiveViolations(f),
+		violationEvents: (q) => cloud.queryViolationEvents(q),
+		groupsOf: (t) => registry.groupsOf(t),
+		hasThingGroup: (g) => registry.hasThingGroup(g),
+		addThingToThingGroup: (t, g) => cloud.addThingToThingGroup(t, g),
+		running,
+	};
 }
 
 /** The first access key of a data dir's database, created if there is none (CLI `api-key`). */
@@ -71,6 +96,7 @@ export function firstAccessKey(store: CloudStore): AccessKey {
 export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api> {
 	const db = deps.store.database;
 	const keys = new AccessKeyStore(db);
+	const policies = deps.policies ?? new GroupPolicies(db, deps.registry, false);
 	const ctx: ApiContext = {
 		cloud: deps.cloud,
 		registry: deps.registry,
@@ -82,8 +108,14 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 		tags: new TagStore(db),
 		pkiDir: deps.pkiDir,
 		brokerEndpoint: () => `127.0.0.1:${deps.cloud.port}`,
+		groupDeleted: (g) => policies.groupDeleted(g),
 	};
 	const router = new Router().add(profileRoutes(ctx)).add(violationRoutes(ctx)).add(thingRoutes(ctx)).add(certificateRoutes(ctx)).add(tagRoutes(ctx)).add(definitionRoutes(ctx));
+	let open = true;
+	const tasks = taskDeps(deps, () => open);
+	resumeTasks(tasks);
+	autoMitigate(tasks, options.autoMitigation ?? [], (cb) => deps.cloud.onViolationEvent(cb));
+	router.add(mitigationRoutes(ctx, tasks)).add(policyRoutes(ctx, policies));
 	let baseUrl = "";
 	const sns = startSns({ cloud: deps.cloud, registry: deps.registry, store: deps.store, clock: deps.clock, log: deps.log, baseUrl: () => baseUrl }, options.sns);
 	const secretOf = (id: string): string | undefined => keys.secretOf(id);
@@ -100,11 +132,12 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 		query: snsEndpoint(sns, secretOf, () => Date.now(), deps.log),
 		console: web,
 	}).catch((e: unknown) => {
+		open = false;
 		sns.stop();
 		web?.close();
 		throw e;
 	});
 	baseUrl = server.url;
-	const close = async (): Promise<void> => (sns.stop(), web?.close(), await server.close());
+	const close = async (): Promise<void> => ((open = false), sns.stop(), web?.close(), await server.close());
 	return { ...server, close, accessKey: keys.first(Date.now()) };
 }

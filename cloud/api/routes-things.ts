@@ -119,6 +119,7 @@ function deleteGroup(ctx: ApiContext, c: Call): object {
 	const version = ctx.things.groupMeta(name, ctx.clock.now()).version;
 	if (expected !== undefined && expected !== version) throw conflict(`thing group ${name} is at version ${version}, not ${expected}`);
 	ctx.registry.deleteThingGroup(name);
+	ctx.groupDeleted?.(name);
 	ctx.things.deleteGroupMeta(name);
 	ctx.tags.drop(thingGroupArn(name));
 	changed(ctx);

@@ -9,7 +9,9 @@
  * - SUBSCRIBE: topic rules, the TopicPolicy, at most maxSubscriptionsPerConnection; a refusal is SUBACK 0x80;
  * - delivery (authorizeForward, live or from a restored session's queue): the thing must be allowed to
  *   subscribe to the message's topic, else the message is not delivered and the refusal is counted;
- * - the session store keeps only granted filters (a refused filter is never stored).
+ * - the session store keeps only granted filters (a refused filter is never stored);
+ * - a PUBLISH denied by a thing-group policy (cloud/policies) is dropped instead: counted as an authorization
+ *   failure, acknowledged, routed to the unsubscribable DROPPED topic, and the connection stays (quarantine).
  */
 import type { Aedes, AuthenticateError, Client } from "aedes";
 import type { Admission } from "./admission";
@@ -46,6 +48,9 @@ function authError(message: string, returnCode: number): AuthenticateError {
 	return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
+/** Where a publish denied by a thing-group policy goes: no one may subscribe to it, nothing is delivered or counted. */
+const DROPPED = "$dropped/";
+
 interface Persistence {
 	addSubscriptions(client: Client, subs: { topic: string }[]): Promise<void>;
 }
@@ -80,14 +85,14 @@ export function installAuthorization(aedes: Aedes, d: AuthorizationDeps): void {
 		conn.accept();
 	};
 
-	const publishProblem = (client: Client, topic: string, payload: Buffer | string, retain: boolean): string | undefined => {
+	const publishProblem = (client: Client, topic: string, payload: Buffer | string, retain: boolean): string | { dropped: string } | undefined => {
 		const bad = topicProblem(topic, d.limits);
 		if (bad) return `publish refused: ${bad}`;
 		const bytes = Buffer.byteLength(payload);
 		if (bytes > d.limits.maxPayloadBytes) return `publish to ${topic} refused: payload of ${bytes} bytes is over the limit of ${d.limits.maxPayloadBytes}`;
 		if (retain && topic.startsWith("$aws/")) return `publish to ${topic} refused: retained messages are not allowed on reserved $aws/ topics`;
 		const p = d.policy.publish(client.id, topic);
-		if (!p.allowed) return p.reason;
+		if (!p.allowed) return p.drop ? { dropped: p.reason } : p.reason;
 		return retain ? retained.admit(topic, bytes) : undefined;
 	};
 
@@ -96,7 +101,10 @@ export function installAuthorization(aedes: Aedes, d: AuthorizationDeps): void {
 		if (!accepted.has(client)) return done(new Error("publish before an accepted CONNECT"));
 		const problem = publishProblem(client, packet.topic, packet.payload, packet.retain);
 		if (problem === undefined) return done(null);
-		done(new Error(refuse(client, problem, packet.topic)));
+		if (typeof problem === "string") return done(new Error(refuse(client, problem, packet.topic)));
+		refuse(client, problem.dropped, packet.topic);
+		Object.assign(packet, { topic: DROPPED + client.id, retain: false });
+		done(null);
 	};
 
 	const subscribeProblem = (client: Client, filter: string): string | undefined => {
@@ -127,8 +135,8 @@ export function installAuthorization(aedes: Aedes, d: AuthorizationDeps): void {
 	});
 
 	aedes.authorizeForward = (client, packet) => {
-		if (!accepted.has(client)) return null;
-		const p = d.policy.subscribe(client.id, packet.topic);
+		if (!accepted.has(client) || packet.topic.startsWith(DROPPED)) return null;
+		const p = d.policy.receive(client.id, packet.topic);
 		if (!p.allowed) {
 			refuse(client, `delivery of ${packet.topic} to ${client.id} refused: ${p.reason}`, packet.topic);
 			return null;
@@ -138,7 +146,7 @@ export function installAuthorization(aedes: Aedes, d: AuthorizationDeps): void {
 	};
 
 	aedes.published = (packet, client, done) => {
-		if (client && accepted.has(client)) d.hooks.fromDevice(client.id, packet.topic, Buffer.from(packet.payload as Buffer));
+		if (client && accepted.has(client) && !packet.topic.startsWith(DROPPED)) d.hooks.fromDevice(client.id, packet.topic, Buffer.from(packet.payload as Buffer));
 		done(null);
 	};
 

@@ -5,7 +5,8 @@
  * nobody publishes on the accepted/rejected reply topics.
  */
 
-export type Decision = { allowed: true } | { allowed: false; reason: string };
+/** `drop`: a thing-group policy's denial: the publish is dropped, the connection stays (docs/api.md "Mitigation"). */
+export type Decision = { allowed: true } | { allowed: false; reason: string; drop?: boolean };
 
 const ALLOW: Decision = { allowed: true };
 const REPLY_SUFFIX = /\/defender\/metrics\/(json|cbor)\/(accepted|rejected)$/;
@@ -45,11 +46,24 @@ export function filterCovers(allowed: string, requested: string): boolean {
 	return a.length === r.length;
 }
 
+/** Policies beyond the broker's own (thing-group policies, cloud/policies): a Deny wins, an Allow adds. */
+export interface PolicyOverlay {
+	decide(thing: string, action: "publish" | "receive" | "subscribe", name: string): "allow" | "deny" | undefined;
+}
+
 export class TopicPolicy {
 	readonly #allow: string[];
+	readonly #overlay: PolicyOverlay | undefined;
 
-	constructor(allowTopics: string[] = []) {
+	constructor(allowTopics: string[] = [], overlay?: PolicyOverlay) {
 		this.#allow = allowTopics.slice();
+		this.#overlay = overlay;
+	}
+
+	#overlaid(thing: string, action: "publish" | "receive" | "subscribe", name: string): Decision | undefined {
+		const verdict = this.#overlay?.decide(thing, action, name);
+		if (verdict === undefined) return undefined;
+		return verdict === "allow" ? ALLOW : { allowed: false, reason: `thing ${thing} may not ${action} ${name}: denied by a policy of its thing group`, drop: true };
 	}
 
 	#allowedFor(thing: string): string[] {
@@ -58,6 +72,8 @@ export class TopicPolicy {
 
 	publish(thing: string, topic: string): Decision {
 		if (REPLY_SUFFIX.test(topic)) return deny(`publishing to reply topic ${topic} is not allowed`);
+		const overlaid = this.#overlaid(thing, "publish", topic);
+		if (overlaid) return overlaid;
 		if (topic.startsWith(ownPrefix(thing))) return ALLOW;
 		if (this.#allowedFor(thing).some((f) => topicMatches(f, topic))) return ALLOW;
 		return deny(`thing ${thing} is not authorized to publish to ${topic}`);
@@ -69,8 +85,17 @@ export class TopicPolicy {
 				return deny(`subscribing to the reserved publish topic ${ownPrefix(thing)}defender/metrics/${fmt} is not allowed`);
 			}
 		}
+		const overlaid = this.#overlaid(thing, "subscribe", filter);
+		if (overlaid) return overlaid;
 		if (filter.startsWith(ownPrefix(thing))) return ALLOW;
 		if (this.#allowedFor(thing).some((f) => filterCovers(f, filter))) return ALLOW;
 		return deny(`thing ${thing} is not authorized to subscribe to ${filter}`);
+	}
+
+	/** Delivery of a message on `topic` to `thing` (re-checked at every delivery): the overlay's Receive, else as subscribe. */
+	receive(thing: string, topic: string): Decision {
+		const overlaid = this.#overlay?.decide(thing, "receive", topic);
+		if (overlaid === "deny") return deny(`thing ${thing} may not receive ${topic}: denied by a policy of its thing group`);
+		return this.subscribe(thing, topic);
 	}
 }

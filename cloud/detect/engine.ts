@@ -49,6 +49,15 @@ export interface ViolationEvent {
 	verificationStateDescription?: string;
 }
 
+/** One datapoint a behavior was evaluated on (metrics export listens to these). */
+export interface EvaluatedDatapoint {
+	bound: BoundBehavior;
+	thing: string;
+	value: MetricValue;
+	/** epoch ms */
+	time: number;
+}
+
 export interface StateRecord {
 	profile: string;
 	behavior: string;
@@ -101,6 +110,7 @@ export class DetectEngine {
 	readonly #seenDirty = new Set<string>();
 	readonly #invalidateMs: number;
 	readonly #newId: () => string;
+	readonly #evaluated: ((d: EvaluatedDatapoint) => void)[] = [];
 
 	constructor(registry: Registry, options: EngineOptions) {
 		this.#registry = registry;
@@ -117,6 +127,11 @@ export class DetectEngine {
 	seen(thing: string, now: number): void {
 		this.#lastSeen.set(thing, now);
 		this.#seenDirty.add(thing);
+	}
+
+	/** Calls `cb` with every datapoint a behavior is evaluated on. */
+	onEvaluated(cb: (d: EvaluatedDatapoint) => void): void {
+		this.#evaluated.push(cb);
 	}
 
 	/** Device-side behaviors on one accepted report. */
@@ -273,6 +288,7 @@ export class DetectEngine {
 	}
 
 	#record(bound: BoundBehavior, thing: string, value: MetricValue, violated: boolean, now: number, events: ViolationEvent[]): void {
+		for (const cb of this.#evaluated) cb({ bound, thing, value, time: now });
 		const profile = bound.profile.securityProfileName;
 		const k = bound.key + thing;
 		const prev = this.#states.get(k)?.state ?? initialState();
