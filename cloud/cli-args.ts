@@ -34,6 +34,7 @@ export const COMMANDS: Record<string, Command> = {
 			...DATA, ...PKI, port: "string", host: "string", san: "list", allow: "list", "min-interval": "string", "invalidate-after": "string",
 			jsonl: "string", webhook: "string", "no-stdout": "flag", broker: "string", plugin: "flag",
 			"api-port": "string", "api-scheme": "string", smtp: "string", "smtp-ca": "string", "mail-from": "string",
+			"ml-training-days": "string", "ml-min-datapoints": "string",
 		},
 	},
 	"api-key": { maxArgs: 0, options: { ...DATA } },
@@ -49,6 +50,7 @@ export const COMMANDS: Record<string, Command> = {
 	profile: { maxArgs: 2, options: { ...CLIENT, file: "string", group: "string", all: "flag", target: "string" } },
 	validate: { maxArgs: 0, options: { file: "string" } },
 	violations: { maxArgs: 0, options: { ...CLIENT, history: "flag", thing: "string" } },
+	"ml-models": { maxArgs: 0, options: { ...CLIENT, profile: "string" } },
 	help: { maxArgs: 0, options: {} },
 };
 

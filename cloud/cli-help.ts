@@ -6,6 +6,7 @@ export const HELP = `usage: npm run cloud -- <command> [options]
         [--invalidate-after 172800] [--jsonl FILE] [--webhook URL] [--no-stdout]
         [--broker mqtts://127.0.0.1:PORT [--plugin]] [--api-port 8443 [--api-scheme http|https]
         [--smtp smtp://user:pass@host:port [--smtp-ca CA.pem]] [--mail-from ADDRESS]]
+        [--ml-training-days 14] [--ml-min-datapoints 25000]
                                   run the broker + Detect in the foreground (Ctrl-C stops);
                                   with --broker, Detect subscribes to that external broker instead
                                   (client defender-detect, certificate from --pki; no cloud-side metrics
@@ -39,6 +40,9 @@ export const HELP = `usage: npm run cloud -- <command> [options]
   profile attach <profile> (--group <group> | --all | --target <arn>) [--endpoint URL] [--data DIR]
   validate --file profile.json    print validationErrors (exit 1 when invalid)
   violations [--history] [--thing T] [--endpoint URL] [--data DIR]
+  ml-models [--profile P] [--endpoint URL] [--data DIR]
+                                  ML behaviors' model state (GetBehaviorModelTrainingSummaries): PENDING_BUILD
+                                  with datapointsCollectionPercentage, ACTIVE, EXPIRED
   help
 
 group, profile and violations: with --endpoint http://127.0.0.1:API-PORT they go through the running cloud's

@@ -22,6 +22,7 @@ import { isIP } from "node:net";
 import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate, issueThingCertificate } from "./pki";
 import { CloudStore } from "./store";
 import { activeViolations } from "./violations";
+import { mlModels, mlOption } from "./cli-ml";
 
 
 const dataDir = (a: Args): string => option(a, "data", ".cloud/data")!;
@@ -141,6 +142,7 @@ async function start(a: Args): Promise<void> {
 		invalidateAfterSeconds: intOption(a, "invalidate-after", 172_800),
 		alerts: { stdout: option(a, "no-stdout") === undefined, jsonl: option(a, "jsonl"), webhook },
 		api,
+		ml: mlOption(a),
 	});
 	const where = broker ? `Detect subscribed to external broker ${broker.url}` : `broker on mqtts://${host}:${cloud.port}`;
 	process.stderr.write(`cloud: ${where} (pki ${pkiDir(a)}, data ${dataDir(a)})\n`);
@@ -288,6 +290,9 @@ async function run(argv: string[]): Promise<number> {
 			return validate(a);
 		case "violations":
 			await violations(a);
+			return 0;
+		case "ml-models":
+			print(await mlModels(a));
 			return 0;
 		case "help":
 			print(HELP);

@@ -17,6 +17,7 @@ import { CertificateStore } from "./api/store-certs";
 import type { CertificateIdentity } from "./broker/identity";
 import { realClock } from "./clock";
 import { DetectEngine } from "./detect/engine";
+import { createMlModels, type MlOptions } from "./detect/ml/index";
 import { Registry } from "./detect/registry";
 import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate } from "./pki";
 import { CloudStore } from "./store";
@@ -37,6 +38,7 @@ export { EVENT_CAP_PER_HOUR } from "./event-cap";
 export type { Reply } from "./reports/replies";
 export type { ThingFiles } from "./pki";
 export type { ThingMetrics } from "./thing-metrics";
+export type { MlOptions, ModelSummary } from "./detect/ml/index";
 
 export interface CloudOptions {
 	/** directory of cloud.sqlite, or ":memory:" (default) */
@@ -72,6 +74,8 @@ export interface CloudOptions {
 	log?: (s: string) => void;
 	/** serve the AWS IoT control-plane API (SigV4, docs/api.md); `cloud.api` has its URL and first access key */
 	api?: ApiOptions;
+	/** ML Detect training rules (defaults AWS's: 14 days, 25,000 datapoints; docs/cloud.md "ML Detect") */
+	ml?: MlOptions;
 }
 
 export type { AlertOptions };
@@ -133,7 +137,8 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	const registry = new Registry(store, new RegistryRemovalStore(store.database));
 	const saved = store.loadRegistry();
 	registry.restore(saved.profiles, saved.targets, saved.groups);
-	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now() });
+	const ml = createMlModels(registry, store.database, options.ml);
+	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now(), ml });
 	engine.restore(store.loadStates(), store.loadSeen());
 	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log, store.outbox);
 	const certificates = new CertificateStore(store.database);
@@ -143,6 +148,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 		store,
 		registry,
 		engine,
+		ml,
 		alerts,
 		pkiDir: options.pkiDir,
 		intake: { minReportIntervalSeconds: options.minReportIntervalSeconds ?? 300, rejectLowerReportIds: options.rejectLowerReportIds ?? false },
@@ -158,7 +164,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	enforceCertificateStatus(certificates, broker);
 	if (options.api) {
 		try {
-			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates }, options.api));
+			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates, ml }, options.api));
 		} catch (e) {
 			await cloud.stop();
 			throw e;

@@ -15,6 +15,8 @@ import { profileRoutes } from "./routes-profiles";
 import { thingRoutes } from "./routes-things";
 import { tagRoutes } from "./routes-tags";
 import { violationRoutes } from "./routes-violations";
+import { mlRoutes } from "./routes-ml";
+import type { MlModels } from "../detect/ml/models";
 import { Router } from "./router";
 import { listen } from "./server";
 import { CertificateStore } from "./store-certs";
@@ -57,6 +59,8 @@ export interface ApiDeps {
 	log: (s: string) => void;
 	/** the certificate store the broker asks at CONNECT (created on the database when absent) */
 	certificates?: CertificateStore;
+	/** ML Detect's models (GetBehaviorModelTrainingSummaries) */
+	ml?: MlModels;
 }
 
 /** The first access key of a data dir's database, created if there is none (CLI `api-key`). */
@@ -80,6 +84,7 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 		brokerEndpoint: () => `127.0.0.1:${deps.cloud.port}`,
 	};
 	const router = new Router().add(profileRoutes(ctx)).add(violationRoutes(ctx)).add(thingRoutes(ctx)).add(certificateRoutes(ctx)).add(tagRoutes(ctx));
+	if (deps.ml) router.add(mlRoutes(deps.ml, deps.registry));
 	let baseUrl = "";
 	const sns = startSns({ cloud: deps.cloud, registry: deps.registry, store: deps.store, clock: deps.clock, log: deps.log, baseUrl: () => baseUrl }, options.sns);
 	const secretOf = (id: string): string | undefined => keys.secretOf(id);
