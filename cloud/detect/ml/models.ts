@@ -24,6 +24,8 @@ export interface ModelRecord {
 	status: ModelStatus;
 	/** datapoints in the trailing training period at the last check */
 	datapoints: number;
+	/** the minimum in force at the last check (the CLI reading a data dir does not know the cloud's options) */
+	required?: number;
 	/** epoch ms of the last check (count or training) */
 	lastCheck: number;
 	lastRefresh?: number;
@@ -108,7 +110,7 @@ export class MlModels {
 				behaviorName: behavior.name,
 				trainingDataCollectionStartDate: r?.collectionStart ?? 0,
 				modelStatus: r?.status ?? "PENDING_BUILD",
-				datapointsCollectionPercentage: Math.min(100, Math.floor((10_000 * (r?.datapoints ?? 0)) / this.#s.minDatapoints) / 100),
+				datapointsCollectionPercentage: Math.min(100, Math.floor((10_000 * (r?.datapoints ?? 0)) / (r?.required ?? this.#s.minDatapoints)) / 100),
 				lastModelRefreshDate: r?.lastRefresh,
 			});
 		}
@@ -147,6 +149,7 @@ export class MlModels {
 			pass.set(cacheKey, shared);
 		}
 		r.datapoints = shared.count;
+		r.required = this.#s.minDatapoints;
 		r.lastCheck = now;
 		if (collected && shared.model) Object.assign(r, { status: "ACTIVE", model: shared.model, lastRefresh: now });
 		else if (collected && !r.model && now - r.collectionStart >= (this.#s.trainingDays + this.#s.retryDays) * DAY_MS) r.status = "EXPIRED";
