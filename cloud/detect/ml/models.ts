@@ -168,5 +168,6 @@ export class MlModels {
 	#drop(k: string): void {
 		this.#records.delete(k);
 		this.#store?.delete(k);
+		for (const r of this.#recent.keys()) if (r.startsWith(k)) this.#recent.delete(r);
 	}
 }
