@@ -2,7 +2,7 @@
  * ML Detect end to end: a profile with an ML behavior created through @aws-sdk/client-iot, device reports over
  * MQTT on the virtual clock, GetBehaviorModelTrainingSummaries (SDK) from PENDING_BUILD with progress to ACTIVE,
  * an anomaly raising an ML violation with its confidence level, the model kept across a restart, and the
- * CLI's `ml-models` through the API and from the data dir.
+ * aws CLI's get-behavior-model-training-summaries, and our CLI's `ml-models` through the API and from the data dir.
  */
 import {
 	AttachSecurityProfileCommand,
@@ -36,6 +36,22 @@ afterEach(async () => {
 async function summaries(f: ApiFixture): Promise<Record<string, unknown>[]> {
 	const out = await f.iot.send(new GetBehaviorModelTrainingSummariesCommand({ securityProfileName: "ml" }));
 	return (out.summaries ?? []) as Record<string, unknown>[];
+}
+
+/** Debian's aws CLI (botocore), environment credentials only. */
+async function awsCli(f: ApiFixture, args: string[]): Promise<Record<string, unknown>> {
+	const env = {
+		PATH: "/usr/bin:/bin",
+		HOME: dir ?? "/tmp",
+		AWS_CONFIG_FILE: "/nonexistent",
+		AWS_SHARED_CREDENTIALS_FILE: "/nonexistent",
+		AWS_ACCESS_KEY_ID: f.api.accessKey.accessKeyId,
+		AWS_SECRET_ACCESS_KEY: f.api.accessKey.secretAccessKey,
+		AWS_DEFAULT_REGION: "us-east-1",
+		AWS_PAGER: "",
+	};
+	const { stdout } = await run("/usr/bin/aws", ["iot", ...args, "--endpoint-url", f.api.url, "--output", "json"], { env, timeout: 120_000 });
+	return JSON.parse(stdout) as Record<string, unknown>;
 }
 
 async function cli(args: string[]): Promise<Record<string, unknown>> {
@@ -79,7 +95,9 @@ describe("GetBehaviorModelTrainingSummaries and ML violations through the API", 
 		const events = await f.iot.send(new ListViolationEventsCommand({ startTime: new Date(start), endTime: new Date(f.clock.now() + 1000), behaviorCriteriaType: "MACHINE_LEARNING" }));
 		expect(events.violationEvents?.map((e) => [e.violationEventType, e.violationEventAdditionalInfo?.confidenceLevel, e.metricValue?.count])).toEqual([["in-alarm", "HIGH", 400_000]]);
 
-		// the CLI through the API
+		// the aws CLI and ours through the API
+		const aws = await awsCli(f, ["get-behavior-model-training-summaries", "--security-profile-name", "ml"]);
+		expect(aws.summaries).toMatchObject([{ securityProfileName: "ml", behaviorName: "bytes-out", modelStatus: "ACTIVE", datapointsCollectionPercentage: 100 }]);
 		const viaApi = await cli(["ml-models", "--endpoint", f.api.url, "--data", dataDir, "--profile", "ml"]);
 		expect(viaApi.summaries).toMatchObject([{ behaviorName: "bytes-out", modelStatus: "ACTIVE" }]);
 		expect(await sdkFailure(f.iot.send(new GetBehaviorModelTrainingSummariesCommand({ securityProfileName: "nope" })))).toEqual(["ResourceNotFoundException", 404]);
