@@ -56,7 +56,7 @@ for (const name of [...LEVELS.map((l) => `ml-${l}`), "p99"]) {
 const get = (n: string): Score => scores.get(n) as Score;
 const [high, medium, low, base] = [get("ml-HIGH"), get("ml-MEDIUM"), get("ml-LOW"), get("p99")];
 const checks: [boolean, string][] = [
-	[active === summaries.length, "every ML model ACTIVE after 14 days of history"],
+	[active === summaries.length, "every ML model ACTIVE within an hour after 14 days of history"],
 	[high.precision >= 0.95, `HIGH precision ${pct(high.precision)} >= 0.95`],
 	[high.recall >= base.recall, `HIGH recall ${pct(high.recall)} >= p99 baseline recall ${pct(base.recall)}`],
 	[low.recall >= medium.recall && medium.recall >= high.recall, "recall ordered LOW >= MEDIUM >= HIGH"],

@@ -21,7 +21,7 @@ const COUNT_OFFSET = 100_000;
 
 export interface SimResult {
 	events: Map<string, ViolationEvent[]>;
-	/** model summaries when the evaluation starts */
+	/** model summaries one hour into the evaluation (training is spread over ticks: models.ts SAMPLES_PER_TICK) */
 	summaries: ModelSummary[];
 }
 
@@ -53,8 +53,9 @@ export function simulate(fleet: Fleet, settings: MlSettings, profiles: SecurityP
 	const keep = (list: ViolationEvent[]): void => list.forEach((e) => events.get(e.securityProfileName)?.push(e));
 	engine.tick(fleet.evalStart, names);
 	engine.takeCloudDatapoints();
-	const summaries = ml.summaries();
+	let summaries = ml.summaries();
 	for (let t = fleet.evalStart; t < fleet.end; t += STEP_MS) {
+		if (t === fleet.evalStart + 3_600_000) summaries = ml.summaries();
 		for (const d of fleet.devices) {
 			const p = fleet.datapoint(d, t);
 			for (const m of CLOUD) for (let i = 0; i < p[m as keyof typeof p]; i++) engine.count(d.name, m, t + COUNT_OFFSET);

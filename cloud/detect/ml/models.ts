@@ -50,6 +50,8 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** progress of a pending model is recounted at most this often */
 const RECOUNT_MS = HOUR_MS;
+/** datapoints read per maintain (one tick) at most, beyond the first check: the rest waits for the next tick */
+export const SAMPLES_PER_TICK = 1_000_000;
 
 const keyOf = (profile: string, behavior: string): string => `${profile}\u0000${behavior}\u0000`;
 
@@ -78,11 +80,12 @@ export class MlModels {
 		const live = this.#mlBehaviors();
 		for (const k of this.#records.keys()) if (!live.has(k)) this.#drop(k);
 		const pass = new Map<string, { count: number; model?: Model }>();
+		let read = 0;
 		for (const [k, { profile, behavior }] of live) {
 			let r = this.#records.get(k);
 			if (!r || r.metric !== behavior.metric) r = { profile, behavior: behavior.name, metric: behavior.metric ?? "", collectionStart: now, status: "PENDING_BUILD", datapoints: 0, lastCheck: -Infinity };
-			if (this.#due(r, now)) this.#check(r, now, pass);
 			this.#records.set(k, r);
+			if (read < SAMPLES_PER_TICK && this.#due(r, now)) read += this.#check(r, now, pass);
 		}
 	}
 
@@ -137,16 +140,19 @@ export class MlModels {
 		return r.lastCheck < collectedAt || now - r.lastCheck >= refresh;
 	}
 
-	#check(r: ModelRecord, now: number, pass: Map<string, { count: number; model?: Model }>): void {
+	/** Counts (and trains when collected); returns the datapoints read (0 when the pass already had them). */
+	#check(r: ModelRecord, now: number, pass: Map<string, { count: number; model?: Model }>): number {
 		const from = now - this.#s.trainingDays * DAY_MS;
 		const collected = now - r.collectionStart >= this.#s.trainingDays * DAY_MS;
 		const cacheKey = `${r.metric}\u0000${JSON.stringify(this.#registry.listSecurityProfiles().find((p) => p.securityProfileName === r.profile)?.targets ?? [])}`;
 		let shared = pass.get(cacheKey);
+		let read = 0;
 		if (!shared || (collected && !shared.model && shared.count >= this.#s.minDatapoints)) {
 			const targeted = this.#targeting(r.profile);
 			const samples = samplesOf(this.#source, r.metric, targeted, from, now);
 			shared = { count: samples.length, model: collected && samples.length >= this.#s.minDatapoints ? train(samples, now) : undefined };
 			pass.set(cacheKey, shared);
+			read = samples.length;
 		}
 		r.datapoints = shared.count;
 		r.required = this.#s.minDatapoints;
@@ -154,6 +160,7 @@ export class MlModels {
 		if (collected && shared.model) Object.assign(r, { status: "ACTIVE", model: shared.model, lastRefresh: now });
 		else if (collected && !r.model && now - r.collectionStart >= (this.#s.trainingDays + this.#s.retryDays) * DAY_MS) r.status = "EXPIRED";
 		this.#store?.save(keyOf(r.profile, r.behavior), r);
+		return read;
 	}
 
 	#targeting(profile: string): (thing: string) => boolean {
