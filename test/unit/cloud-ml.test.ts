@@ -97,6 +97,23 @@ describe("ML Detect behaviors", () => {
 		expect(stateOf(engine)).toBe("ok");
 	});
 
+	it("a tick reads a bounded number of datapoints: other due models train on the next tick", () => {
+		const registry = new Registry(nop);
+		const behaviors = ["aws:all-bytes-out", "aws:all-bytes-in", "aws:all-packets-out"].map((metric, i) => ({ name: `b${i}`, metric, criteria: { mlDetectionConfig: { confidenceLevel: "HIGH" as const } } }));
+		registry.createSecurityProfile({ securityProfileName: "p", behaviors });
+		registry.attachSecurityProfile("p", ALL_THINGS_ARN);
+		const history = new MemoryHistory();
+		for (let t = T0; t < T0 + 26 * HOUR; t += STEP) for (const b of behaviors) history.add(b.metric, "dev-0", t, 1000);
+		const models = new MlModels(registry, history, mlSettings({ trainingDays: 1, minDatapoints: 100 }), undefined, 400);
+		models.maintain(T0);
+		const status = (): string[] => models.summaries().map((s) => s.modelStatus);
+		models.maintain(T0 + 24 * HOUR);
+		// 288 datapoints in the trailing day per metric: two checks reach the 400 budget, the third waits
+		expect(status()).toEqual(["ACTIVE", "ACTIVE", "PENDING_BUILD"]);
+		models.maintain(T0 + 24 * HOUR + 60_000);
+		expect(status()).toEqual(["ACTIVE", "ACTIVE", "ACTIVE"]);
+	});
+
 	it("a removed ML behavior loses its model", () => {
 		const registry = new Registry(nop, { deleteProfile() {}, deleteTarget() {}, deleteGroup() {}, deleteMember() {} });
 		registry.createSecurityProfile({ securityProfileName: "p", behaviors: [ML_CASES[0].behavior] });

@@ -63,12 +63,14 @@ export class MlModels {
 	readonly #source: HistorySource;
 	readonly #store: ModelPersistence | undefined;
 	readonly #s: MlSettings;
+	readonly #samplesPerTick: number;
 
-	constructor(registry: Registry, source: HistorySource, settings: MlSettings, store?: ModelPersistence) {
+	constructor(registry: Registry, source: HistorySource, settings: MlSettings, store?: ModelPersistence, samplesPerTick = SAMPLES_PER_TICK) {
 		this.#registry = registry;
 		this.#source = source;
 		this.#s = settings;
 		this.#store = store;
+		this.#samplesPerTick = samplesPerTick;
 	}
 
 	restore(records: ModelRecord[]): void {
@@ -85,7 +87,7 @@ export class MlModels {
 			let r = this.#records.get(k);
 			if (!r || r.metric !== behavior.metric) r = { profile, behavior: behavior.name, metric: behavior.metric ?? "", collectionStart: now, status: "PENDING_BUILD", datapoints: 0, lastCheck: -Infinity };
 			this.#records.set(k, r);
-			if (read < SAMPLES_PER_TICK && this.#due(r, now)) read += this.#check(r, now, pass);
+			if (read < this.#samplesPerTick && this.#due(r, now)) read += this.#check(r, now, pass);
 		}
 	}
 
