@@ -91,7 +91,7 @@ describe("GetBehaviorModelTrainingSummaries and ML violations through the API", 
 		f.clock.advance(300_000);
 		await report(device, "dev-ml", 25, { ns: { bi: 100, bo: 400_000, pi: 5, po: 9 } });
 		const active = await f.iot.send(new ListActiveViolationsCommand({ securityProfileName: "ml" }));
-		expect(active.activeViolations?.map((v) => [v.thingName, v.behavior?.name])).toEqual([["dev-ml", "bytes-out"]]);
+		expect(active.activeViolations?.map((v) => [v.thingName, v.behavior?.name, v.violationEventAdditionalInfo?.confidenceLevel])).toEqual([["dev-ml", "bytes-out", "HIGH"]]);
 		const events = await f.iot.send(new ListViolationEventsCommand({ startTime: new Date(start), endTime: new Date(f.clock.now() + 1000), behaviorCriteriaType: "MACHINE_LEARNING" }));
 		expect(events.violationEvents?.map((e) => [e.violationEventType, e.violationEventAdditionalInfo?.confidenceLevel, e.metricValue?.count])).toEqual([["in-alarm", "HIGH", 400_000]]);
 
