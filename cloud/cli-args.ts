@@ -34,6 +34,7 @@ export const COMMANDS: Record<string, Command> = {
 			...DATA, ...PKI, port: "string", host: "string", san: "list", allow: "list", "min-interval": "string", "invalidate-after": "string",
 			jsonl: "string", webhook: "string", "no-stdout": "flag", json: "flag", "status-interval": "string", broker: "string", plugin: "flag",
 			"api-port": "string", "api-scheme": "string", smtp: "string", "smtp-ca": "string", "mail-from": "string", "auto-mitigate": "list",
+			"ml-training-days": "string", "ml-min-datapoints": "string",
 		},
 	},
 	"api-key": { maxArgs: 0, options: { ...DATA } },
@@ -55,6 +56,7 @@ export const COMMANDS: Record<string, Command> = {
 	mitigation: { maxArgs: 2, options: { ...CLIENT, group: "list", role: "string", action: "list", profile: "string", behavior: "string", violation: "list" } },
 	policy: { maxArgs: 2, options: { ...CLIENT, file: "string", group: "string" } },
 	metrics: { maxArgs: 2, options: { ...CLIENT, minutes: "string" } },
+	"ml-models": { maxArgs: 0, options: { ...CLIENT, profile: "string" } },
 	help: { maxArgs: 0, options: {} },
 };
 

@@ -66,7 +66,7 @@ export function forDataDir(endpoint: string | undefined, dataDir: string, pkiDir
 }
 
 /** Runs one API call; a refusal by the cloud (4xx) is a one-line error with exit code 2, as for the local store. */
-async function call<T>(fn: () => Promise<T>): Promise<T> {
+export async function call<T>(fn: () => Promise<T>): Promise<T> {
 	try {
 		return await fn();
 	} catch (e) {

@@ -7,6 +7,7 @@ export const HELP = `usage: npm run cloud -- <command> [options]
         [--broker mqtts://127.0.0.1:PORT [--plugin]] [--api-port 8443 [--api-scheme http|https]
         [--smtp smtp://user:pass@host:port [--smtp-ca CA.pem]] [--mail-from ADDRESS]
         [--auto-mitigate PROFILE[/BEHAVIOR]=ACTION[,ACTION]]...]
+        [--ml-training-days 14] [--ml-min-datapoints 25000]
                                   run the broker + Detect in the foreground (Ctrl-C stops); prints each
                                   alert as a readable line on stdout (--json: the raw SNS shape), and on
                                   stderr a line per thing connecting or disconnecting and a status line
@@ -57,6 +58,9 @@ export const HELP = `usage: npm run cloud -- <command> [options]
                                   mitigation and policy: through a running cloud's API only (docs/api.md)
   metrics <thing> <metric> [--minutes 1440] [--endpoint URL] [--data DIR]
                                   the thing's stored datapoints of the metric (ListMetricValues)
+  ml-models [--profile P] [--endpoint URL] [--data DIR]
+                                  ML behaviors' model state (GetBehaviorModelTrainingSummaries): PENDING_BUILD
+                                  with datapointsCollectionPercentage, ACTIVE, EXPIRED
   help
 
 group, profile, violations, dimension, custom-metric and verify: with --endpoint http://127.0.0.1:API-PORT they go through the running cloud's

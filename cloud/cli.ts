@@ -28,6 +28,7 @@ import { isIP } from "node:net";
 import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate, issueThingCertificate } from "./pki";
 import { CloudStore } from "./store";
 import { activeViolations } from "./violations";
+import { mlModels, mlOption } from "./cli-ml";
 
 
 const dataDir = (a: Args): string => option(a, "data", ".cloud/data")!;
@@ -151,6 +152,7 @@ async function start(a: Args): Promise<void> {
 		invalidateAfterSeconds: intOption(a, "invalidate-after", 172_800),
 		alerts: { stdout: option(a, "no-stdout") === undefined, stdoutFormat: option(a, "json") === undefined ? "text" : "json", jsonl: option(a, "jsonl"), webhook },
 		api,
+		ml: mlOption(a),
 	});
 	const where = broker ? `Detect subscribed to external broker ${broker.url}` : `broker on mqtts://${host}:${cloud.port}`;
 	process.stderr.write(`cloud: ${where} (pki ${pkiDir(a)}, data ${dataDir(a)})\n`);
@@ -310,6 +312,9 @@ async function run(argv: string[]): Promise<number> {
 		case "policy":
 		case "metrics":
 			print(await runMitigationCommand(a));
+			return 0;
+		case "ml-models":
+			print(await mlModels(a));
 			return 0;
 		case "help":
 			print(HELP);

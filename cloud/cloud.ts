@@ -10,6 +10,7 @@ import type { ReportAudit } from "./broker/report-audit";
 import type { Broker, BrokerHooks } from "./broker/server";
 import type { DetectEngine, ViolationEvent } from "./detect/engine";
 import type { MetricValue } from "./detect/metric-value";
+import type { MlModels, ModelSummary } from "./detect/ml/index";
 import type { SecurityProfile } from "./detect/profile";
 import { METRICS } from "./detect/catalogue";
 import { ALL_THINGS_ARN, type Registry } from "./detect/registry";
@@ -33,6 +34,8 @@ export interface CloudParts {
 	store: CloudStore;
 	registry: Registry;
 	engine: DetectEngine;
+	/** ML Detect's models (GetBehaviorModelTrainingSummaries) */
+	ml?: MlModels;
 	alerts: AlertDispatcher;
 	pkiDir: string;
 	intake: IntakeOptions;
@@ -169,6 +172,11 @@ export class Cloud {
 	listMetricValues(thing: string, metric: string, startTime?: number, endTime?: number): { timestamp: number; value: MetricValue }[] {
 		this.flush();
 		return this.#p.store.metricValues(thing, metric, startTime, endTime);
+	}
+
+	/** GetBehaviorModelTrainingSummaries: the model state of every ML behavior (of one profile). */
+	getBehaviorModelTrainingSummaries(securityProfileName?: string): ModelSummary[] {
+		return this.#p.ml?.summaries(securityProfileName) ?? [];
 	}
 
 	issueThingCertificate(thing: string): ThingFiles {

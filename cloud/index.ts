@@ -20,6 +20,7 @@ import { CertificateStore } from "./api/store-certs";
 import type { CertificateIdentity } from "./broker/identity";
 import { realClock } from "./clock";
 import { DetectEngine } from "./detect/engine";
+import { createMlModels, type MlOptions } from "./detect/ml/index";
 import { Registry } from "./detect/registry";
 import { openDefinitions } from "./definitions-store";
 import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate } from "./pki";
@@ -44,6 +45,7 @@ export type { ThingMetrics } from "./thing-metrics";
 export type { DetectCloud } from "./detect-cloud";
 export type { Dimension } from "./detect/dimensions";
 export type { CustomMetric } from "./detect/custom-metrics";
+export type { MlOptions, ModelSummary } from "./detect/ml/index";
 
 export interface CloudOptions {
 	/** directory of cloud.sqlite, or ":memory:" (default) */
@@ -79,6 +81,8 @@ export interface CloudOptions {
 	log?: (s: string) => void;
 	/** serve the AWS IoT control-plane API (SigV4, docs/api.md); `cloud.api` has its URL and first access key */
 	api?: ApiOptions;
+	/** ML Detect training rules (defaults AWS's: 14 days, 25,000 datapoints; docs/cloud.md "ML Detect") */
+	ml?: MlOptions;
 }
 
 export type { AlertOptions };
@@ -143,7 +147,8 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	definitions.onChange(() => registry.refresh());
 	const saved = store.loadRegistry();
 	registry.restore(saved.profiles, saved.targets, saved.groups);
-	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now() });
+	const ml = createMlModels(registry, store.database, options.ml);
+	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now(), ml });
 	engine.restore(store.loadStates(), store.loadSeen());
 	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log, store.outbox);
 	const certificates = new CertificateStore(store.database);
@@ -154,6 +159,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 		store,
 		registry,
 		engine,
+		ml,
 		alerts,
 		definitions,
 		pkiDir: options.pkiDir,
@@ -172,7 +178,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	if (options.api) {
 		try {
 			await prepareConsole(options.api.console, log);
-			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates, policies }, options.api));
+			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates, policies, ml }, options.api));
 		} catch (e) {
 			await cloud.stop();
 			throw e;

@@ -30,6 +30,8 @@ export interface ActiveViolation {
 	violationStartTime: number;
 	verificationState?: string;
 	verificationStateDescription?: string;
+	/** ML behaviors: their confidence level */
+	violationEventAdditionalInfo?: { confidenceLevel: string };
 }
 
 function keep(f: ViolationFilter, thing: string, profile: string, behavior: Behavior): boolean {
@@ -37,6 +39,11 @@ function keep(f: ViolationFilter, thing: string, profile: string, behavior: Beha
 	if (f.securityProfileName !== undefined && f.securityProfileName !== profile) return false;
 	if (f.behaviorCriteriaType !== undefined && criteriaType(behavior) !== f.behaviorCriteriaType) return false;
 	return f.listSuppressedAlerts !== false || behavior.suppressAlerts !== true;
+}
+
+function mlInfo(behavior: Behavior): { violationEventAdditionalInfo?: { confidenceLevel: string } } {
+	const confidenceLevel = behavior.criteria?.mlDetectionConfig?.confidenceLevel;
+	return confidenceLevel ? { violationEventAdditionalInfo: { confidenceLevel } } : {};
 }
 
 export function activeViolations(states: StateRecord[], profile: (name: string) => SecurityProfile | undefined, f: ViolationFilter = {}): ActiveViolation[] {
@@ -53,6 +60,7 @@ export function activeViolations(states: StateRecord[], profile: (name: string) 
 			lastViolationValue: r.state.lastViolationValue,
 			lastViolationTime: r.state.lastViolationTime,
 			violationStartTime: r.state.violationStartTime!,
+			...mlInfo(behavior),
 		});
 	}
 	return out.sort((a, b) => a.violationStartTime - b.violationStartTime);

@@ -22,6 +22,8 @@ import { MitigationStore } from "../mitigation/store";
 import { resumeTasks, type TaskDeps } from "../mitigation/tasks";
 import { autoMitigate, type AutoMitigationRule } from "../mitigation/auto";
 import { GroupPolicies } from "../policies/store";
+import { mlRoutes } from "./routes-ml";
+import type { MlModels } from "../detect/ml/models";
 import { Router } from "./router";
 import { listen } from "./server";
 import { CertificateStore } from "./store-certs";
@@ -71,6 +73,8 @@ export interface ApiDeps {
 	certificates?: CertificateStore;
 	/** the thing-group policies the broker enforces (created on the database, not enforced, when absent) */
 	policies?: GroupPolicies;
+	/** ML Detect's models (GetBehaviorModelTrainingSummaries) */
+	ml?: MlModels;
 }
 
 function taskDeps(deps: ApiDeps, running: () => boolean): TaskDeps {
@@ -116,6 +120,7 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 	resumeTasks(tasks);
 	autoMitigate(tasks, options.autoMitigation ?? [], (cb) => deps.cloud.onViolationEvent(cb));
 	router.add(mitigationRoutes(ctx, tasks)).add(policyRoutes(ctx, policies));
+	if (deps.ml) router.add(mlRoutes(deps.ml, deps.registry));
 	let baseUrl = "";
 	const sns = startSns({ cloud: deps.cloud, registry: deps.registry, store: deps.store, clock: deps.clock, log: deps.log, baseUrl: () => baseUrl }, options.sns);
 	const secretOf = (id: string): string | undefined => keys.secretOf(id);

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { METRICS, isCustomMetric, type MetricInfo } from "./catalogue";
-import type { MetricValue } from "./metric-value";
+import { numericOf, type MetricValue } from "./metric-value";
 import { OPERATORS, STRING_SET_OPERATORS, type Operator } from "./operators";
 import { percentileOf } from "./percentile";
 import { toAlarm, toClear, type Behavior } from "./profile";
@@ -22,6 +22,7 @@ const COUNTED_CLOUD_METRICS = new Set([
 	"aws:num-authorization-failures",
 	"aws:num-connection-attempts",
 	"aws:num-disconnects",
+	"aws:message-byte-size",
 ]);
 const DATAPOINT_SECONDS = 300;
 
@@ -47,6 +48,8 @@ export interface ViolationEvent {
 	/** PutVerificationStateOnViolation (verification.ts); absent = UNKNOWN */
 	verificationState?: string;
 	verificationStateDescription?: string;
+	/** ML behaviors: the confidence level that raised or cleared the alarm */
+	violationEventAdditionalInfo?: { confidenceLevel: string };
 }
 
 /** One datapoint a behavior was evaluated on (metrics export listens to these). */
@@ -69,6 +72,8 @@ export interface EngineOptions {
 	invalidateAfterSeconds: number;
 	now: number;
 	newViolationId?: () => string;
+	/** ML Detect (ml/models.ts): trained on the tick; undefined verdict = no active model, no datapoint */
+	ml?: { maintain(now: number): void; violated(bound: BoundBehavior, thing: string, value: number, time: number): boolean | undefined };
 }
 
 const operators = new WeakMap<Behavior, Operator>();
@@ -111,12 +116,14 @@ export class DetectEngine {
 	readonly #invalidateMs: number;
 	readonly #newId: () => string;
 	readonly #evaluated: ((d: EvaluatedDatapoint) => void)[] = [];
+	readonly #ml: EngineOptions["ml"];
 
 	constructor(registry: Registry, options: EngineOptions) {
 		this.#registry = registry;
 		this.#windows = new Windows(options.now);
 		this.#invalidateMs = options.invalidateAfterSeconds * 1000;
 		this.#newId = options.newViolationId ?? randomUUID;
+		this.#ml = options.ml;
 	}
 
 	restore(states: StateRecord[], lastSeen: [string, number][]): void {
@@ -141,9 +148,9 @@ export class DetectEngine {
 		const windowed = this.#registry.statisticalMetrics();
 		for (const [metric, value] of values) if (windowed.has(metric)) this.#accumulateDevice(thing, metric, value);
 		for (const bound of this.#registry.behaviorsFor(thing)) {
-			if (!bound.static) continue;
-			const value = values.get(bound.behavior.metric!);
-			if (value !== undefined) this.#evaluate(bound, thing, value, now, events);
+			const value = bound.statistical ? undefined : values.get(bound.behavior.metric!);
+			if (value !== undefined && bound.static) this.#evaluate(bound, thing, value, now, events);
+			else if (value !== undefined) this.#judgeMl(bound, thing, value, now, now, events);
 		}
 		return events;
 	}
@@ -188,9 +195,13 @@ export class DetectEngine {
 	/** Closes windows that ended by `now`, evaluates windowed behaviors, invalidates silent things. */
 	tick(now: number, connected: Iterable<string>): ViolationEvent[] {
 		const events: ViolationEvent[] = [];
+		this.#ml?.maintain(now);
 		for (const w of this.#windows.close(now)) {
-			if (w.durationSeconds === DATAPOINT_SECONDS) this.#recordCloud(w);
 			const things = new Set([...w.values.keys(), ...connected]);
+			if (w.durationSeconds === DATAPOINT_SECONDS) {
+				this.#recordCloud(w);
+				this.#closeMl(w, things, now, events);
+			}
 			this.#closeStatic(w, things, now, events);
 			this.#closeStatistical(w, things, now, events);
 		}
@@ -280,6 +291,27 @@ export class DetectEngine {
 				this.#record(bound, thing, value, !op.compare(value, { count: threshold }), now, events);
 			}
 		}
+	}
+
+	/** Cloud-side ML behaviors: the thing's count in the 300 s window (0 for a connected quiet thing). */
+	#closeMl(w: ClosedWindow, things: Set<string>, now: number, events: ViolationEvent[]): void {
+		if (!this.#ml) return;
+		for (const thing of things) {
+			for (const bound of this.#registry.behaviorsFor(thing)) {
+				if (bound.static || bound.statistical || infoOf(bound.behavior.metric!)?.side !== "cloud") continue;
+				this.#judgeMl(bound, thing, { count: w.values.get(thing)?.get(bound.behavior.metric!) ?? 0 }, w.end, now, events);
+			}
+		}
+	}
+
+	#judgeMl(bound: BoundBehavior, thing: string, value: MetricValue, time: number, now: number, events: ViolationEvent[]): void {
+		const n = numericOf(value);
+		const violated = n === undefined ? undefined : this.#ml?.violated(bound, thing, n, time);
+		if (violated === undefined) return;
+		const before = events.length;
+		this.#record(bound, thing, value, violated, now, events);
+		const confidenceLevel = bound.behavior.criteria?.mlDetectionConfig?.confidenceLevel;
+		for (const e of events.slice(before)) if (confidenceLevel) e.violationEventAdditionalInfo = { confidenceLevel };
 	}
 
 	#evaluate(bound: BoundBehavior, thing: string, value: MetricValue, now: number, events: ViolationEvent[]): void {

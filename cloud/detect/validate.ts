@@ -38,6 +38,7 @@ const CRITERIA_KEYS = [
 ];
 const VALUE_KEYS: Shape[] = ["count", "cidrs", "ports", "number", "numbers", "strings"];
 const MAX_BEHAVIORS = 100;
+const ML_METRICS_HINT = `ML Detect learns ${[...METRICS].filter(([, i]) => i.ml).map(([m]) => m).join(", ")} and custom number metrics; not IP addresses or port lists`;
 const MAX_VALUE_ELEMENTS = 1000;
 
 type Errors = string[];
@@ -131,7 +132,7 @@ function checkDuration(c: BehaviorCriteria, info: MetricInfo, metric: string, wh
 function checkMl(c: BehaviorCriteria, info: MetricInfo, metric: string, where: string, errors: Errors): void {
 	const ml = c.mlDetectionConfig;
 	if (!CONFIDENCE.includes(ml?.confidenceLevel ?? "")) errors.push(`${where}: mlDetectionConfig.confidenceLevel must be LOW, MEDIUM or HIGH`);
-	if (!info.ml) errors.push(`${where}: ML Detect does not support metric ${metric}`);
+	if (!info.ml) errors.push(`${where}: ML Detect does not support metric ${metric} (${ML_METRICS_HINT})`);
 	if (c.comparisonOperator !== undefined || c.value !== undefined || c.statisticalThreshold !== undefined) {
 		errors.push(`${where}: an ML behavior takes no comparisonOperator, value or statisticalThreshold`);
 	}

@@ -81,4 +81,10 @@ export const LIMITS = {
 	violationRetentionDays: 30,
 	/** metric history kept, days */
 	metricRetentionDays: 14,
+	/** ML Detect: days of data before the first model, and the trailing training period */
+	mlTrainingDays: 14,
+	/** ML Detect: datapoints of a behavior's metric needed in the training period */
+	mlMinDatapoints: 25_000,
+	/** ML Detect: days training is retried when the data is insufficient */
+	mlRetryDays: 30,
 } as const;
