@@ -117,6 +117,8 @@ describe("web console in Chromium", () => {
 		const reported = await row.locator("time").first().getAttribute("datetime");
 		expect(await row.locator("time").first().textContent()).toBe(new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "Europe/Paris" }).format(new Date(reported ?? "")));
 		await row.locator("details.raw-json summary").click();
+		// the JSON is written on the details' toggle event, which the browser fires after the click
+		await expect.poll(() => row.locator("pre.raw").textContent()).not.toBe("");
 		expect(JSON.parse((await row.locator("pre.raw").textContent()) ?? "")).toMatchObject({ thingName: THING, groups: [GROUP], lastReportFormat: "json" });
 		const bad = page.locator(`#fleet tr[data-key="${BAD}"] td[data-col="lastReply"]`);
 		expect(await bad.textContent()).toMatch(/^REJECTED [A-Za-z]+/);
