@@ -1,19 +1,17 @@
 /*
  * context — what the console's handlers work on: the API's context (running Cloud, registry, engine and
  * the API stores, so console actions take the same paths as the AWS API), the in-memory activity, the
- * persisted per-thing times and the verification states.
+ * persisted per-thing times.
  */
 import type { ApiContext } from "../api/context";
 import type { Activity } from "./activity";
 import type { EventLookup, Persisted } from "./persisted";
-import type { VerificationStore } from "./verification";
 
 export interface ConsoleContext {
 	api: ApiContext;
 	activity: Activity;
 	persisted: Persisted;
 	events: EventLookup;
-	verification: VerificationStore;
 }
 
 /** thing → its groups, for every group member. */

@@ -17,7 +17,6 @@ import { consoleRoutes } from "./routes";
 import { SessionStore } from "./sessions";
 import { StaticFiles } from "./static";
 import { EventStream } from "./stream";
-import { VerificationStore } from "./verification";
 
 export { buildConsole, type BuildOptions, type BuildResult } from "./build";
 export { consoleRoutes, SPECIAL_ENDPOINTS, API_PREFIX } from "./routes";
@@ -61,7 +60,7 @@ export function startConsole(deps: ConsoleDeps, options: ConsoleOptions = {}): W
 	const db = deps.store.database;
 	const now = options.now ?? Date.now;
 	const activity = new Activity();
-	const ctx: ConsoleContext = { api: deps.api, activity, persisted: new Persisted(db), events: new EventLookup(db), verification: new VerificationStore(db) };
+	const ctx: ConsoleContext = { api: deps.api, activity, persisted: new Persisted(db), events: new EventLookup(db) };
 	const stream = new EventStream(now, options.heartbeatMs);
 	deps.api.cloud.observe(activity);
 	deps.api.cloud.onConnection((thing, connected, ip) => activity.connection(thing, connected, deps.api.clock.now(), ip));

@@ -7,6 +7,7 @@ import { METRICS, isCustomMetric } from "../detect/catalogue";
 import type { Behavior } from "../detect/profile";
 import type { ViolationEvent } from "../detect/engine";
 import type { ConsoleContext } from "./context";
+import { verificationOf } from "./verification";
 import { knownThing } from "./fleet";
 import { badRequest, notFound } from "./http";
 import { timeParam, type Query } from "./list";
@@ -50,7 +51,7 @@ export function thingDetail(ctx: ConsoleContext, rawName: string): object {
 		reports: [...(a?.reports ?? [])].reverse(),
 		metrics: metricsOf(bound.map((b) => b.behavior)),
 		behaviors: bound.map((b) => ({ securityProfileName: b.profile.securityProfileName, behavior: b.behavior })),
-		activeViolations: ctx.api.cloud.listActiveViolations({ thingName: name }).map((v) => ({ ...v, ...ctx.verification.get(v.violationId) })),
+		activeViolations: ctx.api.cloud.listActiveViolations({ thingName: name }).map((v) => ({ ...v, ...verificationOf(v) })),
 	};
 }
 

@@ -1,37 +1,32 @@
 /*
- * verification — AWS's PutVerificationStateOnViolation for the console: an operator's verdict on a
- * violation (UNKNOWN, TRUE_POSITIVE, BENIGN_POSITIVE, FALSE_POSITIVE) with a description, by violation id.
+ * verification — the console's view of PutVerificationStateOnViolation. The states live in one place,
+ * the store's verification_states table behind DetectCloud (cloud/verification.ts), which the API, the
+ * CLI and the console share; here they are only shaped for the page (null = never set) and refused with
+ * the console's HTTP errors.
  */
-import type Database from "better-sqlite3";
-import { badRequest } from "./http";
-
-const SCHEMA = `CREATE TABLE IF NOT EXISTS console_verification (violation_id TEXT PRIMARY KEY, state TEXT NOT NULL, description TEXT, time INTEGER NOT NULL);`;
-export const VERIFICATION_STATES = ["UNKNOWN", "TRUE_POSITIVE", "BENIGN_POSITIVE", "FALSE_POSITIVE"] as const;
-const MAX_DESCRIPTION = 1000;
+import type { DetectCloud } from "../detect-cloud";
+import { CloudError } from "../errors";
+import { VERIFICATION_STATES } from "../verification";
+import { badRequest, notFound } from "./http";
 
 export interface Verification {
 	verificationState: string | null;
 	verificationStateDescription: string | null;
 }
 
-export class VerificationStore {
-	readonly #db: Database.Database;
+/** The verification fields of a listed violation or event, null when never set. */
+export function verificationOf(v: { verificationState?: string; verificationStateDescription?: string }): Verification {
+	return { verificationState: v.verificationState ?? null, verificationStateDescription: v.verificationStateDescription ?? null };
+}
 
-	constructor(db: Database.Database) {
-		this.#db = db;
-		db.exec(SCHEMA);
-	}
-
-	put(violationId: string, body: Record<string, unknown>, now: number): void {
-		const state = body.verificationState;
-		if (typeof state !== "string" || !(VERIFICATION_STATES as readonly string[]).includes(state)) throw badRequest(`verificationState must be one of ${VERIFICATION_STATES.join(", ")}`);
-		const description = body.verificationStateDescription;
-		if (description !== undefined && (typeof description !== "string" || description.length > MAX_DESCRIPTION)) throw badRequest(`verificationStateDescription must be a string of at most ${MAX_DESCRIPTION} characters`);
-		this.#db.prepare("INSERT OR REPLACE INTO console_verification VALUES (?, ?, ?, ?)").run(violationId, state, description ?? null, now);
-	}
-
-	get(violationId: string): Verification {
-		const row = this.#db.prepare("SELECT state, description FROM console_verification WHERE violation_id = ?").get(violationId) as { state: string; description: string | null } | undefined;
-		return { verificationState: row?.state ?? null, verificationStateDescription: row?.description ?? null };
+/** Sets the state of an active or historical violation: 400 for a bad state or description, 404 for an unknown id. */
+export function putVerification(cloud: DetectCloud, violationId: string, body: Record<string, unknown>): void {
+	const state = body.verificationState;
+	if (typeof state !== "string" || !(VERIFICATION_STATES as readonly string[]).includes(state)) throw badRequest(`verificationState must be one of ${VERIFICATION_STATES.join(", ")}`);
+	try {
+		cloud.putVerificationStateOnViolation(violationId, state, body.verificationStateDescription);
+	} catch (e) {
+		if (!(e instanceof CloudError)) throw e;
+		throw /does not exist/.test(e.message) ? notFound(e.message) : badRequest(e.message);
 	}
 }

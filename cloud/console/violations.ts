@@ -6,6 +6,7 @@
 import type { ViolationEvent } from "../detect/engine";
 import type { ConsoleContext } from "./context";
 import { notFound } from "./http";
+import { putVerification, verificationOf } from "./verification";
 import { intParam, searchFilter, sortAndPage, timeParam, type Paged, type Query } from "./list";
 
 const DAY_MS = 86_400_000;
@@ -20,7 +21,7 @@ export function activeList(ctx: ConsoleContext, q: Query): Paged<object> {
 	const all = ctx.api.cloud
 		.listActiveViolations(filterOf(q))
 		.filter(search)
-		.map((v) => ({ ...v, lastViolationValue: v.lastViolationValue ?? null, lastViolationTime: v.lastViolationTime ?? null, ...ctx.verification.get(v.violationId) }));
+		.map((v) => ({ ...v, lastViolationValue: v.lastViolationValue ?? null, lastViolationTime: v.lastViolationTime ?? null, ...verificationOf(v) }));
 	return sortAndPage(
 		q,
 		all,
@@ -36,7 +37,7 @@ export function history(ctx: ConsoleContext, q: Query): object {
 	const start = timeParam(q, "start", end - DAY_MS);
 	const maxResults = intParam(q, "limit", 1000, 1, 1000);
 	const page = ctx.api.cloud.queryViolationEvents({ ...filterOf(q), startTime: start, endTime: end, maxResults, nextToken: q.get("nextToken") || undefined });
-	return { items: page.violationEvents.map((e) => ({ ...e, metricValue: e.metricValue ?? null, ...ctx.verification.get(e.violationId) })), nextToken: page.nextToken ?? null };
+	return { items: page.violationEvents.map((e) => ({ ...e, metricValue: e.metricValue ?? null, ...verificationOf(e) })), nextToken: page.nextToken ?? null };
 }
 
 export function clear(ctx: ConsoleContext, violationId: string): { event: ViolationEvent } {
@@ -46,9 +47,6 @@ export function clear(ctx: ConsoleContext, violationId: string): { event: Violat
 }
 
 export function verify(ctx: ConsoleContext, violationId: string, body: Record<string, unknown>): object {
-	ctx.api.cloud.flush();
-	const active = ctx.api.cloud.listActiveViolations().some((v) => v.violationId === violationId);
-	if (!active && ctx.events.first(violationId) === undefined) throw notFound(`violation ${violationId} does not exist`);
-	ctx.verification.put(violationId, body, ctx.api.clock.now());
+	putVerification(ctx.api.cloud, violationId, body);
 	return {};
 }

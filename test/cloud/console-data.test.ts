@@ -160,6 +160,8 @@ describe("console data endpoints", () => {
 		expect((await c.post(`/violations/nope/verification`, { verificationState: "TRUE_POSITIVE" })).status).toBe(404);
 		expect((await c.post(`/violations/${id}/verification`, { verificationState: "TRUE_POSITIVE", verificationStateDescription: "rogue mode test" })).status).toBe(200);
 		expect((await c.get<{ items: Obj[] }>("/violations/active?search=bytes")).body.items[0]).toMatchObject({ verificationState: "TRUE_POSITIVE", verificationStateDescription: "rogue mode test" });
+		// one table: the API's ListActiveViolations (and its verificationState filter) sees the console's verdict
+		expect(f.cloud.listActiveViolations({ verificationState: "TRUE_POSITIVE" })).toMatchObject([{ violationId: id, verificationStateDescription: "rogue mode test" }]);
 
 		f.clock.advance(1000);
 		const cleared = await c.post<{ event: Obj }>(`/violations/${id}/clear`);
