@@ -1,43 +1,27 @@
 /* `npm run cloud -- start --api-port … --smtp … --mail-from …`: SNS e-mail through the relay given on the command line. */
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
-import { join } from "node:path";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { tempDir, until } from "../helpers/cloud-setup";
-import { apiUrl } from "../helpers/api-setup";
+import { until } from "../helpers/cloud-setup";
+import { apiKeyOf, startCliCloud, TSX, type CliCloud } from "../helpers/cli-cloud";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
 
 const run = promisify(execFile);
-const TSX = join("node_modules", ".bin", "tsx");
-let child: ChildProcess | undefined;
-let dir: string | undefined;
+let cloud: CliCloud | undefined;
 let smtp: SmtpSink | undefined;
 afterEach(async () => {
-	const c = child;
-	if (c?.pid !== undefined && c.exitCode === null) {
-		const exited = new Promise((r) => c.once("exit", r));
-		c.kill("SIGTERM");
-		await exited;
-	}
+	await cloud?.stop();
 	await smtp?.close();
-	if (dir) rmSync(dir, { recursive: true, force: true });
-	child = dir = smtp = undefined;
+	cloud = smtp = undefined;
 });
 
 describe("cloud CLI with SNS e-mail", () => {
 	it("sends the confirmation mail through --smtp from --mail-from", async () => {
 		smtp = await startSmtpSink();
-		dir = tempDir("api-cli-sns-");
-		const data = join(dir, "data");
-		const args = ["cloud/cli.ts", "start", "--port", "0", "--api-port", "0", "--data", data, "--pki", join(dir, "pki"), "--no-stdout", "--smtp", smtp.url, "--mail-from", "dd@example.net"];
-		child = spawn(TSX, args, { stdio: ["ignore", "ignore", "pipe"] });
-		const url = await apiUrl(child);
-		const { stdout } = await run(TSX, ["cloud/cli.ts", "api-key", "--data", data]);
-		const m = /^AWS_ACCESS_KEY_ID=(\S+)\nAWS_SECRET_ACCESS_KEY=(\S+)\n$/.exec(stdout);
-		if (!m) throw new Error("unexpected api-key output");
-		const sns = new SNSClient({ endpoint: url, region: "eu-west-1", credentials: { accessKeyId: m[1], secretAccessKey: m[2] }, maxAttempts: 1 });
+		const c = (cloud = await startCliCloud("api-cli-sns-", ["--no-stdout", "--smtp", smtp.url, "--mail-from", "dd@example.net"]));
+		const url = c.url;
+		const sns = new SNSClient({ endpoint: url, region: "eu-west-1", credentials: await apiKeyOf(c.data), maxAttempts: 1 });
 		try {
 			const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "MisbehavingDevices" }));
 			await sns.send(new SubscribeCommand({ TopicArn, Protocol: "email", Endpoint: "ops@example.org" }));

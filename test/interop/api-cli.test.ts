@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { report, startApiCloud, type ApiFixture } from "../helpers/api-setup";
+import { awsCliRun, type AwsCliResult } from "../helpers/aws-cli";
 
 const run = promisify(execFile);
 const AWS = "/usr/bin/aws";
@@ -21,32 +22,9 @@ afterAll(async () => {
 	rmSync(home, { recursive: true, force: true });
 });
 
-interface Result {
-	code: number;
-	json: Record<string, unknown>;
-	stderr: string;
-}
-
 /** Runs `aws iot …` against the API with only environment credentials (no user config). */
-async function aws(args: string[], secret = f.api.accessKey.secretAccessKey, target = f): Promise<Result> {
-	const env = {
-		PATH: process.env.PATH ?? "/usr/bin:/bin",
-		HOME: home,
-		AWS_CONFIG_FILE: join(home, "no-config"),
-		AWS_SHARED_CREDENTIALS_FILE: join(home, "no-credentials"),
-		AWS_ACCESS_KEY_ID: target.api.accessKey.accessKeyId,
-		AWS_SECRET_ACCESS_KEY: secret,
-		AWS_DEFAULT_REGION: "us-east-1",
-		AWS_MAX_ATTEMPTS: "1",
-		AWS_PAGER: "",
-	};
-	try {
-		const { stdout, stderr } = await run(AWS, ["iot", ...args, "--endpoint-url", target.api.url, "--output", "json"], { env, timeout: 120_000 });
-		return { code: 0, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr };
-	} catch (e) {
-		const err = e as { code?: number; stderr?: string };
-		return { code: typeof err.code === "number" ? err.code : -1, json: {}, stderr: err.stderr ?? String(e) };
-	}
+function aws(args: string[], secret = f.api.accessKey.secretAccessKey, target = f): Promise<AwsCliResult> {
+	return awsCliRun("iot", args, { home, url: target.api.url, key: { accessKeyId: target.api.accessKey.accessKeyId, secretAccessKey: secret } });
 }
 
 describe("control-plane API through the aws CLI", () => {

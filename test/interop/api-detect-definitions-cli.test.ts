@@ -1,15 +1,12 @@
 /* Dimensions, custom metrics and verification states through the real aws CLI (Debian's /usr/bin/aws). */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiCloud, type ApiFixture } from "../helpers/api-setup";
 import { nextMessage } from "../helpers/cloud-setup";
+import { awsCliRun, type AwsCliResult } from "../helpers/aws-cli";
 
-const run = promisify(execFile);
-const AWS = "/usr/bin/aws";
 let f: ApiFixture;
 let home: string;
 
@@ -23,25 +20,8 @@ afterAll(async () => {
 });
 
 /** `aws iot …` against the API with environment credentials only; the parsed JSON output, or the exit code and stderr. */
-async function aws(args: string[]): Promise<{ code: number; json: Record<string, unknown>; stderr: string }> {
-	const env = {
-		PATH: process.env.PATH ?? "/usr/bin:/bin",
-		HOME: home,
-		AWS_CONFIG_FILE: join(home, "no-config"),
-		AWS_SHARED_CREDENTIALS_FILE: join(home, "no-credentials"),
-		AWS_ACCESS_KEY_ID: f.api.accessKey.accessKeyId,
-		AWS_SECRET_ACCESS_KEY: f.api.accessKey.secretAccessKey,
-		AWS_DEFAULT_REGION: "us-east-1",
-		AWS_MAX_ATTEMPTS: "1",
-		AWS_PAGER: "",
-	};
-	try {
-		const { stdout, stderr } = await run(AWS, ["iot", ...args, "--endpoint-url", f.api.url, "--output", "json"], { env, timeout: 120_000 });
-		return { code: 0, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr };
-	} catch (e) {
-		const err = e as { code?: number; stderr?: string };
-		return { code: typeof err.code === "number" ? err.code : -1, json: {}, stderr: err.stderr ?? String(e) };
-	}
+function aws(args: string[]): Promise<AwsCliResult> {
+	return awsCliRun("iot", args, { home, url: f.api.url, key: f.api.accessKey });
 }
 
 describe("Detect definitions through the aws CLI", { timeout: 120_000 }, () => {

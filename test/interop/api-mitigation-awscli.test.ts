@@ -3,18 +3,16 @@
  * serializers) against the API: the quarantine set up and run from the CLI, the export config accepted
  * and its datapoints read by a real MQTT subscriber, ListMetricValues of a cloud-side metric.
  */
-import { execFile } from "node:child_process";
 import { CreateSecurityProfileCommand } from "@aws-sdk/client-iot";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { thingGroupArn } from "../../cloud/detect/registry";
 import { startApiCloud, type ApiFixture } from "../helpers/api-setup";
 import { until } from "../helpers/cloud-setup";
+import { awsCli } from "../helpers/aws-cli";
 
-const run = promisify(execFile);
 let f: ApiFixture;
 let home: string;
 
@@ -27,20 +25,8 @@ afterAll(async () => {
 	rmSync(home, { recursive: true, force: true });
 });
 
-async function aws(...args: string[]): Promise<Record<string, unknown>> {
-	const env = {
-		PATH: process.env.PATH ?? "/usr/bin:/bin",
-		HOME: home,
-		AWS_CONFIG_FILE: join(home, "no-config"),
-		AWS_SHARED_CREDENTIALS_FILE: join(home, "no-credentials"),
-		AWS_ACCESS_KEY_ID: f.api.accessKey.accessKeyId,
-		AWS_SECRET_ACCESS_KEY: f.api.accessKey.secretAccessKey,
-		AWS_DEFAULT_REGION: "us-east-1",
-		AWS_MAX_ATTEMPTS: "1",
-		AWS_PAGER: "",
-	};
-	const { stdout } = await run("/usr/bin/aws", ["iot", ...args, "--endpoint-url", f.api.url, "--output", "json"], { env, timeout: 120_000 });
-	return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
+function aws(...args: string[]): Promise<Record<string, unknown>> {
+	return awsCli("iot", args, { home, url: f.api.url, key: f.api.accessKey });
 }
 
 describe("mitigation, policies and export through the aws CLI", { timeout: 300_000 }, () => {

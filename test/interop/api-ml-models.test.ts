@@ -19,6 +19,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ALL_THINGS_ARN } from "../../cloud/index";
 import { report, sdkFailure, startApiCloud, type ApiFixture } from "../helpers/api-setup";
 import { tempDir } from "../helpers/cloud-setup";
+import { awsCli } from "../helpers/aws-cli";
 
 const run = promisify(execFile);
 const CLI = resolve(__dirname, "../../cloud/cli.ts");
@@ -39,19 +40,8 @@ async function summaries(f: ApiFixture): Promise<Record<string, unknown>[]> {
 }
 
 /** Debian's aws CLI (botocore), environment credentials only. */
-async function awsCli(f: ApiFixture, args: string[]): Promise<Record<string, unknown>> {
-	const env = {
-		PATH: "/usr/bin:/bin",
-		HOME: dir ?? "/tmp",
-		AWS_CONFIG_FILE: "/nonexistent",
-		AWS_SHARED_CREDENTIALS_FILE: "/nonexistent",
-		AWS_ACCESS_KEY_ID: f.api.accessKey.accessKeyId,
-		AWS_SECRET_ACCESS_KEY: f.api.accessKey.secretAccessKey,
-		AWS_DEFAULT_REGION: "us-east-1",
-		AWS_PAGER: "",
-	};
-	const { stdout } = await run("/usr/bin/aws", ["iot", ...args, "--endpoint-url", f.api.url, "--output", "json"], { env, timeout: 120_000 });
-	return JSON.parse(stdout) as Record<string, unknown>;
+function botocore(f: ApiFixture, args: string[]): Promise<Record<string, unknown>> {
+	return awsCli("iot", args, { home: dir ?? "/tmp", url: f.api.url, key: f.api.accessKey });
 }
 
 async function cli(args: string[]): Promise<Record<string, unknown>> {
@@ -96,7 +86,7 @@ describe("GetBehaviorModelTrainingSummaries and ML violations through the API", 
 		expect(events.violationEvents?.map((e) => [e.violationEventType, e.violationEventAdditionalInfo?.confidenceLevel, e.metricValue?.count])).toEqual([["in-alarm", "HIGH", 400_000]]);
 
 		// the aws CLI and ours through the API
-		const aws = await awsCli(f, ["get-behavior-model-training-summaries", "--security-profile-name", "ml"]);
+		const aws = await botocore(f, ["get-behavior-model-training-summaries", "--security-profile-name", "ml"]);
 		expect(aws.summaries).toMatchObject([{ securityProfileName: "ml", behaviorName: "bytes-out", modelStatus: "ACTIVE", datapointsCollectionPercentage: 100 }]);
 		const viaApi = await cli(["ml-models", "--endpoint", f.api.url, "--data", dataDir, "--profile", "ml"]);
 		expect(viaApi.summaries).toMatchObject([{ behaviorName: "bytes-out", modelStatus: "ACTIVE" }]);

@@ -1,15 +1,13 @@
 /* The SNS subset driven by the real aws CLI (Debian's /usr/bin/aws, botocore's query protocol, signing name sns). */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiCloud, type ApiFixture } from "../helpers/api-setup";
 import { until } from "../helpers/cloud-setup";
+import { awsCli } from "../helpers/aws-cli";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
 
-const run = promisify(execFile);
 let f: ApiFixture;
 let smtp: SmtpSink;
 let home: string;
@@ -26,20 +24,8 @@ afterAll(async () => {
 });
 
 /** Runs `aws sns …` with only environment credentials; the parsed JSON output. */
-async function aws(args: string[]): Promise<Record<string, unknown>> {
-	const env = {
-		PATH: process.env.PATH ?? "/usr/bin:/bin",
-		HOME: home,
-		AWS_CONFIG_FILE: join(home, "no-config"),
-		AWS_SHARED_CREDENTIALS_FILE: join(home, "no-credentials"),
-		AWS_ACCESS_KEY_ID: f.api.accessKey.accessKeyId,
-		AWS_SECRET_ACCESS_KEY: f.api.accessKey.secretAccessKey,
-		AWS_DEFAULT_REGION: "eu-central-1",
-		AWS_MAX_ATTEMPTS: "1",
-		AWS_PAGER: "",
-	};
-	const { stdout } = await run("/usr/bin/aws", ["sns", ...args, "--endpoint-url", f.api.url, "--output", "json"], { env, timeout: 120_000 });
-	return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
+function aws(args: string[]): Promise<Record<string, unknown>> {
+	return awsCli("sns", args, { home, url: f.api.url, key: f.api.accessKey, region: "eu-central-1" });
 }
 
 describe("SNS through the aws CLI", () => {

@@ -3,30 +3,22 @@
  * quarantine group gets the policy, the action and a task are made and described, and `metrics` reads the
  * data dir when no cloud runs on it.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { CloudStore } from "../../cloud/store";
 import { autoMitigationOption } from "../../cloud/cli-mitigation";
-import { apiUrl } from "../helpers/api-setup";
+import { startCliCloud, TSX, type CliCloud } from "../helpers/cli-cloud";
 import { tempDir } from "../helpers/cloud-setup";
 
 const run = promisify(execFile);
-const TSX = join("node_modules", ".bin", "tsx");
 const dir = tempDir("cli-mitigation-");
-const data = join(dir, "data");
-const pki = join(dir, "pki");
-let child: ChildProcess | undefined;
+let cloud: CliCloud | undefined;
 
 afterAll(async () => {
-	const c = child;
-	if (c?.pid !== undefined && c.exitCode === null) {
-		const exited = new Promise((r) => c.once("exit", r));
-		c.kill("SIGTERM");
-		await exited;
-	}
+	await cloud?.stop();
 	rmSync(dir, { recursive: true, force: true });
 });
 
@@ -38,11 +30,9 @@ const cli = async (...args: string[]): Promise<unknown> => {
 
 describe("cloud CLI: mitigation, policy, metrics", { timeout: 180_000 }, () => {
 	it("sets up the quarantine and runs a task through the running cloud's API", async () => {
-		child = spawn(TSX, ["cloud/cli.ts", "start", "--port", "0", "--api-port", "0", "--data", data, "--pki", pki, "--no-stdout", "--auto-mitigate", "CheckRogueDevices/msgReceive=Quarantine"], { stdio: ["ignore", "ignore", "pipe"] });
-		let stderr = "";
-		child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
-		const url = await apiUrl(child);
-		expect(stderr).toMatch(/mitigation: auto rule 0: in-alarm of CheckRogueDevices\/msgReceive → Quarantine/);
+		cloud = await startCliCloud("cli-mitigation-", ["--no-stdout", "--auto-mitigate", "CheckRogueDevices/msgReceive=Quarantine"]);
+		const { url, data } = cloud;
+		expect(cloud.stderr()).toMatch(/mitigation: auto rule 0: in-alarm of CheckRogueDevices\/msgReceive → Quarantine/);
 		const at = ["--endpoint", url, "--data", data];
 		await cli("group", "create", "quarantine", ...at);
 		expect(await cli("policy", "create", "QuarantinePolicy", "--file", resolve("profiles/QuarantinePolicy.json"), ...at)).toMatchObject({ policyName: "QuarantinePolicy" });

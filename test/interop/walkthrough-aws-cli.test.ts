@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { report, startApiCloud, type ApiFixture } from "../helpers/api-setup";
+import { awsCliEnv } from "../helpers/aws-cli";
 import { until } from "../helpers/cloud-setup";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
 
@@ -36,15 +37,7 @@ async function block(i: number, extraEnv: Record<string, string> = {}): Promise<
 		.filter((l) => /^[A-Z_]+=/.test(l));
 	const script = ["set -euo pipefail", ...assignments, blocks[i]].join("\n");
 	const env = {
-		PATH: process.env.PATH ?? "/usr/bin:/bin",
-		HOME: home,
-		AWS_CONFIG_FILE: join(home, "no-config"),
-		AWS_SHARED_CREDENTIALS_FILE: join(home, "no-credentials"),
-		AWS_ACCESS_KEY_ID: f.api.accessKey.accessKeyId,
-		AWS_SECRET_ACCESS_KEY: f.api.accessKey.secretAccessKey,
-		AWS_DEFAULT_REGION: "us-east-1",
-		AWS_MAX_ATTEMPTS: "1",
-		AWS_PAGER: "",
+		...awsCliEnv(home, f.api.accessKey),
 		E: `--endpoint-url=${f.api.url}`,
 		...extraEnv,
 	};
