@@ -17,6 +17,7 @@
  *   - beaconing: +1 established connection, +8 KB and +40 packets out per datapoint, for 12 h.
  * Everything comes from one mulberry32 stream per device and the seed, so a run is reproducible.
  */
+import { prng } from "../../test/helpers/prng";
 
 export const BENCH_METRICS = [
 	"aws:all-bytes-out",
@@ -56,17 +57,6 @@ interface Device {
 export const STEP_MS = 300_000;
 const DAY_MS = 86_400_000;
 
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 function gaussian(rand: () => number): number {
 	return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
@@ -96,14 +86,14 @@ export class Fleet {
 	readonly #firmwareAt: number;
 
 	constructor(seed: number, size: number, start: number, trainDays: number, evalDays: number) {
-		const rand = mulberry32(seed);
+		const rand = prng(seed);
 		this.start = start;
 		this.evalStart = start + trainDays * DAY_MS;
 		this.end = this.evalStart + evalDays * DAY_MS;
 		this.#firmwareAt = this.evalStart + 2 * DAY_MS;
 		this.devices = Array.from({ length: size }, (_, i) => ({
 			name: `dev-${String(i).padStart(3, "0")}`,
-			rand: mulberry32(seed * 7919 + i),
+			rand: prng(seed * 7919 + i),
 			bytes: 20_000 * Math.exp(0.9 * gaussian(rand)),
 			packetSize: 200 + 400 * rand(),
 			msgs: 3 + 12 * rand(),

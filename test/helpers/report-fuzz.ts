@@ -10,6 +10,7 @@ import { encodeReport } from "../../modules/report/report";
 import { reportFixtures } from "../fixtures/reports";
 import { ALL_CASES } from "../fixtures/report-cases";
 import { garbageReason, oracleReason } from "./report-oracle";
+import { prng } from "./prng";
 
 type Format = "json" | "cbor";
 interface Seed {
@@ -32,17 +33,6 @@ export interface FuzzCounts {
 	examples: string[];
 }
 
-/** mulberry32: a small seeded PRNG, so every run of one seed mutates identically. */
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function seeds(): Seed[] {
 	const out: Seed[] = [];
