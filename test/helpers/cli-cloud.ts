@@ -64,3 +64,18 @@ export async function startCliCloud(prefix: string, extra: string[] = []): Promi
 	});
 	return { child, dir, data, pki, url, stdout: () => out, stderr: () => err, stop };
 }
+
+export interface CliResult {
+	code: number | null;
+	out: string;
+	err: string;
+}
+
+/** `npm run cloud -- <args>` with `env` added, asynchronous (a cloud in this process keeps answering meanwhile); never throws. */
+export function runCli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
+	return new Promise((resolve) => {
+		execFile(process.execPath, ["--import", "tsx", "cloud/cli.ts", ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, ...env } }, (e, out, err) => {
+			resolve({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, out, err });
+		});
+	});
+}

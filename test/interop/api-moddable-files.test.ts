@@ -4,12 +4,12 @@
  * certificate's, or not a PEM, is refused with one line and nothing written.
  */
 import { CreateKeysAndCertificateCommand } from "@aws-sdk/client-iot";
-import { execFile } from "node:child_process";
 import { createPrivateKey, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startApiCloud, type ApiFixture } from "../helpers/api-setup";
+import { runCli, type CliResult } from "../helpers/cli-cloud";
 
 let fixture: ApiFixture | undefined;
 afterEach(async () => {
@@ -17,13 +17,7 @@ afterEach(async () => {
 	fixture = undefined;
 });
 
-function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-	return new Promise((resolve) => {
-		execFile(process.execPath, ["--import", "tsx", "cloud/cli.ts", ...args], { encoding: "utf8", timeout: 120_000 }, (e, out, err) => {
-			resolve({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, out, err });
-		});
-	});
-}
+const cli = (...args: string[]): Promise<CliResult> => runCli({}, ...args);
 
 describe("moddable-files from an API certificate", () => {
 	it("writes DER certificate, PKCS#8 DER key and DER CA that match, and refuses a foreign key", async () => {

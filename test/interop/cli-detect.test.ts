@@ -1,5 +1,4 @@
 /* `npm run cloud -- dimension|custom-metric|verify`: on the data dir, and through the running cloud's API with --endpoint. */
-import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import type { ApiCloud } from "../../cloud/api/api-cloud";
 import { realClock } from "../../cloud/clock";
 import { CloudStore } from "../../cloud/store";
 import { nextMessage, startTestCloud, tempDir, type CloudFixture } from "../helpers/cloud-setup";
+import { runCli } from "../helpers/cli-cloud";
 
 let fx: CloudFixture | undefined;
 afterEach(async () => {
@@ -15,13 +15,7 @@ afterEach(async () => {
 	fx = undefined;
 });
 
-function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-	return new Promise((resolve) => {
-		execFile(process.execPath, ["--import", "tsx", "cloud/cli.ts", ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, ...env } }, (e, out, err) => {
-			resolve({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, out, err });
-		});
-	});
-}
+const cli = runCli;
 
 describe("cloud CLI: dimensions, custom metrics, verification states", { timeout: 240_000 }, () => {
 	it("works on the data dir with the API's checks", async () => {

@@ -4,13 +4,13 @@
  * write the data dir of a running cloud.
  */
 import { IoTClient, ListActiveViolationsCommand, ListSecurityProfilesCommand } from "@aws-sdk/client-iot";
-import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { firstAccessKey } from "../../cloud/api/index";
 import { CloudStore } from "../../cloud/store";
 import { nextMessage, startTestCloud, tempDir, type CloudFixture } from "../helpers/cloud-setup";
+import { runCli } from "../helpers/cli-cloud";
 import { realClock } from "../../cloud/clock";
 
 let fx: CloudFixture | undefined;
@@ -19,14 +19,7 @@ afterEach(async () => {
 	fx = undefined;
 });
 
-/** Asynchronous: the cloud runs in this process and must answer the CLI's API calls meanwhile. */
-function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-	return new Promise((resolve) => {
-		execFile(process.execPath, ["--import", "tsx", "cloud/cli.ts", ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, ...env } }, (e, out, err) => {
-			resolve({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, out, err });
-		});
-	});
-}
+const cli = runCli;
 
 describe("cloud CLI as an API client", () => {
 	it("creates and attaches a profile in the running cloud, which applies it to the next report", async () => {
