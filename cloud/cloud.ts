@@ -54,7 +54,7 @@ export class Cloud {
 
 	constructor(parts: CloudParts) {
 		this.#p = parts;
-		this.#gates = parts.store.loadGates();
+		this.#gates = new Map();
 		this.#writes = new WriteBehind(parts.store, parts.log);
 		this.#cap = new EventCap(parts.log);
 	}
@@ -168,7 +168,12 @@ export class Cloud {
 	}
 
 	metrics(thing: string): ThingMetrics {
-		return { ...this.#thing(thing) };
+		const m = { ...this.#thing(thing) };
+		if (m.reportsAccepted > 0) {
+			this.flush();
+			m.lastReport = this.#p.store.lastReport(thing, (metric) => METRICS.get(metric)?.side !== "cloud");
+		}
+		return m;
 	}
 
 	/** Alerts still waiting for the webhook (retries included). */
@@ -265,7 +270,7 @@ export class Cloud {
 	}
 
 	#report(thing: string, format: "json" | "cbor", payload: Buffer, now: number): void {
-		const result = intakeReport(thing, format, payload, this.#gates.get(thing) ?? {}, this.#p.intake, now);
+		const result = intakeReport(thing, format, payload, this.#gate(thing), this.#p.intake, now);
 		if (result.kind === "duplicate") return this.#p.log(`report: ${thing} duplicate report id ${result.reportId} discarded`);
 		const m = this.#thing(thing);
 		if (result.kind === "rejected") {
@@ -273,13 +278,22 @@ export class Cloud {
 			this.#p.log(`report: ${thing} rejected: ${result.detail}`);
 		} else {
 			m.reportsAccepted++;
-			m.lastReport = Object.fromEntries(result.report.values);
 			this.#gates.set(thing, result.state);
 			this.#writes.gate(thing, result.state);
 			for (const [metric, value] of result.report.values) this.#writes.metric({ thing, metric, time: now, value });
 			this.#emit(this.#p.engine.report(thing, result.report.values, now));
 		}
 		this.#reply(result.reply);
+	}
+
+	/** The thing's report gate: read from the store on its first report since start, then kept. */
+	#gate(thing: string): ReportGateState {
+		let g = this.#gates.get(thing);
+		if (!g) {
+			g = this.#p.store.loadGate(thing);
+			if (g) this.#gates.set(thing, g);
+		}
+		return g ?? {};
 	}
 
 	#reply(reply: Reply): void {

@@ -272,7 +272,13 @@ export class DetectEngine {
 		}
 	}
 
+	/** Keeps a state; the initial one is not kept (absent = initial), so a quiet fleet holds no states. */
 	#put(k: string, r: StateRecord): void {
+		const s = r.state;
+		if (!s.inAlarm && s.violating === 0 && s.conforming === 0) {
+			if (this.#states.delete(k)) this.#dirty.add(k);
+			return;
+		}
 		this.#states.set(k, r);
 		this.#dirty.add(k);
 	}
