@@ -1,7 +1,7 @@
 /*
- * write-behind — what the cloud owes the store: violation events (written at once), and report gates,
- * behavior states, last-seen times and metric rows (written in one transaction per event-loop turn, only
- * what changed). If the store refuses a write (disk full, read-only file, I/O error) nothing is dropped
+ * write-behind — what the cloud owes the store: violation events, report gates, behavior states,
+ * last-seen times and metric rows, written in one transaction per event-loop turn (only what changed; no
+ * statement per report or per event outside it). If the store refuses a write (disk full, read-only file, I/O error) nothing is dropped
  * silently: the unwritten data stays in memory and is retried on every flush; one log line says what is
  * not recorded when the failure starts, one when writing works again. Metric rows and events held in
  * memory are bounded (HELD_LIMIT each); beyond it the oldest are dropped and the count logged.
@@ -29,15 +29,8 @@ export class WriteBehind {
 		this.#log = log;
 	}
 
-	/** Records a violation event now (or holds it, in order, while the store refuses writes). */
+	/** Records a violation event with the next flush (in order; held while the store refuses writes). */
 	event(e: ViolationEvent): void {
-		if (!this.#events.length) {
-			try {
-				return this.#store.appendEvent(e);
-			} catch (err) {
-				this.#fail(err, [e]);
-			}
-		}
 		this.#events.push(e);
 		this.#bound();
 	}
@@ -92,11 +85,11 @@ export class WriteBehind {
 		return this.#failing;
 	}
 
-	#fail(e: unknown, extra: ViolationEvent[] = []): void {
+	#fail(e: unknown): void {
 		const why = storageFailure(e);
 		if (this.#failing) return;
 		this.#failing = true;
-		this.#log(`store: cannot write (${why}); not recorded yet, held in memory and retried: ${this.describe(extra)}`);
+		this.#log(`store: cannot write (${why}); not recorded yet, held in memory and retried: ${this.describe()}`);
 	}
 
 	#bound(): void {

@@ -17,6 +17,8 @@ export interface FleetResult {
 	measured: number;
 	fillPerSecond: number;
 	perSecond: number;
+	/** reports per second of this process's CPU time (user + system): the one-core figure on a shared machine */
+	perCpuSecond: number;
 	rssPerThing: number;
 	emptyRssMb: number;
 	closeMaxBlockMs: number;
@@ -51,19 +53,27 @@ async function tick(f: FleetCloud): Promise<{ maxBlockMs: number; totalMs: numbe
 	return { maxBlockMs: Math.max(longest, h.max / 1e6), totalMs };
 }
 
-async function timedRounds(f: FleetCloud, things: number, measured: number, firstRound: number): Promise<{ ms: number; round: number }> {
+const cpuMs = (): number => {
+	const u = process.cpuUsage();
+	return (u.user + u.system) / 1000;
+};
+
+async function timedRounds(f: FleetCloud, things: number, measured: number, firstRound: number): Promise<{ ms: number; cpu: number; round: number }> {
 	let ms = 0;
+	let cpu = 0;
 	let round = firstRound;
 	for (let left = measured; left > 0; round++) {
 		f.clock.now = T0 + round * INTERVAL_MS + 1000;
 		await tick(f);
 		const n = Math.min(things, left);
 		const start = performance.now();
+		const startCpu = cpuMs();
 		await ingest(f, round, 0, n);
 		ms += performance.now() - start;
+		cpu += cpuMs() - startCpu;
 		left -= n;
 	}
-	return { ms, round };
+	return { ms, cpu, round };
 }
 
 async function run(things: number, measured: number, pkiDir: string): Promise<FleetResult> {
@@ -98,6 +108,7 @@ async function run(things: number, measured: number, pkiDir: string): Promise<Fl
 			measured,
 			fillPerSecond: things / (fillMs / 1000),
 			perSecond: measured / (timed.ms / 1000),
+			perCpuSecond: measured / (timed.cpu / 1000),
 			rssPerThing,
 			emptyRssMb: empty / 2 ** 20,
 			closeMaxBlockMs: close.maxBlockMs,

@@ -127,13 +127,16 @@ export class DetectEngine {
 	/** One cloud-side counted event (message sent/received, authorization failure, connect, disconnect). */
 	count(thing: string, metric: string, now: number): void {
 		this.seen(thing, now);
-		this.#windows.add(thing, metric, 1, "sum");
+		this.#windows.add(thing, metric, 1, "sum", this.#used);
 	}
+
+	/** Window lengths worth accumulating: those some behavior uses, and the 300 s one of the metric history. */
+	readonly #used = (seconds: number): boolean => seconds === DATAPOINT_SECONDS || this.#registry.windowDurations().has(seconds);
 
 	/** One message the device sent, of `bytes` bytes: per-message behaviors now, windowed ones later. */
 	message(thing: string, bytes: number, now: number): ViolationEvent[] {
 		this.count(thing, "aws:num-messages-sent", now);
-		this.#windows.add(thing, "aws:message-byte-size", bytes, "sum");
+		this.#windows.add(thing, "aws:message-byte-size", bytes, "sum", this.#used);
 		return this.#evaluateWhere(thing, (b) => perMessage(b.behavior), { count: bytes }, now);
 	}
 
@@ -198,7 +201,7 @@ export class DetectEngine {
 		const n = value.count ?? value.number;
 		if (n === undefined) return;
 		const info = infoOf(metric);
-		this.#windows.add(thing, metric, n, info && !isCustomMetric(metric) ? info.aggregate : "last");
+		this.#windows.add(thing, metric, n, info && !isCustomMetric(metric) ? info.aggregate : "last", this.#used);
 	}
 
 	#evaluateWhere(thing: string, pick: (b: BoundBehavior) => boolean, value: MetricValue, now: number): ViolationEvent[] {

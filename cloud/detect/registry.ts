@@ -58,6 +58,8 @@ export class Registry {
 	readonly #store: RegistryPersistence;
 	readonly #removals: RegistryRemovals | undefined;
 	#cache = new Map<string, BoundBehavior[]>();
+	#ungrouped: BoundBehavior[] | undefined;
+	#durations: Set<number> | undefined;
 	#windowed: Set<string> | undefined;
 
 	constructor(store: RegistryPersistence, removals?: RegistryRemovals) {
@@ -187,11 +189,28 @@ export class Registry {
 		return [...candidates].filter((t) => this.#isTargeted(name, t));
 	}
 
-	/** Every behavior of every profile attached to `thing` (cached until the registry changes). */
+	/**
+	 * Every behavior of every profile attached to `thing` (cached until the registry changes). Things in no
+	 * thing group share one list (the profiles attached to all things), so a fleet costs no list per thing.
+	 */
 	behaviorsFor(thing: string): BoundBehavior[] {
+		if (!this.#inSomeGroup(thing)) return (this.#ungrouped ??= this.#bind(thing));
 		let bound = this.#cache.get(thing);
-		if (bound) return bound;
-		bound = [];
+		if (!bound) this.#cache.set(thing, (bound = this.#bind(thing)));
+		return bound;
+	}
+
+	/** The window lengths some behavior uses (durationSeconds), cached until the registry changes. */
+	windowDurations(): Set<number> {
+		if (!this.#durations) {
+			this.#durations = new Set();
+			for (const profile of this.#profiles.values()) for (const b of profile.behaviors ?? []) if (b.criteria?.durationSeconds !== undefined) this.#durations.add(b.criteria.durationSeconds);
+		}
+		return this.#durations;
+	}
+
+	#bind(thing: string): BoundBehavior[] {
+		const bound: BoundBehavior[] = [];
 		for (const profile of this.#profiles.values()) {
 			if (!this.#isTargeted(profile.securityProfileName, thing)) continue;
 			for (const behavior of profile.behaviors ?? []) {
@@ -200,8 +219,12 @@ export class Registry {
 				bound.push({ profile, behavior, key, static: type === "STATIC", statistical: type === "STATISTICAL" });
 			}
 		}
-		this.#cache.set(thing, bound);
 		return bound;
+	}
+
+	#inSomeGroup(thing: string): boolean {
+		for (const members of this.#groups.values()) if (members.has(thing)) return true;
+		return false;
 	}
 
 	/** Metrics some statistical behavior needs accumulated per window (cached until the registry changes). */
@@ -235,6 +258,8 @@ export class Registry {
 
 	#invalidate(): void {
 		this.#cache.clear();
+		this.#ungrouped = undefined;
+		this.#durations = undefined;
 		this.#windowed = undefined;
 	}
 

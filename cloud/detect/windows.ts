@@ -1,7 +1,9 @@
 /*
  * windows — per-thing accumulation of numeric metric values inside durationSeconds windows aligned to the
  * epoch on the injected clock (a 300 s window covers [k·300 s, (k+1)·300 s)). One accumulator per window
- * length; `close(now)` hands back every window that ended by `now` and starts the next one.
+ * length; `close(now)` hands back every window that ended by `now` and starts the next one. Values are
+ * accumulated only in the lengths asked for (those some behavior uses, plus the 300 s datapoint window):
+ * a window no behavior reads costs nothing per thing.
  */
 import { DURATIONS } from "./catalogue";
 
@@ -30,9 +32,10 @@ export class Windows {
 		for (const d of DURATIONS) this.#acc.set(d, { start: boundary(now, d), values: new Map() });
 	}
 
-	/** Adds `amount` (sum) or replaces with it (last) for thing/metric in every window length. */
-	add(thing: string, metric: string, amount: number, mode: "sum" | "last"): void {
-		for (const acc of this.#acc.values()) {
+	/** Adds `amount` (sum) or replaces with it (last) for thing/metric in the window lengths `used` lets through. */
+	add(thing: string, metric: string, amount: number, mode: "sum" | "last", used: (seconds: number) => boolean = () => true): void {
+		for (const [d, acc] of this.#acc) {
+			if (!used(d)) continue;
 			let perThing = acc.values.get(thing);
 			if (!perThing) acc.values.set(thing, (perThing = new Map()));
 			perThing.set(metric, mode === "sum" ? (perThing.get(metric) ?? 0) + amount : amount);
