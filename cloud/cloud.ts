@@ -38,6 +38,8 @@ export interface CloudParts {
 }
 
 const TICK_MS = 60_000;
+/** longest stretch one slice of the minute tick's window close may hold the event loop */
+const TICK_SLICE_MS = 10;
 
 export class Cloud {
 	readonly #p: CloudParts;
@@ -51,6 +53,7 @@ export class Cloud {
 	#broker?: Broker;
 	#timer: TimerHandle | undefined;
 	#stopped = false;
+	#slicedTick: Promise<void> | undefined;
 
 	constructor(parts: CloudParts) {
 		this.#p = parts;
@@ -181,19 +184,54 @@ export class Cloud {
 		return this.#p.alerts.pending();
 	}
 
-	/** Closes due windows and invalidates silent things now (also runs every minute on the clock). */
+	/** Closes due windows and invalidates silent things now, in one go (the minute tick runs it sliced). */
 	tick(): ViolationEvent[] {
 		const now = this.#p.clock.now();
 		const events = this.#p.engine.tick(now, this.#broker?.connectedThings() ?? []);
+		this.#ticked(events);
+		this.#endTick(now);
+		return events;
+	}
+
+	/** Resolves when the minute tick in progress (if any) has finished its sliced window close. */
+	ticked(): Promise<void> {
+		return this.#slicedTick ?? Promise.resolve();
+	}
+
+	/** The minute tick: the window close runs in slices of at most TICK_SLICE_MS, yielding the event loop between them. */
+	#tickSliced(): void {
+		if (this.#slicedTick) return;
+		const now = this.#p.clock.now();
+		const events: ViolationEvent[] = [];
+		const steps = this.#p.engine.tickSteps(now, this.#broker?.connectedThings() ?? [], events);
+		const slice = (): boolean => {
+			const until = performance.now() + TICK_SLICE_MS;
+			let done = false;
+			while (!done && performance.now() < until) done = steps.next().done === true;
+			this.#ticked(events.splice(0));
+			if (done) this.#endTick(now);
+			return done;
+		};
+		if (slice()) return;
+		this.#slicedTick = (async () => {
+			do await new Promise<void>((r) => setImmediate(r));
+			while (!this.#stopped && !slice());
+			this.#slicedTick = undefined;
+		})();
+	}
+
+	#ticked(events: ViolationEvent[]): void {
 		const datapoints = this.#p.engine.takeCloudDatapoints();
 		if (datapoints.length) {
 			for (const d of datapoints) this.#writes.metric(d);
 			this.#later();
 		}
 		this.#emit(events);
+	}
+
+	#endTick(now: number): void {
 		this.#cap.roll(now);
 		pruneExpired(this.#p.store, now, this.#p.log);
-		return events;
 	}
 
 	/** Writes what changed (Detect states, last-seen times, report gates, metric rows) behind; also after each event-loop turn. */
@@ -325,7 +363,7 @@ export class Cloud {
 		const delay = TICK_MS - (now % TICK_MS) || TICK_MS;
 		this.#timer = this.#p.clock.set(() => {
 			if (this.#stopped) return;
-			this.tick();
+			this.#tickSliced();
 			this.#schedule();
 		}, delay);
 	}

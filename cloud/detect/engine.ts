@@ -23,6 +23,8 @@ const COUNTED_CLOUD_METRICS = new Set([
 	"aws:num-disconnects",
 ]);
 const DATAPOINT_SECONDS = 300;
+/** things handled per step of a sliced tick (tickSteps) */
+export const TICK_SLICE = 2000;
 
 /** One cloud-side datapoint: a thing's count of `metric` in the window that ended at `time`. */
 export interface CloudDatapoint {
@@ -148,14 +150,23 @@ export class DetectEngine {
 	/** Closes windows that ended by `now`, evaluates windowed behaviors, invalidates silent things. */
 	tick(now: number, connected: Iterable<string>): ViolationEvent[] {
 		const events: ViolationEvent[] = [];
-		for (const w of this.#windows.close(now)) {
-			if (w.durationSeconds === DATAPOINT_SECONDS) this.#recordCloud(w);
-			const things = new Set([...w.values.keys(), ...connected]);
-			this.#closeStatic(w, things, now, events);
-			this.#closeStatistical(w, things, now, events);
-		}
-		this.#invalidate(now, events);
+		for (const _ of this.tickSteps(now, connected, events));
 		return events;
+	}
+
+	/**
+	 * The same work as tick() in steps of at most TICK_SLICE things each: the caller runs a few steps per
+	 * event-loop turn so that a window close over a million things never holds the loop for long. Events
+	 * are appended to `events` as they happen.
+	 */
+	*tickSteps(now: number, connected: Iterable<string>, events: ViolationEvent[]): Generator<void> {
+		for (const w of this.#windows.close(now)) {
+			if (w.durationSeconds === DATAPOINT_SECONDS) yield* this.#recordCloud(w);
+			const things = yield* thingsOf(w, connected);
+			yield* this.#closeStatic(w, things, now, events);
+			yield* this.#closeStatistical(w, things, now, events);
+		}
+		yield* this.#invalidate(now, events);
 	}
 
 	/** The cloud-side datapoints of the windows closed since the last call, for the metric history. */
@@ -163,9 +174,11 @@ export class DetectEngine {
 		return this.#datapoints.splice(0);
 	}
 
-	#recordCloud(w: ClosedWindow): void {
+	*#recordCloud(w: ClosedWindow): Generator<void> {
+		let i = 0;
 		for (const [thing, metrics] of w.values) {
 			for (const [metric, n] of metrics) if (COUNTED_CLOUD_METRICS.has(metric)) this.#datapoints.push({ thing, metric, time: w.end, value: { count: n } });
+			if (++i % TICK_SLICE === 0) yield;
 		}
 	}
 
@@ -210,31 +223,42 @@ export class DetectEngine {
 		return events;
 	}
 
-	#closeStatic(w: ClosedWindow, things: Set<string>, now: number, events: ViolationEvent[]): void {
+	*#closeStatic(w: ClosedWindow, things: string[], now: number, events: ViolationEvent[]): Generator<void> {
+		let i = 0;
 		for (const thing of things) {
 			for (const bound of this.#registry.behaviorsFor(thing)) {
 				const b = bound.behavior;
 				if (!bound.static || !windowed(b) || b.criteria!.durationSeconds !== w.durationSeconds) continue;
 				this.#evaluate(bound, thing, { count: w.values.get(thing)?.get(b.metric!) ?? 0 }, now, events);
 			}
+			if (++i % TICK_SLICE === 0) yield;
 		}
 	}
 
-	#closeStatistical(w: ClosedWindow, things: Set<string>, now: number, events: ViolationEvent[]): void {
+	*#closeStatistical(w: ClosedWindow, things: string[], now: number, events: ViolationEvent[]): Generator<void> {
 		for (const bound of this.#registry.statisticalBehaviors()) {
 			const b = bound.behavior;
 			if (b.criteria!.durationSeconds !== w.durationSeconds) continue;
 			const cloud = infoOf(b.metric!)?.side === "cloud";
-			const fleet = this.#registry.targetedAmong(bound.profile.securityProfileName, things);
-			const sample = fleet
-				.map((t) => [t, w.values.get(t)?.get(b.metric!) ?? (cloud ? 0 : undefined)] as const)
-				.filter((e): e is readonly [string, number] => e[1] !== undefined);
-			const threshold = percentileOf(b.criteria!.statisticalThreshold!.statistic!, sample.map((e) => e[1]));
+			const fleet: string[] = [];
+			const values: number[] = [];
+			for (let i = 0; i < things.length; i++) {
+				const t = things[i];
+				const v = w.values.get(t)?.get(b.metric!) ?? (cloud ? 0 : undefined);
+				if (v !== undefined && this.#registry.targets(bound.profile.securityProfileName, t)) {
+					fleet.push(t);
+					values.push(v);
+				}
+				if (i % TICK_SLICE === TICK_SLICE - 1) yield;
+			}
+			const threshold = percentileOf(b.criteria!.statisticalThreshold!.statistic!, values);
+			yield;
 			if (threshold === undefined) continue;
 			const op = OPERATORS.get(b.criteria!.comparisonOperator!)!;
-			for (const [thing, v] of sample) {
-				const value = { count: v };
-				this.#record(bound, thing, value, !op.compare(value, { count: threshold }), now, events);
+			for (let i = 0; i < fleet.length; i++) {
+				const value = { count: values[i] };
+				this.#record(bound, fleet[i], value, !op.compare(value, { count: threshold }), now, events);
+				if (i % TICK_SLICE === TICK_SLICE - 1) yield;
 			}
 		}
 	}
@@ -257,8 +281,10 @@ export class DetectEngine {
 		events.push({ violationId, thingName: thing, securityProfileName: profile, behavior: bound.behavior, metricValue: value, violationEventType: transition, violationEventTime: now });
 	}
 
-	#invalidate(now: number, events: ViolationEvent[]): void {
+	*#invalidate(now: number, events: ViolationEvent[]): Generator<void> {
+		let i = 0;
 		for (const [k, r] of this.#states) {
+			if (++i % TICK_SLICE === 0) yield;
 			if (!r.state.inAlarm || now - (this.#lastSeen.get(r.thing) ?? now) <= this.#invalidateMs) continue;
 			const behavior = this.#registry.describeSecurityProfile(r.profile)?.behaviors?.find((b) => b.name === r.behavior) ?? { name: r.behavior };
 			events.push({
@@ -285,6 +311,21 @@ export class DetectEngine {
 		this.#states.set(k, r);
 		this.#dirty.add(k);
 	}
+}
+
+/** The things a closed window evaluates: those with values in it, then the connected ones without. */
+function* thingsOf(w: ClosedWindow, connected: Iterable<string>): Generator<void, string[]> {
+	const things: string[] = [];
+	let i = 0;
+	for (const t of w.values.keys()) {
+		things.push(t);
+		if (++i % TICK_SLICE === 0) yield;
+	}
+	for (const t of connected) {
+		if (!w.values.has(t)) things.push(t);
+		if (++i % TICK_SLICE === 0) yield;
+	}
+	return things;
 }
 
 function key(profile: string, behavior: string, thing: string): string {

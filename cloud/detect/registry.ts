@@ -184,6 +184,11 @@ export class Registry {
 		return this.#profiles.get(name);
 	}
 
+	/** True when profile `name` targets `thing`. */
+	targets(name: string, thing: string): boolean {
+		return this.#isTargeted(name, thing);
+	}
+
 	/** Things targeted by profile `name` among `candidates`. */
 	targetedAmong(name: string, candidates: Iterable<string>): string[] {
 		return [...candidates].filter((t) => this.#isTargeted(name, t));
