@@ -237,7 +237,13 @@ export class Cloud {
 	/** Writes what changed (Detect states, last-seen times, report gates, metric rows) behind; also after each event-loop turn. */
 	flush(): void {
 		this.#flushScheduled = false;
-		this.#writes.flush(this.#p.engine.takeDirty(), this.#p.engine.takeSeen());
+		while (this.#writes.flush(this.#p.engine.takeDirty(), this.#p.engine.takeSeen()));
+	}
+
+	/** One bounded write-behind transaction (after an event-loop turn); another is scheduled if more is left. */
+	#flushSome(): void {
+		this.#flushScheduled = false;
+		if (this.#writes.flush(this.#p.engine.takeDirty(), this.#p.engine.takeSeen())) this.#later();
 	}
 
 	async stop(): Promise<void> {
@@ -354,7 +360,7 @@ export class Cloud {
 		if (this.#flushScheduled || this.#stopped) return;
 		this.#flushScheduled = true;
 		setImmediate(() => {
-			if (!this.#stopped) this.flush();
+			if (!this.#stopped) this.#flushSome();
 		});
 	}
 

@@ -24,7 +24,7 @@ const COUNTED_CLOUD_METRICS = new Set([
 ]);
 const DATAPOINT_SECONDS = 300;
 /** things handled per step of a sliced tick (tickSteps) */
-export const TICK_SLICE = 2000;
+export const TICK_SLICE = 500;
 
 /** One cloud-side datapoint: a thing's count of `metric` in the window that ended at `time`. */
 export interface CloudDatapoint {
