@@ -14,7 +14,7 @@ import { storageFailure } from "./storage-error";
 
 export const HELD_LIMIT = 100_000;
 /** metric rows (and events) written per flush at most */
-export const FLUSH_ROWS = 1_000;
+export const FLUSH_ROWS = 20_000;
 
 export class WriteBehind {
 	readonly #store: CloudStore;
@@ -56,11 +56,13 @@ export class WriteBehind {
 		for (const [k, r] of states) this.#states.set(k, r);
 		for (const [thing, at] of seen) this.#seen.set(thing, at);
 		if (!this.#states.size && !this.#seen.size && !this.#gates.size && !this.#metrics.length && !this.#events.length) return false;
-		const metrics = this.#metrics.length > FLUSH_ROWS ? this.#metrics.slice(0, FLUSH_ROWS) : this.#metrics;
-		const events = this.#events.length > FLUSH_ROWS ? this.#events.slice(0, FLUSH_ROWS) : this.#events;
+		const metrics = this.#metrics.length > FLUSH_ROWS ? this.#metrics.splice(0, FLUSH_ROWS) : this.#metrics.splice(0);
+		const events = this.#events.length > FLUSH_ROWS ? this.#events.splice(0, FLUSH_ROWS) : this.#events.splice(0);
 		try {
 			this.#store.writeBatch({ states: [...this.#states], seen: [...this.#seen], gates: [...this.#gates], metrics, events });
 		} catch (e) {
+			this.#metrics = metrics.concat(this.#metrics);
+			this.#events = events.concat(this.#events);
 			this.#fail(e);
 			return false;
 		}
@@ -71,8 +73,6 @@ export class WriteBehind {
 		this.#states.clear();
 		this.#seen.clear();
 		this.#gates.clear();
-		this.#metrics = this.#metrics.length > metrics.length ? this.#metrics.slice(metrics.length) : [];
-		this.#events = this.#events.length > events.length ? this.#events.slice(events.length) : [];
 		return this.#metrics.length > 0 || this.#events.length > 0;
 	}
 

@@ -169,6 +169,11 @@ export class DetectEngine {
 		yield* this.#invalidate(now, events);
 	}
 
+	/** How many cloud-side datapoints wait for takeCloudDatapoints(). */
+	get pendingDatapoints(): number {
+		return this.#datapoints.length;
+	}
+
 	/** The cloud-side datapoints of the windows closed since the last call, for the metric history. */
 	takeCloudDatapoints(): CloudDatapoint[] {
 		return this.#datapoints.splice(0);
