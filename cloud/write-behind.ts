@@ -56,6 +56,7 @@ export class WriteBehind {
 		for (const [k, r] of states) this.#states.set(k, r);
 		for (const [thing, at] of seen) this.#seen.set(thing, at);
 		if (!this.#states.size && !this.#seen.size && !this.#gates.size && !this.#metrics.length && !this.#events.length) return false;
+		const held = this.#failing ? this.describe() : "";
 		const metrics = this.#metrics.length > FLUSH_ROWS ? this.#metrics.splice(0, FLUSH_ROWS) : this.#metrics.splice(0);
 		const events = this.#events.length > FLUSH_ROWS ? this.#events.splice(0, FLUSH_ROWS) : this.#events.splice(0);
 		try {
@@ -67,7 +68,7 @@ export class WriteBehind {
 			return false;
 		}
 		const dropped = this.#dropped ? `; ${this.#dropped} older metric rows or events were dropped meanwhile` : "";
-		if (this.#failing) this.#log(`store: writing again; recorded what was held: ${this.describe()}${dropped}`);
+		if (this.#failing) this.#log(`store: writing again; recorded what was held: ${held}${dropped}`);
 		this.#failing = false;
 		this.#dropped = 0;
 		this.#states.clear();

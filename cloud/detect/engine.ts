@@ -181,8 +181,12 @@ export class DetectEngine {
 
 	*#recordCloud(w: ClosedWindow): Generator<void> {
 		let i = 0;
-		for (const [thing, metrics] of w.values) {
-			for (const [metric, n] of metrics) if (COUNTED_CLOUD_METRICS.has(metric)) this.#datapoints.push({ thing, metric, time: w.end, value: { count: n } });
+		const counted = [...w.values.metrics()].filter((m) => COUNTED_CLOUD_METRICS.has(m));
+		for (const thing of w.values.things()) {
+			for (const metric of counted) {
+				const n = w.values.get(thing, metric);
+				if (n !== undefined) this.#datapoints.push({ thing, metric, time: w.end, value: { count: n } });
+			}
 			if (++i % TICK_SLICE === 0) yield;
 		}
 	}
@@ -234,7 +238,7 @@ export class DetectEngine {
 			for (const bound of this.#registry.behaviorsFor(thing)) {
 				const b = bound.behavior;
 				if (!bound.static || !windowed(b) || b.criteria!.durationSeconds !== w.durationSeconds) continue;
-				this.#evaluate(bound, thing, { count: w.values.get(thing)?.get(b.metric!) ?? 0 }, now, events);
+				this.#evaluate(bound, thing, { count: w.values.get(thing, b.metric!) ?? 0 }, now, events);
 			}
 			if (++i % TICK_SLICE === 0) yield;
 		}
@@ -249,7 +253,7 @@ export class DetectEngine {
 			const values: number[] = [];
 			for (let i = 0; i < things.length; i++) {
 				const t = things[i];
-				const v = w.values.get(t)?.get(b.metric!) ?? (cloud ? 0 : undefined);
+				const v = w.values.get(t, b.metric!) ?? (cloud ? 0 : undefined);
 				if (v !== undefined && this.#registry.targets(bound.profile.securityProfileName, t)) {
 					fleet.push(t);
 					values.push(v);
@@ -322,7 +326,7 @@ export class DetectEngine {
 function* thingsOf(w: ClosedWindow, connected: Iterable<string>): Generator<void, string[]> {
 	const things: string[] = [];
 	let i = 0;
-	for (const t of w.values.keys()) {
+	for (const t of w.values.things()) {
 		things.push(t);
 		if (++i % TICK_SLICE === 0) yield;
 	}
