@@ -16,11 +16,12 @@ import { ALL_THINGS_ARN, type Registry } from "./detect/registry";
 import { validateBehaviors } from "./detect/validate";
 import type { ValidationError } from "./errors";
 import { issueThingCertificate, type ThingFiles } from "./pki";
-import { intakeReport, type IntakeOptions, type ReportGateState } from "./reports/intake";
+import { intakeReport, type IntakeOptions } from "./reports/intake";
 import type { Reply } from "./reports/replies";
 import { matchReportTopic } from "./reports/topics";
 import type { CloudStore, EventQuery } from "./store";
-import { emptyMetrics, type CountedMetric, type ThingMetrics } from "./thing-metrics";
+import type { CountedMetric, ThingMetrics } from "./thing-metrics";
+import { ThingTable } from "./thing-table";
 import { activeViolations, type ActiveViolation, type ViolationFilter } from "./violations";
 import { EventCap } from "./event-cap";
 import { pruneExpired } from "./retention";
@@ -44,8 +45,7 @@ const TICK_SLICE_ROWS = 2_000;
 
 export class Cloud {
 	readonly #p: CloudParts;
-	readonly #gates: Map<string, ReportGateState>;
-	readonly #metrics = new Map<string, ThingMetrics>();
+	readonly #things = new ThingTable();
 	readonly #replyListeners: ((r: Reply) => void)[] = [];
 	readonly #eventListeners: ((e: ViolationEvent) => void)[] = [];
 	readonly #writes: WriteBehind;
@@ -58,7 +58,6 @@ export class Cloud {
 
 	constructor(parts: CloudParts) {
 		this.#p = parts;
-		this.#gates = new Map();
 		this.#writes = new WriteBehind(parts.store, parts.log);
 		this.#cap = new EventCap(parts.log);
 	}
@@ -172,7 +171,7 @@ export class Cloud {
 	}
 
 	metrics(thing: string): ThingMetrics {
-		const m = { ...this.#thing(thing) };
+		const m = this.#things.metrics(thing);
 		if (m.reportsAccepted > 0) {
 			this.flush();
 			m.lastReport = this.#p.store.lastReport(thing, (metric) => METRICS.get(metric)?.side !== "cloud");
@@ -264,7 +263,7 @@ export class Cloud {
 			connectAttempt: (t) => this.#count(t, "aws:num-connection-attempts"),
 			connected: (t, ip) => this.#connected(t, ip),
 			disconnected: (t) => {
-				this.#thing(t).connected = false;
+				this.#things.connected(this.#things.row(t), undefined);
 				this.#count(t, "aws:num-disconnects");
 			},
 			authorizationFailure: (t, reason) => {
@@ -277,30 +276,22 @@ export class Cloud {
 		};
 	}
 
-	#thing(t: string): ThingMetrics {
-		let m = this.#metrics.get(t);
-		if (!m) this.#metrics.set(t, (m = emptyMetrics()));
-		return m;
-	}
-
 	#count(t: string, metric: CountedMetric): void {
-		this.#thing(t)[metric]++;
+		this.#things.bump(this.#things.row(t), metric);
 		this.#p.engine.count(t, metric, this.#p.clock.now());
 		this.#later();
 	}
 
 	#connected(t: string, ip: string): void {
-		const m = this.#thing(t);
-		m.connected = true;
-		m["aws:source-ip-address"] = ip;
+		this.#things.connected(this.#things.row(t), ip);
 		this.#emit(this.#p.engine.sourceIp(t, ip, this.#p.clock.now()));
 	}
 
 	#fromDevice(t: string, topic: string, payload: Buffer): void {
 		const now = this.#p.clock.now();
-		const m = this.#thing(t);
-		m["aws:num-messages-sent"]++;
-		m["aws:message-byte-size"] = payload.length;
+		const row = this.#things.row(t);
+		this.#things.bump(row, "aws:num-messages-sent");
+		this.#things.messageSize(row, payload.length);
 		this.#emit(this.#p.engine.message(t, payload.length, now));
 		const reserved = matchReportTopic(topic);
 		if (reserved) this.#report(reserved.thing, reserved.format, payload, now);
@@ -316,30 +307,21 @@ export class Cloud {
 	}
 
 	#report(thing: string, format: "json" | "cbor", payload: Buffer, now: number): void {
-		const result = intakeReport(thing, format, payload, this.#gate(thing), this.#p.intake, now);
+		const row = this.#things.row(thing);
+		const gate = this.#things.gate(row, () => this.#p.store.loadGate(thing));
+		const result = intakeReport(thing, format, payload, gate, this.#p.intake, now);
 		if (result.kind === "duplicate") return this.#p.log(`report: ${thing} duplicate report id ${result.reportId} discarded`);
-		const m = this.#thing(thing);
 		if (result.kind === "rejected") {
-			m.reportsRejected++;
+			this.#things.bump(row, "reportsRejected");
 			this.#p.log(`report: ${thing} rejected: ${result.detail}`);
 		} else {
-			m.reportsAccepted++;
-			this.#gates.set(thing, result.state);
+			this.#things.bump(row, "reportsAccepted");
+			this.#things.setGate(row, result.state);
 			this.#writes.gate(thing, result.state);
 			for (const [metric, value] of result.report.values) this.#writes.metric({ thing, metric, time: now, value });
 			this.#emit(this.#p.engine.report(thing, result.report.values, now));
 		}
 		this.#reply(result.reply);
-	}
-
-	/** The thing's report gate: read from the store on its first report since start, then kept. */
-	#gate(thing: string): ReportGateState {
-		let g = this.#gates.get(thing);
-		if (!g) {
-			g = this.#p.store.loadGate(thing);
-			if (g) this.#gates.set(thing, g);
-		}
-		return g ?? {};
 	}
 
 	#reply(reply: Reply): void {
