@@ -16,7 +16,7 @@ export function migrateFleetTables(db: Database.Database, fleet: FleetTables): v
 	const has = (t: string): boolean => present.includes(t);
 	db.transaction(() => {
 		if (has("gates")) {
-			for (const r of db.prepare("SELECT * FROM gates").iterate() as Iterable<{ thing: string; last_report_id: number | null; last_accepted_at: number | null }>) {
+			for (const r of db.prepare("SELECT * FROM gates").all() as Iterable<{ thing: string; last_report_id: number | null; last_accepted_at: number | null }>) {
 				fleet.putGate(r.thing, { lastReportId: r.last_report_id ?? undefined, lastAcceptedAt: r.last_accepted_at ?? undefined });
 			}
 		}
