@@ -40,8 +40,8 @@ export interface CloudParts {
 
 const TICK_MS = 60_000;
 /** longest stretch one slice of the minute tick's window close may hold the event loop */
-const TICK_SLICE_MS = 10;
-const TICK_SLICE_ROWS = 2_000;
+const TICK_SLICE_MS = 5;
+const TICK_SLICE_ROWS = 1_000;
 
 export class Cloud {
 	readonly #p: CloudParts;

@@ -86,8 +86,11 @@ export class FleetTables {
 		return new Map(rows.map((r) => [r.name, { lastReportId: r.id ?? undefined, lastAcceptedAt: r.at ?? undefined }]));
 	}
 
-	putGate(thing: string, g: ReportGateState): void {
-		this.#sql("UPDATE things SET last_report_id = ?, last_accepted_at = ? WHERE id = ?").run(g.lastReportId ?? null, g.lastAcceptedAt ?? null, this.thingId(thing, true));
+	/** Writes the report gate, and the last-seen time with it when given (one statement for both). */
+	putGate(thing: string, g: ReportGateState, seen?: number): void {
+		const id = this.thingId(thing, true);
+		if (seen === undefined) this.#sql("UPDATE things SET last_report_id = ?, last_accepted_at = ? WHERE id = ?").run(g.lastReportId ?? null, g.lastAcceptedAt ?? null, id);
+		else this.#sql("UPDATE things SET last_report_id = ?, last_accepted_at = ?, seen = ? WHERE id = ?").run(g.lastReportId ?? null, g.lastAcceptedAt ?? null, seen, id);
 	}
 
 	putSeen(thing: string, at: number): void {

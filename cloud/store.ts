@@ -152,8 +152,12 @@ export class CloudStore implements RegistryPersistence {
 			this.#db.transaction(() => {
 				for (const e of b.events) this.appendEvent(e);
 				for (const [k, r] of b.states) fleet.putState(k, r);
-				for (const [thing, at] of b.seen) fleet.putSeen(thing, at);
-				for (const [thing, g] of b.gates) fleet.putGate(thing, g);
+				const seen = new Map(b.seen);
+				for (const [thing, g] of b.gates) {
+					fleet.putGate(thing, g, seen.get(thing));
+					seen.delete(thing);
+				}
+				for (const [thing, at] of seen) fleet.putSeen(thing, at);
 				fleet.putMetrics(b.metrics);
 			})();
 		} catch (e) {

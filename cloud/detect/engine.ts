@@ -24,7 +24,7 @@ const COUNTED_CLOUD_METRICS = new Set([
 ]);
 const DATAPOINT_SECONDS = 300;
 /** things handled per step of a sliced tick (tickSteps) */
-export const TICK_SLICE = 500;
+export const TICK_SLICE = 250;
 
 /** One cloud-side datapoint: a thing's count of `metric` in the window that ended at `time`. */
 export interface CloudDatapoint {
@@ -90,6 +90,8 @@ export class DetectEngine {
 	readonly #datapoints: CloudDatapoint[] = [];
 	readonly #states = new Map<string, StateRecord>();
 	readonly #dirty = new Set<string>();
+	/** how many states each thing with any has (a thing absent here is in the initial state everywhere) */
+	readonly #stateful = new Map<string, number>();
 	readonly #lastSeen = new Map<string, number>();
 	readonly #seenDirty = new Set<string>();
 	readonly #invalidateMs: number;
@@ -103,7 +105,7 @@ export class DetectEngine {
 	}
 
 	restore(states: StateRecord[], lastSeen: [string, number][]): void {
-		for (const r of states) this.#states.set(key(r.profile, r.behavior, r.thing), r);
+		for (const r of states) this.#setState(key(r.profile, r.behavior, r.thing), r);
 		for (const [thing, t] of lastSeen) this.#lastSeen.set(thing, t);
 	}
 
@@ -195,7 +197,7 @@ export class DetectEngine {
 	forget(stale: (r: StateRecord) => boolean): void {
 		for (const [k, r] of this.#states) {
 			if (!stale(r)) continue;
-			this.#states.delete(k);
+			this.#deleteState(k, r.thing);
 			this.#dirty.add(k);
 		}
 	}
@@ -278,6 +280,8 @@ export class DetectEngine {
 	}
 
 	#record(bound: BoundBehavior, thing: string, value: MetricValue, violated: boolean, now: number, events: ViolationEvent[]): void {
+		// a conforming datapoint of a thing with no state leaves it in the initial state: nothing to do
+		if (!violated && !this.#stateful.has(thing)) return;
 		const profile = bound.profile.securityProfileName;
 		const k = bound.key + thing;
 		const prev = this.#states.get(k)?.state ?? initialState();
@@ -305,19 +309,33 @@ export class DetectEngine {
 				violationEventType: "alarm-invalidated",
 				violationEventTime: now,
 			});
-			this.#states.delete(k);
+			this.#deleteState(k, r.thing);
 			this.#dirty.add(k);
 		}
+	}
+
+	#setState(k: string, r: StateRecord): void {
+		if (this.#states.has(k)) return void this.#states.set(k, r);
+		this.#states.set(k, r);
+		this.#stateful.set(r.thing, (this.#stateful.get(r.thing) ?? 0) + 1);
+	}
+
+	#deleteState(k: string, thing: string): boolean {
+		if (!this.#states.delete(k)) return false;
+		const n = (this.#stateful.get(thing) ?? 1) - 1;
+		if (n > 0) this.#stateful.set(thing, n);
+		else this.#stateful.delete(thing);
+		return true;
 	}
 
 	/** Keeps a state; the initial one is not kept (absent = initial), so a quiet fleet holds no states. */
 	#put(k: string, r: StateRecord): void {
 		const s = r.state;
 		if (!s.inAlarm && s.violating === 0 && s.conforming === 0) {
-			if (this.#states.delete(k)) this.#dirty.add(k);
+			if (this.#deleteState(k, r.thing)) this.#dirty.add(k);
 			return;
 		}
-		this.#states.set(k, r);
+		this.#setState(k, r);
 		this.#dirty.add(k);
 	}
 }
