@@ -121,7 +121,7 @@ export class FleetTables {
 
 	/** Metric rows, grouped into one packed row per (thing, time) run. */
 	putMetrics(rows: MetricRow[]): void {
-		const put = this.#sql("INSERT INTO metric_rows (hour, thing, time, data) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET data = data || excluded.data");
+		const put = this.#sql("INSERT INTO metric_rows (hour, thing, time, data) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET data = CAST(data || excluded.data AS BLOB)");
 		for (let i = 0; i < rows.length; ) {
 			const { thing, time } = rows[i];
 			const values: [number, MetricValue][] = [];

@@ -72,6 +72,18 @@ describe("fleet-scale layout", () => {
 		expect([...w.metrics()]).toEqual(["a", "b"]);
 	});
 
+	it("merges two rows on one key (two reports in one millisecond) byte for byte", () => {
+		const s = new CloudStore(":memory:");
+		const batch = (value: { count: number }) => ({ states: [], seen: [], gates: [], events: [], metrics: [{ thing: "dev", metric: "m", time: T0, value }] });
+		s.writeBatch(batch({ count: 0 }));
+		s.writeBatch(batch({ count: 256 }));
+		expect(s.metricValues("dev", "m")).toEqual([
+			{ timestamp: T0, value: { count: 0 } },
+			{ timestamp: T0, value: { count: 256 } },
+		]);
+		s.close();
+	});
+
 	it("moves a data dir in the old layout into the per-thing tables", () => {
 		const dir = join(tempDir(), "data");
 		mkdirSync(dir, { recursive: true });
