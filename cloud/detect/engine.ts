@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { METRICS, isCustomMetric, type MetricInfo } from "./catalogue";
 import type { MetricValue } from "./metric-value";
 import { OPERATORS, STRING_SET_OPERATORS, type Operator } from "./operators";
-import { percentileOf } from "./percentile";
+import { percentileSteps } from "./percentile";
 import { toAlarm, toClear, type Behavior } from "./profile";
 import type { BoundBehavior, Registry } from "./registry";
 import { initialState, step, type BehaviorState } from "./state";
@@ -262,8 +262,7 @@ export class DetectEngine {
 				}
 				if (i % TICK_SLICE === TICK_SLICE - 1) yield;
 			}
-			const threshold = percentileOf(b.criteria!.statisticalThreshold!.statistic!, values);
-			yield;
+			const threshold = yield* percentileSteps(b.criteria!.statisticalThreshold!.statistic!, values, TICK_SLICE * 8);
 			if (threshold === undefined) continue;
 			const op = OPERATORS.get(b.criteria!.comparisonOperator!)!;
 			for (let i = 0; i < fleet.length; i++) {

@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DetectEngine, TICK_SLICE, type ViolationEvent } from "../../cloud/detect/engine";
-import { percentileOf } from "../../cloud/detect/percentile";
+import { percentileOf, percentileSteps } from "../../cloud/detect/percentile";
 import { ALL_THINGS_ARN, Registry } from "../../cloud/detect/registry";
 import { WindowValues } from "../../cloud/detect/windows";
 import { CloudStore } from "../../cloud/store";
@@ -58,6 +58,18 @@ describe("fleet-scale layout", () => {
 				const sorted = values.slice().sort((a, b) => a - b);
 				const rank = Math.ceil((Number(statistic.slice(1)) / 100) * sorted.length);
 				expect(percentileOf(statistic, values)).toBe(sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]);
+			}),
+		);
+	});
+
+	it("the percentile in steps equals the one-go percentile", () => {
+		const run = (values: number[]): number | undefined => {
+			const steps = percentileSteps("p90", values, 3);
+			for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+		};
+		fc.assert(
+			fc.property(fc.array(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -1e9, max: 1e9, noNaN: true })), { maxLength: 80 }), (values) => {
+				expect(run(values)).toBe(percentileOf("p90", values));
 			}),
 		);
 	});
