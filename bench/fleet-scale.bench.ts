@@ -11,7 +11,7 @@
  *
  * Run: npx tsx bench/fleet-scale.bench.ts
  *   BENCH_FLEET_THINGS=10000,100000,1000000   fleet sizes (default 10000,100000; 1M takes a few minutes)
- *   BENCH_FLEET_REPORTS=100000                reports timed per phase (default 100,000)
+ *   BENCH_FLEET_REPORTS=50000                 reports timed per phase (default 50,000)
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -20,7 +20,7 @@ import { join } from "node:path";
 import type { FleetResult } from "./fleet/fleet-child";
 
 const SIZES = (process.env.BENCH_FLEET_THINGS ?? "10000,100000").split(",").map(Number);
-const MEASURED = Number(process.env.BENCH_FLEET_REPORTS ?? 100_000);
+const MEASURED = Number(process.env.BENCH_FLEET_REPORTS ?? 50_000);
 const GOALS = { perSecond: 20_000, ratio: 1.25, rssPerThing: 1024, dbPerReport: 200, blockMs: 50, startupMs: 10_000 };
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
