@@ -42,6 +42,7 @@ const TICK_MS = 60_000;
 /** longest stretch one slice of the minute tick's window close may hold the event loop */
 const TICK_SLICE_MS = 5;
 const TICK_SLICE_ROWS = 1_000;
+const TICK_SLICE_EVENTS = 250;
 
 export class Cloud {
 	readonly #p: CloudParts;
@@ -207,8 +208,8 @@ export class Cloud {
 		const slice = (): boolean => {
 			const until = performance.now() + TICK_SLICE_MS;
 			let done = false;
-			// a slice also ends once it has produced a transaction's worth of metric rows (written before the next)
-			while (!done && performance.now() < until && this.#p.engine.pendingDatapoints < TICK_SLICE_ROWS) done = steps.next().done === true;
+			// a slice also ends once it has produced a transaction's worth of metric rows or events (written before the next)
+			while (!done && performance.now() < until && this.#p.engine.pendingDatapoints < TICK_SLICE_ROWS && events.length < TICK_SLICE_EVENTS) done = steps.next().done === true;
 			this.#ticked(events.splice(0));
 			if (done) this.#endTick(now);
 			return done;

@@ -63,6 +63,8 @@ export function* percentileSteps(statistic: string, values: ArrayLike<number>, s
 	const q = Number(statistic.slice(1));
 	const k = Math.min(n - 1, Math.max(0, Math.ceil((q / 100) * n) - 1));
 	const width = (max - min) / BUCKETS;
+	// a range too narrow (or too wide) to split into buckets: select over all of it in one go
+	if (!(width > 0) || !Number.isFinite(width)) return select(Float64Array.from(values), k);
 	const bucket = (v: number): number => Math.min(BUCKETS - 1, Math.floor((v - min) / width));
 	const counts = new Uint32Array(BUCKETS);
 	for (let i = 0; i < n; i++) {
