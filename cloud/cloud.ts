@@ -15,6 +15,7 @@ import type { SecurityProfile } from "./detect/profile";
 import { METRICS } from "./detect/catalogue";
 import { ALL_THINGS_ARN, type Registry } from "./detect/registry";
 import { validateBehaviors } from "./detect/validate";
+import { scopedMetric } from "./detect/dimensions";
 import { evaluated } from "./detect/custom-metrics";
 import type { ValidationError } from "./errors";
 import { issueThingCertificate, type ThingFiles } from "./pki";
@@ -233,7 +234,8 @@ export class Cloud {
 		const m = this.#things.metrics(thing);
 		if (m.reportsAccepted > 0) {
 			this.flush();
-			m.lastReport = this.#p.store.lastReport(thing, (metric) => METRICS.get(metric)?.side !== "cloud");
+			// device-side: not a cloud-side counter nor a dimension-scoped series of one (closed-window rows)
+			m.lastReport = this.#p.store.lastReport(thing, (metric) => METRICS.get(scopedMetric(metric) ?? metric)?.side !== "cloud");
 		}
 		return m;
 	}

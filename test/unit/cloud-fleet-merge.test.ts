@@ -3,20 +3,23 @@
  * history from `metric_rows`; a data dir written by main's store (old `metrics` table with the ML index,
  * verification states, ML model records, dimension-scoped series) opens with nothing lost; the metrics
  * export sees every evaluated datapoint although Detect keeps no state for a conforming thing; the sliced
- * tick closes dimension-scoped series and cloud-side ML behaviors like the one-go tick did.
+ * tick closes dimension-scoped series and cloud-side ML behaviors like the one-go tick did; the last report
+ * read back from the packed history is the device's, not a closed window's scoped series.
  */
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DetectCloud } from "../../cloud/detect-cloud";
 import { Definitions } from "../../cloud/detect/definitions";
 import { DetectEngine, type EvaluatedDatapoint, type ViolationEvent } from "../../cloud/detect/engine";
 import { samplesOf, StoreHistory } from "../../cloud/detect/ml/history";
 import { ModelStore } from "../../cloud/detect/ml/store";
 import type { Behavior } from "../../cloud/detect/profile";
 import { ALL_THINGS_ARN, Registry } from "../../cloud/detect/registry";
+import { reportTopic } from "../../cloud/reports/topics";
 import { CloudStore, type MetricRow } from "../../cloud/store";
-import { tempDir } from "../helpers/cloud-setup";
+import { startTestCloud, tempDir } from "../helpers/cloud-setup";
 
 const nop = { saveProfile() {}, saveTarget() {}, saveGroup() {}, saveMember() {} };
 const nopDefs = { saveDimension() {}, deleteDimension() {}, saveCustomMetric() {}, deleteCustomMetric() {} };
@@ -187,5 +190,35 @@ describe("Detect: stateless shortcut, metrics export, dimensions and ML in the s
 		// every thing of the window and the connected idle one was judged, and exported
 		expect(seen.map((d) => [d.thing, d.value.count]).sort()).toEqual([["calm", 1], ["idle", 0], ["loud", 5]]);
 		expect(engine.activeStates().map((r) => r.thing)).toEqual(["loud"]);
+	});
+});
+
+describe("Cloud on the fleet layout with dimensions", () => {
+	it("keeps the scoped series in the history and the device's report as lastReport, the custom-metric counters per thing", async () => {
+		const f = await startTestCloud();
+		try {
+			const c = f.cloud;
+			if (!(c instanceof DetectCloud)) throw new Error("startCloud gives a DetectCloud");
+			c.definitions.createDimension({ name: "topics", type: "TOPIC_FILTER", stringValues: ["a/#"] });
+			c.definitions.createCustomMetric({ metricName: "cpu", metricType: "number" });
+			const criteria = { comparisonOperator: "less-than", value: { count: 100 }, durationSeconds: 300 };
+			c.createSecurityProfile({ securityProfileName: "p", behaviors: [{ name: "scoped", metric: "aws:num-messages-sent", metricDimension: { dimensionName: "topics", operator: "IN" }, criteria }] });
+			c.attachSecurityProfile("p", ALL_THINGS_ARN);
+			const hooks = c.hooks();
+			const report = { hed: { rid: 1, v: "1.0" }, met: { ns: { bi: 1, bo: 2, pi: 3, po: 4 } }, cmet: { cpu: [{ number: 5 }], unknown: [{ number: 1 }] } };
+			hooks.fromDevice("dev", reportTopic("dev", "json"), Buffer.from(JSON.stringify(report)));
+			for (const topic of ["a/x", "a/y", "b"]) hooks.fromDevice("dev", topic, Buffer.from("hi"));
+			f.clock.setWall(f.clock.now() + W);
+			c.tick();
+			const end = f.clock.now() - (f.clock.now() % W);
+			expect(c.listMetricValues("dev", "aws:num-messages-sent[topics IN]")).toEqual([{ timestamp: end, value: { count: 2 } }]);
+			expect(c.listMetricValues("dev", "aws:num-messages-sent")).toEqual([{ timestamp: end, value: { count: 4 } }]);
+			const m = c.metrics("dev");
+			expect(m.lastReport).toEqual({ "aws:all-bytes-in": { count: 1 }, "aws:all-bytes-out": { count: 2 }, "aws:all-packets-in": { count: 3 }, "aws:all-packets-out": { count: 4 }, cpu: { number: 5 }, unknown: { number: 1 } });
+			expect([m.reportsAccepted, m["aws:num-messages-sent"], m.customMetricsIgnored, m.lastIgnoredCustomMetric?.name]).toEqual([1, 4, 1, "unknown"]);
+			expect(c.metrics("other").customMetricsIgnored).toBeUndefined();
+		} finally {
+			await f.cleanup();
+		}
 	});
 });
