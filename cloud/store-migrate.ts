@@ -1,7 +1,10 @@
 /*
  * store-migrate — moves a data dir written before the fleet layout (tables gates, seen, states and
  * metrics keyed by thing name, one JSON row per metric) into store-fleet.ts's tables, once, in one
- * transaction, then drops the old tables. Rows are copied as they are: nothing is lost.
+ * transaction, then drops the old tables (and with `metrics` its indexes, the ML module's old one on
+ * (metric, time) included). Rows are copied as they are: nothing is lost; dimension-scoped series keep their
+ * `<metric>[<dimension> <IN|NOT_IN>]` names. Tables not keyed by thing (verification_states, ml_models,
+ * dimensions and custom metrics, mitigation, policies) are not touched: their layout is unchanged.
  */
 import type Database from "better-sqlite3";
 import type { StateRecord } from "./detect/engine";
