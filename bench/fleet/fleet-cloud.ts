@@ -103,6 +103,8 @@ export async function startFleetCloud(dataDir: string, pkiDir: string, clock: Be
 		replies.n++;
 	});
 	if (profiles) {
+		// the `cpu` behavior's custom metric must be defined first (custom metrics registry, definitions.ts)
+		cloud.definitions.createCustomMetric({ metricName: "cpu", metricType: "number" });
 		cloud.createSecurityProfile(JSON.parse(readFileSync(SEED, "utf8")));
 		cloud.attachSecurityProfile("CheckRogueDevices", ALL_THINGS_ARN);
 		cloud.createSecurityProfile({ securityProfileName: "FleetScale", behaviors: FLEET_BEHAVIORS });
