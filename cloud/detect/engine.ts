@@ -120,6 +120,7 @@ export class DetectEngine {
 	readonly #invalidateMs: number;
 	readonly #newId: () => string;
 	readonly #evaluated: ((d: EvaluatedDatapoint) => void)[] = [];
+	readonly #scoped = new WeakMap<BoundBehavior[], BoundBehavior[]>();
 	readonly #ml: EngineOptions["ml"];
 
 	constructor(registry: Registry, options: EngineOptions) {
@@ -186,12 +187,19 @@ export class DetectEngine {
 	/** Adds to each dimension-scoped series of `metric` the message on `topic` belongs to (once per series). */
 	#countScoped(thing: string, metric: string, view: TopicView, amount: number): void {
 		let done: Set<string> | undefined;
-		for (const b of this.#registry.behaviorsFor(thing)) {
+		for (const b of this.#scopedOf(this.#registry.behaviorsFor(thing))) {
 			const scope = b.scope;
 			if (!scope || b.behavior.metric !== metric || done?.has(scope.key)) continue;
 			(done ??= new Set()).add(scope.key);
 			if (scope.counts(view)) this.#windows.add(thing, scope.key, amount, "sum", this.#used);
 		}
+	}
+
+	/** The dimension-scoped behaviors of a bound list (the registry's lists are shared and rebuilt on change: cached by identity). */
+	#scopedOf(bound: BoundBehavior[]): BoundBehavior[] {
+		let scoped = this.#scoped.get(bound);
+		if (!scoped) this.#scoped.set(bound, (scoped = bound.filter((b) => b.scope !== undefined)));
+		return scoped;
 	}
 
 	/** A connection from `ip`: aws:source-ip-address behaviors. */
