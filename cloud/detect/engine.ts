@@ -9,7 +9,7 @@ import { METRICS, isCustomMetric, type MetricInfo } from "./catalogue";
 import { numericOf, type MetricValue } from "./metric-value";
 import { OPERATORS, STRING_SET_OPERATORS, type Operator } from "./operators";
 import { percentileSteps } from "./percentile";
-import { toAlarm, toClear, type Behavior } from "./profile";
+import { criteriaType, toAlarm, toClear, type Behavior } from "./profile";
 import type { BoundBehavior, Registry } from "./registry";
 import { initialState, step, type BehaviorState } from "./state";
 import { Windows, type ClosedWindow } from "./windows";
@@ -340,7 +340,8 @@ export class DetectEngine {
 
 	/** Cloud-side ML behaviors: the thing's count in the 300 s window (0 for a connected quiet thing). */
 	*#closeMl(w: ClosedWindow, things: string[], now: number, events: ViolationEvent[]): Generator<void> {
-		if (!this.#ml) return;
+		// no pass over the fleet's things when no profile has a cloud-side ML behavior (checked once per close)
+		if (!this.#ml || !this.#hasCloudMl()) return;
 		let i = 0;
 		for (const thing of things) {
 			for (const bound of this.#registry.behaviorsFor(thing)) {
@@ -349,6 +350,15 @@ export class DetectEngine {
 			}
 			if (++i % TICK_SLICE === 0) yield;
 		}
+	}
+
+	#hasCloudMl(): boolean {
+		for (const { securityProfileName } of this.#registry.listSecurityProfiles()) {
+			for (const b of this.#registry.describeSecurityProfile(securityProfileName)?.behaviors ?? []) {
+				if (criteriaType(b) === "MACHINE_LEARNING" && b.metric !== undefined && infoOf(b.metric)?.side === "cloud") return true;
+			}
+		}
+		return false;
 	}
 
 	#judgeMl(bound: BoundBehavior, thing: string, value: MetricValue, time: number, now: number, events: ViolationEvent[]): void {
