@@ -46,7 +46,7 @@ function fromDataDir(a: Args, profile: string | undefined): object[] {
 		registry.restore(saved.profiles, saved.targets, saved.groups);
 		if (profile !== undefined && !registry.describeSecurityProfile(profile)) throw new UsageError(`security profile ${profile} does not exist`);
 		const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
-		return createMlModels(registry, store.database)
+		return createMlModels(registry, store)
 			.summaries(profile)
 			.map((s) => ({ ...s, trainingDataCollectionStartDate: iso(s.trainingDataCollectionStartDate), lastModelRefreshDate: iso(s.lastModelRefreshDate) }));
 	} finally {

@@ -15,14 +15,16 @@ import type { SecurityProfile } from "./detect/profile";
 import { METRICS } from "./detect/catalogue";
 import { ALL_THINGS_ARN, type Registry } from "./detect/registry";
 import { validateBehaviors } from "./detect/validate";
+import { scopedMetric } from "./detect/dimensions";
 import { evaluated } from "./detect/custom-metrics";
 import type { ValidationError } from "./errors";
 import { issueThingCertificate, type ThingFiles } from "./pki";
-import { intakeReport, type IntakeOptions, type ReportGateState } from "./reports/intake";
+import { intakeReport, type IntakeOptions } from "./reports/intake";
 import type { Reply } from "./reports/replies";
 import { matchReportTopic } from "./reports/topics";
 import type { CloudStore, EventQuery } from "./store";
-import { emptyMetrics, type CountedMetric, type ThingMetrics } from "./thing-metrics";
+import type { CountedMetric, ThingMetrics } from "./thing-metrics";
+import { ThingTable } from "./thing-table";
 import { activeViolations, type ActiveViolation, type ViolationFilter } from "./violations";
 import { EventCap } from "./event-cap";
 import { pruneExpired } from "./retention";
@@ -42,6 +44,10 @@ export interface CloudParts {
 }
 
 const TICK_MS = 60_000;
+/** longest stretch one slice of the minute tick's window close may hold the event loop */
+const TICK_SLICE_MS = 5;
+const TICK_SLICE_ROWS = 1_000;
+const TICK_SLICE_EVENTS = 250;
 
 /** A replied report as the console sees it: the payload as received, the reply, the accepted values. */
 export interface ObservedReport {
@@ -62,8 +68,7 @@ export interface CloudObserver {
 
 export class Cloud {
 	readonly #p: CloudParts;
-	readonly #gates: Map<string, ReportGateState>;
-	readonly #metrics = new Map<string, ThingMetrics>();
+	readonly #things = new ThingTable();
 	readonly #replyListeners: ((r: Reply) => void)[] = [];
 	readonly #eventListeners: ((e: ViolationEvent) => void)[] = [];
 	readonly #observers: CloudObserver[] = [];
@@ -74,10 +79,10 @@ export class Cloud {
 	#broker?: Broker;
 	#timer: TimerHandle | undefined;
 	#stopped = false;
+	#slicedTick: Promise<void> | undefined;
 
 	constructor(parts: CloudParts) {
 		this.#p = parts;
-		this.#gates = parts.store.loadGates();
 		this.#writes = new WriteBehind(parts.store, parts.log);
 		this.#cap = new EventCap(parts.log);
 	}
@@ -226,7 +231,13 @@ export class Cloud {
 	}
 
 	metrics(thing: string): ThingMetrics {
-		return { ...this.#thing(thing) };
+		const m = this.#things.metrics(thing);
+		if (m.reportsAccepted > 0) {
+			this.flush();
+			// device-side: not a cloud-side counter nor a dimension-scoped series of one (closed-window rows)
+			m.lastReport = this.#p.store.lastReport(thing, (metric) => METRICS.get(scopedMetric(metric) ?? metric)?.side !== "cloud");
+		}
+		return m;
 	}
 
 	/** Alerts still waiting for the webhook (retries included). */
@@ -234,25 +245,67 @@ export class Cloud {
 		return this.#p.alerts.pending();
 	}
 
-	/** Closes due windows and invalidates silent things now (also runs every minute on the clock). */
+	/** Closes due windows and invalidates silent things now, in one go (the minute tick runs it sliced). */
 	tick(): ViolationEvent[] {
 		const now = this.#p.clock.now();
 		const events = this.#p.engine.tick(now, this.#broker?.connectedThings() ?? []);
+		this.#ticked(events);
+		this.#endTick(now);
+		return events;
+	}
+
+	/** Resolves when the minute tick in progress (if any) has finished its sliced window close. */
+	ticked(): Promise<void> {
+		return this.#slicedTick ?? Promise.resolve();
+	}
+
+	/** The minute tick: the window close runs in slices of at most TICK_SLICE_MS, yielding the event loop between them. */
+	#tickSliced(): void {
+		if (this.#slicedTick) return;
+		const now = this.#p.clock.now();
+		const events: ViolationEvent[] = [];
+		const steps = this.#p.engine.tickSteps(now, this.#broker?.connectedThings() ?? [], events);
+		const slice = (): boolean => {
+			const until = performance.now() + TICK_SLICE_MS;
+			let done = false;
+			// a slice also ends once it has produced a transaction's worth of metric rows or events (written before the next)
+			while (!done && performance.now() < until && this.#p.engine.pendingDatapoints < TICK_SLICE_ROWS && events.length < TICK_SLICE_EVENTS) done = steps.next().done === true;
+			this.#ticked(events.splice(0));
+			if (done) this.#endTick(now);
+			return done;
+		};
+		if (slice()) return;
+		this.#slicedTick = (async () => {
+			do await new Promise<void>((r) => setImmediate(r));
+			while (!this.#stopped && !slice());
+			this.#slicedTick = undefined;
+		})();
+	}
+
+	#ticked(events: ViolationEvent[]): void {
 		const datapoints = this.#p.engine.takeCloudDatapoints();
 		if (datapoints.length) {
 			for (const d of datapoints) this.#writes.metric(d);
 			this.#later();
 		}
 		this.#emit(events);
+	}
+
+	#endTick(now: number): void {
 		this.#cap.roll(now);
 		pruneExpired(this.#p.store, now, this.#p.log);
-		return events;
 	}
 
 	/** Writes what changed (Detect states, last-seen times, report gates, metric rows) behind; also after each event-loop turn. */
 	flush(): void {
 		this.#flushScheduled = false;
-		this.#writes.flush(this.#p.engine.takeDirty(), this.#p.engine.takeSeen());
+		while (this.#writes.flush(this.#p.engine.takeDirty(), this.#p.engine.takeSeen()));
+	}
+
+	/** One bounded write-behind transaction (after an event-loop turn); another is scheduled if more is left. */
+	#flushSome(): void {
+		this.#flushScheduled = false;
+		if (this.#writes.flush(this.#p.engine.takeDirty(), this.#p.engine.takeSeen())) this.#later();
 	}
 
 	async stop(): Promise<void> {
@@ -271,7 +324,7 @@ export class Cloud {
 			connectAttempt: (t) => this.#count(t, "aws:num-connection-attempts"),
 			connected: (t, ip) => this.#connected(t, ip),
 			disconnected: (t) => {
-				this.#thing(t).connected = false;
+				this.#things.connected(this.#things.row(t), undefined);
 				this.#count(t, "aws:num-disconnects");
 				for (const cb of this.#connectionListeners) cb(t, false);
 			},
@@ -285,31 +338,23 @@ export class Cloud {
 		};
 	}
 
-	#thing(t: string): ThingMetrics {
-		let m = this.#metrics.get(t);
-		if (!m) this.#metrics.set(t, (m = emptyMetrics()));
-		return m;
-	}
-
 	#count(t: string, metric: CountedMetric, topic?: string): void {
-		this.#thing(t)[metric]++;
+		this.#things.bump(this.#things.row(t), metric);
 		this.#p.engine.count(t, metric, this.#p.clock.now(), topic);
 		this.#later();
 	}
 
 	#connected(t: string, ip: string): void {
-		const m = this.#thing(t);
-		m.connected = true;
-		m["aws:source-ip-address"] = ip;
+		this.#things.connected(this.#things.row(t), ip);
 		for (const cb of this.#connectionListeners) cb(t, true, ip);
 		this.#emit(this.#p.engine.sourceIp(t, ip, this.#p.clock.now()));
 	}
 
 	#fromDevice(t: string, topic: string, payload: Buffer): void {
 		const now = this.#p.clock.now();
-		const m = this.#thing(t);
-		m["aws:num-messages-sent"]++;
-		m["aws:message-byte-size"] = payload.length;
+		const row = this.#things.row(t);
+		this.#things.bump(row, "aws:num-messages-sent");
+		this.#things.messageSize(row, payload.length);
 		this.#emit(this.#p.engine.message(t, payload.length, now, topic || undefined));
 		const reserved = matchReportTopic(topic);
 		if (reserved) this.#report(reserved.thing, reserved.format, payload, now);
@@ -325,19 +370,22 @@ export class Cloud {
 	}
 
 	#report(thing: string, format: "json" | "cbor", payload: Buffer, now: number): void {
-		const result = intakeReport(thing, format, payload, this.#gates.get(thing) ?? {}, this.#p.intake, now);
+		const row = this.#things.row(thing);
+		const gate = this.#things.gate(row, () => this.#p.store.loadGate(thing));
+		const result = intakeReport(thing, format, payload, gate, this.#p.intake, now);
 		if (result.kind === "duplicate") return this.#p.log(`report: ${thing} duplicate report id ${result.reportId} discarded`);
-		const m = this.#thing(thing);
 		if (result.kind === "rejected") {
-			m.reportsRejected++;
+			this.#things.bump(row, "reportsRejected");
 			this.#p.log(`report: ${thing} rejected: ${result.detail}`);
 		} else {
-			m.reportsAccepted++;
-			m.lastReport = Object.fromEntries(result.report.values);
-			this.#gates.set(thing, result.state);
+			this.#things.bump(row, "reportsAccepted");
+			this.#things.setGate(row, result.state);
 			this.#writes.gate(thing, result.state);
 			for (const [metric, value] of result.report.values) this.#writes.metric({ thing, metric, time: now, value });
-			this.#emit(this.#p.engine.report(thing, evaluated(thing, m, result.report.values, this.#p.registry.definitions, this.#p.log), now));
+			const ignored = this.#things.ignored(row);
+			const screened = evaluated(thing, ignored, result.report.values, this.#p.registry.definitions, this.#p.log);
+			if (ignored.customMetricsIgnored !== undefined) this.#things.setIgnored(row, ignored);
+			this.#emit(this.#p.engine.report(thing, screened, now));
 		}
 		this.#reply(result.reply);
 		const values = result.kind === "rejected" ? undefined : result.report.values;
@@ -364,7 +412,7 @@ export class Cloud {
 		if (this.#flushScheduled || this.#stopped) return;
 		this.#flushScheduled = true;
 		setImmediate(() => {
-			if (!this.#stopped) this.flush();
+			if (!this.#stopped) this.#flushSome();
 		});
 	}
 
@@ -373,7 +421,7 @@ export class Cloud {
 		const delay = TICK_MS - (now % TICK_MS) || TICK_MS;
 		this.#timer = this.#p.clock.set(() => {
 			if (this.#stopped) return;
-			this.tick();
+			this.#tickSliced();
 			this.#schedule();
 		}, delay);
 	}

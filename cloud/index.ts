@@ -147,7 +147,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	definitions.onChange(() => registry.refresh());
 	const saved = store.loadRegistry();
 	registry.restore(saved.profiles, saved.targets, saved.groups);
-	const ml = createMlModels(registry, store.database, options.ml);
+	const ml = createMlModels(registry, store, options.ml);
 	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now(), ml });
 	engine.restore(store.loadStates(), store.loadSeen());
 	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log, store.outbox);

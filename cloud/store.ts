@@ -1,7 +1,8 @@
 /*
  * store — persistence on better-sqlite3 (a file under the data dir, or ":memory:"): profiles, targets,
- * thing groups, report gate state, Detect behavior states, active violations, violation history, metric
- * history and the alert outbox (outbox-table.ts). Statements are prepared once and reused. Registry writes
+ * thing groups, violation history and the alert outbox (outbox-table.ts); the per-thing tables (report
+ * gates, last-seen times, Detect states, metric history) are laid out in store-fleet.ts. Statements are
+ * prepared once and reused. Nothing per thing is loaded at start. Registry writes
  * go through at once; gates, behavior states, last-seen times and metric rows are written behind in one
  * transaction per batch (see write-behind.ts). History is queried here, never loaded whole, and pruned in
  * bounded batches.
@@ -16,31 +17,23 @@ import type { StateRecord, ViolationEvent } from "./detect/engine";
 import type { ReportGateState } from "./reports/intake";
 import { CloudError, ErrorCodes } from "./errors";
 import { OutboxTable } from "./outbox-table";
+import { FleetTables, type MetricRow } from "./store-fleet";
+import { migrateFleetTables } from "./store-migrate";
 import type { ViolationFilter } from "./violations";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS profiles (name TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS targets (profile TEXT NOT NULL, arn TEXT NOT NULL, PRIMARY KEY (profile, arn));
 CREATE TABLE IF NOT EXISTS groups (name TEXT NOT NULL, thing TEXT NOT NULL DEFAULT '', PRIMARY KEY (name, thing));
-CREATE TABLE IF NOT EXISTS gates (thing TEXT PRIMARY KEY, last_report_id INTEGER, last_accepted_at INTEGER);
-CREATE TABLE IF NOT EXISTS seen (thing TEXT PRIMARY KEY, at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS states (key TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, thing TEXT NOT NULL, profile TEXT NOT NULL, json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_time ON events (time);
 CREATE INDEX IF NOT EXISTS events_thing ON events (thing, time);
-CREATE TABLE IF NOT EXISTS metrics (thing TEXT NOT NULL, metric TEXT NOT NULL, time INTEGER NOT NULL, value TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS metrics_key ON metrics (thing, metric, time);
-CREATE INDEX IF NOT EXISTS metrics_time ON metrics (time);
--- verification states (h4/detect; read/written by verification.ts, joined into ListViolationEvents below)
+-- verification states (h4/detect; read/written by verification.ts, joined into ListViolationEvents below): keyed by
+-- violation id, not by thing, so the fleet layout (store-fleet.ts) leaves this table as it is
 CREATE TABLE IF NOT EXISTS verification_states (violation_id TEXT PRIMARY KEY, state TEXT NOT NULL, description TEXT, time INTEGER NOT NULL);
 `;
 
-export interface MetricRow {
-	thing: string;
-	metric: string;
-	time: number;
-	value: MetricValue;
-}
+export type { MetricRow };
 
 /** One write-behind batch: states (undefined = delete), last-seen times, report gates, metric rows and held violation events. */
 export interface Batch {
@@ -66,6 +59,7 @@ const CRITERIA_SQL = `CASE WHEN json_extract(json, '$.behavior.criteria.mlDetect
 export class CloudStore implements RegistryPersistence {
 	readonly #db: Database.Database;
 	readonly outbox: OutboxTable;
+	readonly #fleet: FleetTables;
 	/** Prepared statements by SQL text: prepared once, run many times. */
 	readonly #statements = new Map<string, Database.Statement>();
 
@@ -79,6 +73,8 @@ export class CloudStore implements RegistryPersistence {
 		this.#db.pragma("journal_mode = WAL");
 		this.#db.pragma("synchronous = NORMAL");
 		this.#db.exec(SCHEMA);
+		this.#fleet = new FleetTables(this.#db, (text) => this.#sql(text));
+		migrateFleetTables(this.#db, this.#fleet);
 		this.outbox = new OutboxTable(this.#db);
 	}
 
@@ -112,9 +108,14 @@ export class CloudStore implements RegistryPersistence {
 		return { profiles, targets, groups };
 	}
 
+	/** Every stored report gate (for tools; the cloud reads one thing's with loadGate on its first report). */
 	loadGates(): Map<string, ReportGateState> {
-		const rows = this.#sql("SELECT * FROM gates").all() as { thing: string; last_report_id: number | null; last_accepted_at: number | null }[];
-		return new Map(rows.map((r) => [r.thing, { lastReportId: r.last_report_id ?? undefined, lastAcceptedAt: r.last_accepted_at ?? undefined }]));
+		return this.#fleet.allGates();
+	}
+
+	/** The stored report gate of one thing, if it has one. */
+	loadGate(thing: string): ReportGateState | undefined {
+		return this.#fleet.gate(thing);
 	}
 
 	appendEvent(e: ViolationEvent): void {
@@ -152,38 +153,73 @@ export class CloudStore implements RegistryPersistence {
 
 	/** Write-behind batch, one transaction. */
 	writeBatch(b: Batch): void {
-		const putState = this.#sql("INSERT OR REPLACE INTO states (key, json) VALUES (?, ?)");
-		const delState = this.#sql("DELETE FROM states WHERE key = ?");
-		const putSeen = this.#sql("INSERT OR REPLACE INTO seen (thing, at) VALUES (?, ?)");
-		const putGate = this.#sql("INSERT OR REPLACE INTO gates VALUES (?, ?, ?)");
-		const putMetric = this.#sql("INSERT INTO metrics (thing, metric, time, value) VALUES (?, ?, ?, ?)");
-		this.#db.transaction(() => {
-			for (const e of b.events) this.appendEvent(e);
-			for (const [k, r] of b.states) (r ? putState.run(k, JSON.stringify(r)) : delState.run(k));
-			for (const [thing, at] of b.seen) putSeen.run(thing, at);
-			for (const [thing, g] of b.gates) putGate.run(thing, g.lastReportId ?? null, g.lastAcceptedAt ?? null);
-			for (const m of b.metrics) putMetric.run(m.thing, m.metric, m.time, JSON.stringify(m.value));
-		})();
+		const fleet = this.#fleet;
+		try {
+			this.#db.transaction(() => {
+				for (const e of b.events) this.appendEvent(e);
+				for (const [k, r] of b.states) fleet.putState(k, r);
+				const seen = new Map(b.seen);
+				for (const [thing, g] of b.gates) {
+					fleet.putGate(thing, g, seen.get(thing));
+					seen.delete(thing);
+				}
+				for (const [thing, at] of seen) fleet.putSeen(thing, at);
+				fleet.putMetrics(b.metrics);
+			})();
+		} catch (e) {
+			fleet.forgetIds();
+			throw e;
+		}
 	}
 
+	/** The Detect states that are not the initial one (in alarm or counting towards it). */
 	loadStates(): StateRecord[] {
-		return (this.#sql("SELECT json FROM states").all() as { json: string }[]).map((r) => JSON.parse(r.json) as StateRecord);
+		return this.#fleet.states();
 	}
 
+	/** Last-seen times of the things that have a stored state (all Detect needs at start). */
 	loadSeen(): [string, number][] {
-		return (this.#sql("SELECT thing, at FROM seen").all() as { thing: string; at: number }[]).map((r) => [r.thing, r.at]);
+		return this.#fleet.seenOfStates();
+	}
+
+	/** The values of the thing's newest stored report (device-side metrics only). */
+	lastReport(thing: string, deviceMetric: (metric: string) => boolean): Record<string, MetricValue> | undefined {
+		return this.#fleet.latest(thing, deviceMetric);
 	}
 
 	/** ListMetricValues: datapoints of one thing's metric in [startTime, endTime). */
 	metricValues(thing: string, metric: string, startTime = 0, endTime = Number.MAX_SAFE_INTEGER): { timestamp: number; value: MetricValue }[] {
-		const select = this.#sql("SELECT time, value FROM metrics WHERE thing = ? AND metric = ? AND time >= ? AND time < ? ORDER BY time");
-		const rows = select.all(thing, metric, startTime, endTime) as { time: number; value: string }[];
-		return rows.map((r) => ({ timestamp: r.time, value: JSON.parse(r.value) as MetricValue }));
+		return this.#fleet.metricValues(thing, metric, startTime, endTime);
 	}
 
-	/** Deletes at most `batch` metric rows older than `before`; returns how many. */
+	/** At most `limit` datapoints of one thing's metric in [startTime, endTime), oldest first (console plots). */
+	metricValuesUpTo(thing: string, metric: string, startTime: number, endTime: number, limit: number): { timestamp: number; value: MetricValue }[] {
+		return this.#fleet.metricValues(thing, metric, startTime, endTime, limit);
+	}
+
+	/** The stored datapoints of `metrics`, every thing, time in [from, to), streamed (ML training: ml/history.ts). */
+	metricHistory(metrics: readonly string[], from: number, to: number): Iterable<MetricRow> {
+		return this.#fleet.metricHistory(metrics, from, to);
+	}
+
+	/** Every stored last-seen time, by thing. */
+	lastSeenTimes(): Map<string, number> {
+		return this.#fleet.allSeen();
+	}
+
+	/** The thing's stored last-seen time, if any. */
+	lastSeenOf(thing: string): number | undefined {
+		return this.#fleet.seenOf(thing);
+	}
+
+	/** Every stored last accepted report time, by thing. */
+	lastAcceptedTimes(): Map<string, number> {
+		return this.#fleet.allAccepted();
+	}
+
+	/** Deletes at most `batch` packed metric rows of the hours wholly older than `before`; returns how many. */
 	pruneMetrics(before: number, batch: number): number {
-		return this.#sql("DELETE FROM metrics WHERE rowid IN (SELECT rowid FROM metrics WHERE time < ? LIMIT ?)").run(before, batch).changes;
+		return this.#fleet.pruneMetrics(before, batch);
 	}
 
 	close(): void {

@@ -60,7 +60,7 @@ export function startConsole(deps: ConsoleDeps, options: ConsoleOptions = {}): W
 	const db = deps.store.database;
 	const now = options.now ?? Date.now;
 	const activity = new Activity();
-	const ctx: ConsoleContext = { api: deps.api, activity, persisted: new Persisted(db), events: new EventLookup(db) };
+	const ctx: ConsoleContext = { api: deps.api, activity, persisted: new Persisted(deps.store), events: new EventLookup(db) };
 	const stream = new EventStream(now, options.heartbeatMs);
 	deps.api.cloud.observe(activity);
 	deps.api.cloud.onConnection((thing, connected, ip) => activity.connection(thing, connected, deps.api.clock.now(), ip));

@@ -1,46 +1,38 @@
 /*
  * persisted — what the cloud's own tables already remember per thing across restarts, read for the
- * console: last-seen times (Detect's `seen`), last accepted report times (the report gates), metric rows
- * with a row limit, and violation events by id.
+ * console through the store (store-fleet.ts `things` and `metric_rows`): last-seen times, last accepted
+ * report times (the report gates), metric datapoints with a limit, and violation events by id.
  */
 import type Database from "better-sqlite3";
 import type { MetricValue } from "../detect/metric-value";
+import type { CloudStore } from "../store";
 
 export class Persisted {
-	readonly #seen: Database.Statement;
-	readonly #accepted: Database.Statement;
-	readonly #seenOne: Database.Statement;
-	readonly #acceptedOne: Database.Statement;
-	readonly #metrics: Database.Statement;
+	readonly #store: CloudStore;
 
-	constructor(db: Database.Database) {
-		this.#metrics = db.prepare("SELECT time, value FROM metrics WHERE thing = ? AND metric = ? AND time >= ? AND time < ? ORDER BY time LIMIT ?");
-		this.#seen = db.prepare("SELECT thing, at FROM seen");
-		this.#accepted = db.prepare("SELECT thing, last_accepted_at AS at FROM gates WHERE last_accepted_at IS NOT NULL");
-		this.#seenOne = db.prepare("SELECT at FROM seen WHERE thing = ?");
-		this.#acceptedOne = db.prepare("SELECT last_accepted_at AS at FROM gates WHERE thing = ?");
+	constructor(store: CloudStore) {
+		this.#store = store;
 	}
 
 	lastSeen(): Map<string, number> {
-		return new Map((this.#seen.all() as { thing: string; at: number }[]).map((r) => [r.thing, r.at]));
+		return this.#store.lastSeenTimes();
 	}
 
 	lastAccepted(): Map<string, number> {
-		return new Map((this.#accepted.all() as { thing: string; at: number }[]).map((r) => [r.thing, r.at]));
+		return this.#store.lastAcceptedTimes();
 	}
 
-	/** Metric rows of one thing's metric in [start, end), oldest first, at most `limit`. */
+	/** Metric datapoints of one thing's metric in [start, end), oldest first, at most `limit`. */
 	metricRows(thing: string, metric: string, start: number, end: number, limit: number): { time: number; value: MetricValue }[] {
-		const rows = this.#metrics.all(thing, metric, start, end, limit) as { time: number; value: string }[];
-		return rows.map((r) => ({ time: r.time, value: JSON.parse(r.value) as MetricValue }));
+		return this.#store.metricValuesUpTo(thing, metric, start, end, limit).map((r) => ({ time: r.timestamp, value: r.value }));
 	}
 
 	lastSeenOf(thing: string): number | null {
-		return (this.#seenOne.get(thing) as { at: number } | undefined)?.at ?? null;
+		return this.#store.lastSeenOf(thing) ?? null;
 	}
 
 	lastAcceptedOf(thing: string): number | null {
-		return (this.#acceptedOne.get(thing) as { at: number | null } | undefined)?.at ?? null;
+		return this.#store.loadGate(thing)?.lastAcceptedAt ?? null;
 	}
 }
 

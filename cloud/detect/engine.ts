@@ -8,8 +8,8 @@ import { randomUUID } from "node:crypto";
 import { METRICS, isCustomMetric, type MetricInfo } from "./catalogue";
 import { numericOf, type MetricValue } from "./metric-value";
 import { OPERATORS, STRING_SET_OPERATORS, type Operator } from "./operators";
-import { percentileOf } from "./percentile";
-import { toAlarm, toClear, type Behavior } from "./profile";
+import { percentileSteps } from "./percentile";
+import { criteriaType, toAlarm, toClear, type Behavior } from "./profile";
 import type { BoundBehavior, Registry } from "./registry";
 import { initialState, step, type BehaviorState } from "./state";
 import { Windows, type ClosedWindow } from "./windows";
@@ -25,6 +25,8 @@ const COUNTED_CLOUD_METRICS = new Set([
 	"aws:message-byte-size",
 ]);
 const DATAPOINT_SECONDS = 300;
+/** things handled per step of a sliced tick (tickSteps) */
+export const TICK_SLICE = 250;
 
 /** One cloud-side datapoint: a thing's count of `metric` in the window that ended at `time`. */
 export interface CloudDatapoint {
@@ -111,11 +113,14 @@ export class DetectEngine {
 	readonly #datapoints: CloudDatapoint[] = [];
 	readonly #states = new Map<string, StateRecord>();
 	readonly #dirty = new Set<string>();
+	/** how many states each thing with any has (a thing absent here is in the initial state everywhere) */
+	readonly #stateful = new Map<string, number>();
 	readonly #lastSeen = new Map<string, number>();
 	readonly #seenDirty = new Set<string>();
 	readonly #invalidateMs: number;
 	readonly #newId: () => string;
 	readonly #evaluated: ((d: EvaluatedDatapoint) => void)[] = [];
+	readonly #scoped = new WeakMap<BoundBehavior[], BoundBehavior[]>();
 	readonly #ml: EngineOptions["ml"];
 
 	constructor(registry: Registry, options: EngineOptions) {
@@ -127,7 +132,7 @@ export class DetectEngine {
 	}
 
 	restore(states: StateRecord[], lastSeen: [string, number][]): void {
-		for (const r of states) this.#states.set(key(r.profile, r.behavior, r.thing), r);
+		for (const r of states) this.#setState(key(r.profile, r.behavior, r.thing), r);
 		for (const [thing, t] of lastSeen) this.#lastSeen.set(thing, t);
 	}
 
@@ -158,15 +163,18 @@ export class DetectEngine {
 	/** One cloud-side counted event (message sent/received, authorization failure, connect, disconnect), on `topic` when known. */
 	count(thing: string, metric: string, now: number, topic?: string): void {
 		this.seen(thing, now);
-		this.#windows.add(thing, metric, 1, "sum");
+		this.#windows.add(thing, metric, 1, "sum", this.#used);
 		if (topic !== undefined) this.#countScoped(thing, metric, new TopicView(topic, thing), 1);
 	}
+
+	/** Window lengths worth accumulating: those some behavior uses, and the 300 s one of the metric history. */
+	readonly #used = (seconds: number): boolean => seconds === DATAPOINT_SECONDS || this.#registry.windowDurations().has(seconds);
 
 	/** One message the device sent, of `bytes` bytes: per-message behaviors now, windowed ones later. */
 	message(thing: string, bytes: number, now: number, topic?: string): ViolationEvent[] {
 		this.seen(thing, now);
-		this.#windows.add(thing, "aws:num-messages-sent", 1, "sum");
-		this.#windows.add(thing, "aws:message-byte-size", bytes, "sum");
+		this.#windows.add(thing, "aws:num-messages-sent", 1, "sum", this.#used);
+		this.#windows.add(thing, "aws:message-byte-size", bytes, "sum", this.#used);
 		const view = topic === undefined ? undefined : new TopicView(topic, thing);
 		if (view) {
 			this.#countScoped(thing, "aws:num-messages-sent", view, 1);
@@ -179,12 +187,19 @@ export class DetectEngine {
 	/** Adds to each dimension-scoped series of `metric` the message on `topic` belongs to (once per series). */
 	#countScoped(thing: string, metric: string, view: TopicView, amount: number): void {
 		let done: Set<string> | undefined;
-		for (const b of this.#registry.behaviorsFor(thing)) {
+		for (const b of this.#scopedOf(this.#registry.behaviorsFor(thing))) {
 			const scope = b.scope;
 			if (!scope || b.behavior.metric !== metric || done?.has(scope.key)) continue;
 			(done ??= new Set()).add(scope.key);
-			if (scope.counts(view)) this.#windows.add(thing, scope.key, amount, "sum");
+			if (scope.counts(view)) this.#windows.add(thing, scope.key, amount, "sum", this.#used);
 		}
+	}
+
+	/** The dimension-scoped behaviors of a bound list (the registry's lists are shared and rebuilt on change: cached by identity). */
+	#scopedOf(bound: BoundBehavior[]): BoundBehavior[] {
+		let scoped = this.#scoped.get(bound);
+		if (!scoped) this.#scoped.set(bound, (scoped = bound.filter((b) => b.scope !== undefined)));
+		return scoped;
 	}
 
 	/** A connection from `ip`: aws:source-ip-address behaviors. */
@@ -195,18 +210,34 @@ export class DetectEngine {
 	/** Closes windows that ended by `now`, evaluates windowed behaviors, invalidates silent things. */
 	tick(now: number, connected: Iterable<string>): ViolationEvent[] {
 		const events: ViolationEvent[] = [];
-		this.#ml?.maintain(now);
-		for (const w of this.#windows.close(now)) {
-			const things = new Set([...w.values.keys(), ...connected]);
-			if (w.durationSeconds === DATAPOINT_SECONDS) {
-				this.#recordCloud(w);
-				this.#closeMl(w, things, now, events);
-			}
-			this.#closeStatic(w, things, now, events);
-			this.#closeStatistical(w, things, now, events);
-		}
-		this.#invalidate(now, events);
+		for (const _ of this.tickSteps(now, connected, events));
 		return events;
+	}
+
+	/**
+	 * The same work as tick() in steps of at most TICK_SLICE things each: the caller runs a few steps per
+	 * event-loop turn so that a window close over a million things never holds the loop for long. Events
+	 * are appended to `events` as they happen.
+	 */
+	*tickSteps(now: number, connected: Iterable<string>, events: ViolationEvent[]): Generator<void> {
+		// ML model upkeep reads at most SAMPLES_PER_TICK datapoints of history (ml/models.ts), then the close goes on in steps
+		if (this.#ml) {
+			this.#ml.maintain(now);
+			yield;
+		}
+		for (const w of this.#windows.close(now)) {
+			if (w.durationSeconds === DATAPOINT_SECONDS) yield* this.#recordCloud(w);
+			const things = yield* thingsOf(w, connected);
+			if (w.durationSeconds === DATAPOINT_SECONDS) yield* this.#closeMl(w, things, now, events);
+			yield* this.#closeStatic(w, things, now, events);
+			yield* this.#closeStatistical(w, things, now, events);
+		}
+		yield* this.#invalidate(now, events);
+	}
+
+	/** How many cloud-side datapoints wait for takeCloudDatapoints(). */
+	get pendingDatapoints(): number {
+		return this.#datapoints.length;
 	}
 
 	/** The cloud-side datapoints of the windows closed since the last call, for the metric history. */
@@ -214,12 +245,16 @@ export class DetectEngine {
 		return this.#datapoints.splice(0);
 	}
 
-	#recordCloud(w: ClosedWindow): void {
-		for (const [thing, metrics] of w.values) {
-			for (const [metric, n] of metrics) {
-				// scoped series (dimensions.ts) are kept under their scope key, for ListMetricValues with a dimension
-				if (COUNTED_CLOUD_METRICS.has(scopedMetric(metric) ?? metric)) this.#datapoints.push({ thing, metric, time: w.end, value: { count: n } });
+	*#recordCloud(w: ClosedWindow): Generator<void> {
+		let i = 0;
+		// scoped series (dimensions.ts) are kept under their scope key, for ListMetricValues with a dimension
+		const counted = [...w.values.metrics()].filter((m) => COUNTED_CLOUD_METRICS.has(scopedMetric(m) ?? m));
+		for (const thing of w.values.things()) {
+			for (const metric of counted) {
+				const n = w.values.get(thing, metric);
+				if (n !== undefined) this.#datapoints.push({ thing, metric, time: w.end, value: { count: n } });
 			}
+			if (++i % TICK_SLICE === 0) yield;
 		}
 	}
 
@@ -227,7 +262,7 @@ export class DetectEngine {
 	forget(stale: (r: StateRecord) => boolean): void {
 		for (const [k, r] of this.#states) {
 			if (!stale(r)) continue;
-			this.#states.delete(k);
+			this.#deleteState(k, r.thing);
 			this.#dirty.add(k);
 		}
 	}
@@ -255,7 +290,7 @@ export class DetectEngine {
 		const n = value.count ?? value.number;
 		if (n === undefined) return;
 		const info = infoOf(metric);
-		this.#windows.add(thing, metric, n, info && !isCustomMetric(metric) ? info.aggregate : "last");
+		this.#windows.add(thing, metric, n, info && !isCustomMetric(metric) ? info.aggregate : "last", this.#used);
 	}
 
 	#evaluateWhere(thing: string, pick: (b: BoundBehavior) => boolean, value: MetricValue, now: number): ViolationEvent[] {
@@ -264,44 +299,66 @@ export class DetectEngine {
 		return events;
 	}
 
-	#closeStatic(w: ClosedWindow, things: Set<string>, now: number, events: ViolationEvent[]): void {
+	*#closeStatic(w: ClosedWindow, things: string[], now: number, events: ViolationEvent[]): Generator<void> {
+		let i = 0;
 		for (const thing of things) {
 			for (const bound of this.#registry.behaviorsFor(thing)) {
 				const b = bound.behavior;
 				if (!bound.static || !windowed(b) || b.criteria!.durationSeconds !== w.durationSeconds) continue;
-				this.#evaluate(bound, thing, { count: w.values.get(thing)?.get(series(bound)) ?? 0 }, now, events);
+				this.#evaluate(bound, thing, { count: w.values.get(thing, series(bound)) ?? 0 }, now, events);
 			}
+			if (++i % TICK_SLICE === 0) yield;
 		}
 	}
 
-	#closeStatistical(w: ClosedWindow, things: Set<string>, now: number, events: ViolationEvent[]): void {
+	*#closeStatistical(w: ClosedWindow, things: string[], now: number, events: ViolationEvent[]): Generator<void> {
 		for (const bound of this.#registry.statisticalBehaviors()) {
 			const b = bound.behavior;
 			if (b.criteria!.durationSeconds !== w.durationSeconds) continue;
 			const cloud = infoOf(b.metric!)?.side === "cloud";
-			const fleet = this.#registry.targetedAmong(bound.profile.securityProfileName, things);
-			const sample = fleet
-				.map((t) => [t, w.values.get(t)?.get(series(bound)) ?? (cloud ? 0 : undefined)] as const)
-				.filter((e): e is readonly [string, number] => e[1] !== undefined);
-			const threshold = percentileOf(b.criteria!.statisticalThreshold!.statistic!, sample.map((e) => e[1]));
+			const fleet: string[] = [];
+			const values: number[] = [];
+			for (let i = 0; i < things.length; i++) {
+				const t = things[i];
+				const v = w.values.get(t, series(bound)) ?? (cloud ? 0 : undefined);
+				if (v !== undefined && this.#registry.targets(bound.profile.securityProfileName, t)) {
+					fleet.push(t);
+					values.push(v);
+				}
+				if (i % TICK_SLICE === TICK_SLICE - 1) yield;
+			}
+			const threshold = yield* percentileSteps(b.criteria!.statisticalThreshold!.statistic!, values, TICK_SLICE * 8);
 			if (threshold === undefined) continue;
 			const op = OPERATORS.get(b.criteria!.comparisonOperator!)!;
-			for (const [thing, v] of sample) {
-				const value = { count: v };
-				this.#record(bound, thing, value, !op.compare(value, { count: threshold }), now, events);
+			for (let i = 0; i < fleet.length; i++) {
+				const value = { count: values[i] };
+				this.#record(bound, fleet[i], value, !op.compare(value, { count: threshold }), now, events);
+				if (i % TICK_SLICE === TICK_SLICE - 1) yield;
 			}
 		}
 	}
 
 	/** Cloud-side ML behaviors: the thing's count in the 300 s window (0 for a connected quiet thing). */
-	#closeMl(w: ClosedWindow, things: Set<string>, now: number, events: ViolationEvent[]): void {
-		if (!this.#ml) return;
+	*#closeMl(w: ClosedWindow, things: string[], now: number, events: ViolationEvent[]): Generator<void> {
+		// no pass over the fleet's things when no profile has a cloud-side ML behavior (checked once per close)
+		if (!this.#ml || !this.#hasCloudMl()) return;
+		let i = 0;
 		for (const thing of things) {
 			for (const bound of this.#registry.behaviorsFor(thing)) {
 				if (bound.static || bound.statistical || infoOf(bound.behavior.metric!)?.side !== "cloud") continue;
-				this.#judgeMl(bound, thing, { count: w.values.get(thing)?.get(bound.behavior.metric!) ?? 0 }, w.end, now, events);
+				this.#judgeMl(bound, thing, { count: w.values.get(thing, bound.behavior.metric!) ?? 0 }, w.end, now, events);
+			}
+			if (++i % TICK_SLICE === 0) yield;
+		}
+	}
+
+	#hasCloudMl(): boolean {
+		for (const { securityProfileName } of this.#registry.listSecurityProfiles()) {
+			for (const b of this.#registry.describeSecurityProfile(securityProfileName)?.behaviors ?? []) {
+				if (criteriaType(b) === "MACHINE_LEARNING" && b.metric !== undefined && infoOf(b.metric)?.side === "cloud") return true;
 			}
 		}
+		return false;
 	}
 
 	#judgeMl(bound: BoundBehavior, thing: string, value: MetricValue, time: number, now: number, events: ViolationEvent[]): void {
@@ -320,7 +377,10 @@ export class DetectEngine {
 	}
 
 	#record(bound: BoundBehavior, thing: string, value: MetricValue, violated: boolean, now: number, events: ViolationEvent[]): void {
+		// every evaluated datapoint is exported (metrics export), the conforming ones of stateless things too
 		for (const cb of this.#evaluated) cb({ bound, thing, value, time: now });
+		// a conforming datapoint of a thing with no state leaves it in the initial state: nothing to do
+		if (!violated && !this.#stateful.has(thing)) return;
 		const profile = bound.profile.securityProfileName;
 		const k = bound.key + thing;
 		const prev = this.#states.get(k)?.state ?? initialState();
@@ -333,8 +393,10 @@ export class DetectEngine {
 		events.push({ violationId, thingName: thing, securityProfileName: profile, behavior: bound.behavior, metricValue: value, violationEventType: transition, violationEventTime: now });
 	}
 
-	#invalidate(now: number, events: ViolationEvent[]): void {
+	*#invalidate(now: number, events: ViolationEvent[]): Generator<void> {
+		let i = 0;
 		for (const [k, r] of this.#states) {
+			if (++i % TICK_SLICE === 0) yield;
 			if (!r.state.inAlarm || now - (this.#lastSeen.get(r.thing) ?? now) <= this.#invalidateMs) continue;
 			const behavior = this.#registry.describeSecurityProfile(r.profile)?.behaviors?.find((b) => b.name === r.behavior) ?? { name: r.behavior };
 			events.push({
@@ -346,15 +408,50 @@ export class DetectEngine {
 				violationEventType: "alarm-invalidated",
 				violationEventTime: now,
 			});
-			this.#states.delete(k);
+			this.#deleteState(k, r.thing);
 			this.#dirty.add(k);
 		}
 	}
 
-	#put(k: string, r: StateRecord): void {
+	#setState(k: string, r: StateRecord): void {
+		if (this.#states.has(k)) return void this.#states.set(k, r);
 		this.#states.set(k, r);
+		this.#stateful.set(r.thing, (this.#stateful.get(r.thing) ?? 0) + 1);
+	}
+
+	#deleteState(k: string, thing: string): boolean {
+		if (!this.#states.delete(k)) return false;
+		const n = (this.#stateful.get(thing) ?? 1) - 1;
+		if (n > 0) this.#stateful.set(thing, n);
+		else this.#stateful.delete(thing);
+		return true;
+	}
+
+	/** Keeps a state; the initial one is not kept (absent = initial), so a quiet fleet holds no states. */
+	#put(k: string, r: StateRecord): void {
+		const s = r.state;
+		if (!s.inAlarm && s.violating === 0 && s.conforming === 0) {
+			if (this.#deleteState(k, r.thing)) this.#dirty.add(k);
+			return;
+		}
+		this.#setState(k, r);
 		this.#dirty.add(k);
 	}
+}
+
+/** The things a closed window evaluates: those with values in it, then the connected ones without. */
+function* thingsOf(w: ClosedWindow, connected: Iterable<string>): Generator<void, string[]> {
+	const things: string[] = [];
+	let i = 0;
+	for (const t of w.values.things()) {
+		things.push(t);
+		if (++i % TICK_SLICE === 0) yield;
+	}
+	for (const t of connected) {
+		if (!w.values.has(t)) things.push(t);
+		if (++i % TICK_SLICE === 0) yield;
+	}
+	return things;
 }
 
 function key(profile: string, behavior: string, thing: string): string {

@@ -63,6 +63,8 @@ export class Registry {
 	readonly #removals: RegistryRemovals | undefined;
 	readonly #defs: DetectDefinitions | undefined;
 	#cache = new Map<string, BoundBehavior[]>();
+	#ungrouped: BoundBehavior[] | undefined;
+	#durations: Set<number> | undefined;
 	#windowed: Set<string> | undefined;
 
 	/** With `defs`, behaviors are validated against the account's dimensions and custom metrics (definitions.ts). */
@@ -205,16 +207,38 @@ export class Registry {
 		return this.#profiles.get(name);
 	}
 
+	/** True when profile `name` targets `thing`. */
+	targets(name: string, thing: string): boolean {
+		return this.#isTargeted(name, thing);
+	}
+
 	/** Things targeted by profile `name` among `candidates`. */
 	targetedAmong(name: string, candidates: Iterable<string>): string[] {
 		return [...candidates].filter((t) => this.#isTargeted(name, t));
 	}
 
-	/** Every behavior of every profile attached to `thing` (cached until the registry changes). */
+	/**
+	 * Every behavior of every profile attached to `thing` (cached until the registry changes). Things in no
+	 * thing group share one list (the profiles attached to all things), so a fleet costs no list per thing.
+	 */
 	behaviorsFor(thing: string): BoundBehavior[] {
+		if (!this.#inSomeGroup(thing)) return (this.#ungrouped ??= this.#bind(thing));
 		let bound = this.#cache.get(thing);
-		if (bound) return bound;
-		bound = [];
+		if (!bound) this.#cache.set(thing, (bound = this.#bind(thing)));
+		return bound;
+	}
+
+	/** The window lengths some behavior uses (durationSeconds), cached until the registry changes. */
+	windowDurations(): Set<number> {
+		if (!this.#durations) {
+			this.#durations = new Set();
+			for (const profile of this.#profiles.values()) for (const b of profile.behaviors ?? []) if (b.criteria?.durationSeconds !== undefined) this.#durations.add(b.criteria.durationSeconds);
+		}
+		return this.#durations;
+	}
+
+	#bind(thing: string): BoundBehavior[] {
+		const bound: BoundBehavior[] = [];
 		for (const profile of this.#profiles.values()) {
 			if (!this.#isTargeted(profile.securityProfileName, thing)) continue;
 			for (const behavior of profile.behaviors ?? []) {
@@ -223,8 +247,12 @@ export class Registry {
 				bound.push({ profile, behavior, key, static: type === "STATIC", statistical: type === "STATISTICAL", scope: this.#scope(behavior) });
 			}
 		}
-		this.#cache.set(thing, bound);
 		return bound;
+	}
+
+	#inSomeGroup(thing: string): boolean {
+		for (const members of this.#groups.values()) if (members.has(thing)) return true;
+		return false;
 	}
 
 	/** Metrics some statistical behavior needs accumulated per window (cached until the registry changes). */
@@ -264,6 +292,8 @@ export class Registry {
 
 	#invalidate(): void {
 		this.#cache.clear();
+		this.#ungrouped = undefined;
+		this.#durations = undefined;
 		this.#windowed = undefined;
 	}
 

@@ -65,26 +65,41 @@ describe("cloud violations", () => {
 });
 
 describe("cloud store and pki files", () => {
-	it("keeps metric history by range, prunes it, and round-trips states and gates", () => {
+	it("keeps metric history by range, prunes whole hours past retention, and round-trips states, gates and last-seen times", () => {
 		const dir = tempDir();
 		const s = new CloudStore(join(dir, "data"));
+		const H = 3_600_000;
+		const key = "p\u0000loud\u0000a";
 		s.writeBatch({
-			states: [["k", state("loud", "a")]],
+			states: [[key, state("loud", "a")]],
 			seen: [["a", 7]],
 			gates: [["a", { lastReportId: 3, lastAcceptedAt: 4 }]],
 			metrics: [
 				{ thing: "a", metric: "m", time: 1, value: { count: 1 } },
-				{ thing: "a", metric: "m", time: 2, value: { count: 2 } },
+				{ thing: "a", metric: "n", time: 1, value: { ports: [443] } },
+				{ thing: "a", metric: "m", time: H + 2, value: { count: 2 } },
+				{ thing: "a", metric: "m", time: H + 2, value: { number: 2.5 } },
 			],
 			events: [],
 		});
-		expect(s.metricValues("a", "m", 2)).toEqual([{ timestamp: 2, value: { count: 2 } }]);
-		expect(s.pruneMetrics(2, 10)).toBe(1);
-		expect(s.metricValues("a", "m")).toHaveLength(1);
-		s.writeBatch({ states: [["k", undefined]], seen: [], gates: [], metrics: [], events: [] });
+		expect(s.metricValues("a", "m", 2)).toEqual([
+			{ timestamp: H + 2, value: { count: 2 } },
+			{ timestamp: H + 2, value: { number: 2.5 } },
+		]);
+		expect(s.metricValues("a", "n")).toEqual([{ timestamp: 1, value: { ports: [443] } }]);
+		expect(s.lastReport("a", () => true)).toEqual({ m: { number: 2.5 } });
+		expect(s.pruneMetrics(H + 3, 10)).toBe(1);
+		expect(s.pruneMetrics(H + 3, 10)).toBe(0);
+		expect(s.metricValues("a", "m")).toHaveLength(2);
+		expect(s.metricValues("a", "n")).toEqual([]);
 		s.close();
+		const reopened = new CloudStore(join(dir, "data"));
+		expect([reopened.loadStates(), reopened.loadSeen(), reopened.loadGate("a")]).toEqual([[state("loud", "a")], [["a", 7]], { lastReportId: 3, lastAcceptedAt: 4 }]);
+		reopened.writeBatch({ states: [[key, undefined]], seen: [], gates: [], metrics: [], events: [] });
+		reopened.close();
 		const again = new CloudStore(join(dir, "data"));
-		expect([again.loadStates(), again.loadSeen(), again.loadGates().get("a")]).toEqual([[], [["a", 7]], { lastReportId: 3, lastAcceptedAt: 4 }]);
+		// last-seen times are read at start only for things with a stored state (the only ones Detect needs)
+		expect([again.loadStates(), again.loadSeen(), again.loadGates().get("a")]).toEqual([[], [], { lastReportId: 3, lastAcceptedAt: 4 }]);
 		again.close();
 	});
 

@@ -1,0 +1,132 @@
+/*
+ * fleet-child — one fleet-scale run in its own process (node --expose-gc), so RSS is its own:
+ * `node --expose-gc --import tsx bench/fleet/fleet-child.ts <things> <measured reports> <pkiDir>`.
+ * Prints one JSON line (FleetResult). Steps: empty cloud (RSS baseline) → every thing reports once (fill)
+ * → the window close at the interval boundary (longest event-loop block) → `measured` reports timed →
+ * RSS per thing → stop → restart on the full store (startup time) → `measured` more reports → stop → DB
+ * growth per report.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { BenchClock, ingest, INTERVAL_MS, startFleetCloud, T0, type FleetCloud } from "./fleet-cloud";
+
+export interface FleetResult {
+	things: number;
+	measured: number;
+	fillPerSecond: number;
+	perSecond: number;
+	/** reports per second of this process's CPU time (user + system): the one-core figure on a shared machine */
+	perCpuSecond: number;
+	rssPerThing: number;
+	emptyRssMb: number;
+	closeMaxBlockMs: number;
+	closeTotalMs: number;
+	startupMs: number;
+	startupRssMb: number;
+	dbBytes: number;
+	dbBytesPerReport: number;
+	replies: number;
+	reports: number;
+	logLines: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => {});
+const rss = (): number => (gc(), gc(), process.memoryUsage().rss);
+const dirBytes = (dir: string): number => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+
+/** Fires the cloud's due timers (the minute tick) and waits until a sliced window close has finished. */
+async function tick(f: FleetCloud): Promise<{ maxBlockMs: number; totalMs: number }> {
+	const h = monitorEventLoopDelay({ resolution: 5 });
+	h.enable();
+	const start = performance.now();
+	let longest = 0;
+	const t = performance.now();
+	f.clock.fire();
+	longest = performance.now() - t;
+	const pending = (f.cloud as unknown as { ticked?: () => Promise<void> }).ticked;
+	if (pending) await pending.call(f.cloud);
+	await new Promise<void>((r) => setImmediate(r));
+	const totalMs = performance.now() - start;
+	h.disable();
+	return { maxBlockMs: Math.max(longest, h.max / 1e6), totalMs };
+}
+
+const cpuMs = (): number => {
+	const u = process.cpuUsage();
+	return (u.user + u.system) / 1000;
+};
+
+async function timedRounds(f: FleetCloud, things: number, measured: number, firstRound: number): Promise<{ ms: number; cpu: number; round: number }> {
+	let ms = 0;
+	let cpu = 0;
+	let round = firstRound;
+	for (let left = measured; left > 0; round++) {
+		f.clock.now = T0 + round * INTERVAL_MS + 1000;
+		await tick(f);
+		const n = Math.min(things, left);
+		const start = performance.now();
+		const startCpu = cpuMs();
+		await ingest(f, round, 0, n);
+		ms += performance.now() - start;
+		cpu += cpuMs() - startCpu;
+		left -= n;
+	}
+	return { ms, cpu, round };
+}
+
+async function run(things: number, measured: number, pkiDir: string): Promise<FleetResult> {
+	const dataDir = mkdtempSync(join(tmpdir(), "fleet-scale-"));
+	try {
+		const clock = new BenchClock();
+		clock.now = T0 + 1000;
+		let f = await startFleetCloud(dataDir, pkiDir, clock, true);
+		const empty = rss();
+		let start = performance.now();
+		await ingest(f, 0, 0, things);
+		const fillMs = performance.now() - start;
+		clock.now = T0 + INTERVAL_MS + 1000;
+		const close = await tick(f);
+		const timed = await timedRounds(f, things, measured, 1);
+		const rssPerThing = (rss() - empty) / things;
+		let replies = f.replies.n;
+		let logLines = f.log.lines;
+		await f.cloud.stop();
+		const full = dirBytes(dataDir);
+		start = performance.now();
+		f = await startFleetCloud(dataDir, pkiDir, clock, false);
+		const startupMs = performance.now() - start;
+		const startupRss = rss();
+		await timedRounds(f, things, measured, timed.round);
+		replies += f.replies.n;
+		logLines += f.log.lines;
+		await f.cloud.stop();
+		const grown = dirBytes(dataDir);
+		return {
+			things,
+			measured,
+			fillPerSecond: things / (fillMs / 1000),
+			perSecond: measured / (timed.ms / 1000),
+			perCpuSecond: measured / (timed.cpu / 1000),
+			rssPerThing,
+			emptyRssMb: empty / 2 ** 20,
+			closeMaxBlockMs: close.maxBlockMs,
+			closeTotalMs: close.totalMs,
+			startupMs,
+			startupRssMb: startupRss / 2 ** 20,
+			dbBytes: grown,
+			dbBytesPerReport: (grown - full) / measured,
+			replies,
+			reports: things + 2 * measured,
+			logLines,
+		};
+	} finally {
+		rmSync(dataDir, { recursive: true, force: true });
+	}
+}
+
+const [things, measured, pkiDir] = process.argv.slice(2);
+const result = await run(Number(things), Number(measured), pkiDir);
+process.stdout.write(JSON.stringify(result) + "\n");
+process.exit(0);
