@@ -12,14 +12,14 @@ import { startBroker, type Broker, type BrokerHooks } from "./broker/server";
 import type { BrokerLimits } from "./broker/limits";
 import { ApiCloud } from "./api/api-cloud";
 import { startApi, type ApiOptions } from "./api/index";
-import { RegistryRemovalStore } from "./api/store-registry";
 import { CertificateStore } from "./api/store-certs";
 import type { CertificateIdentity } from "./broker/identity";
 import { realClock } from "./clock";
 import { DetectEngine } from "./detect/engine";
 import { Registry } from "./detect/registry";
-import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate } from "./pki";
-import { CloudStore } from "./store";
+import { detectClientName, ensureCa, ensureDetectClientCertificate, ensureServerCertificate } from "./pki";
+import { openStores } from "./store/open-store";
+import type { ClusterOptions } from "./store/pg-partitions";
 import { serverSans } from "./server-sans";
 import { holdDataLock } from "./data-lock";
 
@@ -41,6 +41,13 @@ export type { ThingMetrics } from "./thing-metrics";
 export interface CloudOptions {
 	/** directory of cloud.sqlite, or ":memory:" (default) */
 	dataDir?: string;
+	/**
+	 * postgres://user:password@host:port/database: Detect's state and history in PostgreSQL (migrated at start)
+	 * instead of cloud.sqlite; the API's own tables and the alert outbox stay in `dataDir` (docs/cloud.md "PostgreSQL")
+	 */
+	database?: string;
+	/** with `database` and an external `broker`: share the things with other cloud processes by partition leases */
+	cluster?: ClusterOptions;
 	/** address the embedded broker binds (default 127.0.0.1; "0.0.0.0" = every interface) */
 	host?: string;
 	/** extra subjectAltNames of the broker certificate besides this machine's names and addresses (server-sans.ts) */
@@ -105,7 +112,7 @@ function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: strin
 			identity,
 		});
 	}
-	const client = ext.cert && ext.key ? undefined : ensureDetectClientCertificate(options.pkiDir);
+	const client = ext.cert && ext.key ? undefined : ensureDetectClientCertificate(options.pkiDir, options.cluster?.node);
 	return startExternalBroker({
 		url: ext.url,
 		ca: ext.ca ?? readFileSync(tls.caPem, "utf8"),
@@ -114,6 +121,7 @@ function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: strin
 		hooks,
 		log,
 		plugin: ext.plugin,
+		...(options.cluster ? { clientId: detectClientName(options.cluster.node) } : {}),
 	});
 }
 
@@ -129,18 +137,20 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	const clock = options.clock ?? realClock;
 	const log = options.log ?? ((s: string) => process.stderr.write(s + "\n"));
 	ensureCa(options.pkiDir);
-	const store = new CloudStore(options.dataDir ?? ":memory:");
-	const registry = new Registry(store, new RegistryRemovalStore(store.database));
-	const saved = store.loadRegistry();
-	registry.restore(saved.profiles, saved.targets, saved.groups);
+	if (options.cluster && !options.broker) throw new Error("cluster: the cloud processes share one external broker: give `broker` (--broker mqtts://…) too");
+	const opened = await openStores(options, log);
+	const { local: store, partitions } = opened;
+	const registry = new Registry(opened.runtime, opened.removals);
+	registry.restore(opened.registry.profiles, opened.registry.targets, opened.registry.groups);
 	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now() });
-	engine.restore(store.loadStates(), store.loadSeen());
+	engine.restore(opened.things.states, opened.things.seen);
 	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log, store.outbox);
 	const certificates = new CertificateStore(store.database);
 	const cloud = new ApiCloud({
 		clock,
 		log,
-		store,
+		store: opened.runtime,
+		partitions,
 		registry,
 		engine,
 		alerts,
@@ -156,6 +166,16 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	}
 	cloud.attach(broker);
 	enforceCertificateStatus(certificates, broker);
+	if (partitions) {
+		const stop = cloud.stop.bind(cloud);
+		cloud.stop = async () => (await partitions.stop(), stop());
+		try {
+			await partitions.start(cloud);
+		} catch (e) {
+			await cloud.stop();
+			throw e;
+		}
+	}
 	if (options.api) {
 		try {
 			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates }, options.api));
