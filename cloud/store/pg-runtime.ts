@@ -21,6 +21,12 @@ import { LeaseLost, type PgStore } from "./pg-store";
 import { describePgError } from "./pg-connect";
 
 const RETRY_MS = 1_000;
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity violation): the same write fails again. */
+function permanent(e: unknown): boolean {
+	const code = (e as { code?: unknown }).code;
+	return typeof code === "string" && /^2[23]/.test(code);
+}
 type Op = () => Promise<unknown>;
 
 class Pending {
@@ -184,6 +190,10 @@ export class PgRuntime implements RuntimeStore {
 			if (e instanceof LeaseLost) {
 				this.#log(`store: ${e.message}`);
 				this.onLeaseLost(e.message);
+				return true;
+			}
+			if (permanent(e)) {
+				this.#log(`store: PostgreSQL refused a write that cannot succeed on retry (${describePgError(e, this.history.where)}); dropped: ${this.#ops.length ? "1 write" : "nothing"}`);
 				return true;
 			}
 			if (!this.#failing) this.#log(`store: cannot write (${describePgError(e, this.history.where)}); ${this.#ops.length} write(s) held in memory and retried`);

@@ -174,11 +174,11 @@ async function writeRows(client: pg.PoolClient, b: Batch): Promise<void> {
 	}
 	const put = b.states.filter((s): s is [string, StateRecord] => s[1] !== undefined);
 	const del = b.states.filter(([, r]) => r === undefined).map(([k]) => k);
-	if (del.length) await client.query("DELETE FROM states WHERE key = ANY($1::text[])", [del]);
+	if (del.length) await client.query("DELETE FROM states WHERE key = ANY($1::text[])", [del.map(textKey)]);
 	if (put.length) {
 		await client.query(
 			`INSERT INTO states (key, thing, part, json) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) ON CONFLICT (key) DO UPDATE SET json = excluded.json`,
-			[put.map(([k]) => k), put.map(([, r]) => r.thing), put.map(([, r]) => partitionOf(r.thing)), put.map(([, r]) => JSON.stringify(r))],
+			[put.map(([k]) => textKey(k)), put.map(([, r]) => r.thing), put.map(([, r]) => partitionOf(r.thing)), put.map(([, r]) => JSON.stringify(r))],
 		);
 	}
 	if (b.seen.length) {
@@ -204,6 +204,11 @@ async function writeRows(client: pg.PoolClient, b: Batch): Promise<void> {
 			b.metrics.map((m) => JSON.stringify(m.value)),
 		]);
 	}
+}
+
+/** A state key as PostgreSQL text, which cannot hold NUL (the engine's separator): its JSON string literal. */
+function textKey(key: string): string {
+	return JSON.stringify(key);
 }
 
 function cursor(token: string): number {

@@ -72,8 +72,9 @@ export function storeContract(open: () => Promise<StoreUnderTest>): void {
 	describe("per-thing state", () => {
 		it("writes states (undefined deletes), gates and last-seen times in a batch and loads them back", async () => {
 			const t = await fresh();
-			await t.store.writeBatch({ ...empty, states: [["k1", state("dev-1")], ["k2", state("dev-2")]], seen: [["dev-1", 5]], gates: [["dev-1", { lastReportId: 7, lastAcceptedAt: 9 }], ["dev-2", {}]] });
-			await t.store.writeBatch({ ...empty, states: [["k2", undefined], ["k1", state("dev-1", "b")]], seen: [["dev-1", 6]], gates: [["dev-1", { lastReportId: 8, lastAcceptedAt: 10 }]] });
+			// the engine's keys: profile NUL behavior NUL thing
+			await t.store.writeBatch({ ...empty, states: [["P\u0000b\u0000dev-1", state("dev-1")], ["P\u0000b\u0000dev-2", state("dev-2")]], seen: [["dev-1", 5]], gates: [["dev-1", { lastReportId: 7, lastAcceptedAt: 9 }], ["dev-2", {}]] });
+			await t.store.writeBatch({ ...empty, states: [["P\u0000b\u0000dev-2", undefined], ["P\u0000b\u0000dev-1", state("dev-1", "b")]], seen: [["dev-1", 6]], gates: [["dev-1", { lastReportId: 8, lastAcceptedAt: 10 }]] });
 			const all = await t.store.loadThings();
 			expect(all.states).toEqual([state("dev-1")]);
 			expect(all.seen).toEqual([["dev-1", 6]]);
