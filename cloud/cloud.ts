@@ -340,9 +340,14 @@ export class Cloud {
 			this.#broker?.publish(reply.topic, reply.payload, 1).catch((e: Error) => this.#p.log(`reply: ${e.message}`));
 		};
 		// a server database: the reply waits until the report's effects are committed (no answer = the device reports again)
-		if (!this.#p.store.afterDurable) return send();
+		this.#durable(send);
+	}
+
+	/** Runs `cb` now, or (a server database) once what is queued so far, this turn's changes included, is committed. */
+	#durable(cb: () => void): void {
+		if (!this.#p.store.afterDurable) return cb();
 		this.flush();
-		this.#p.store.afterDurable(send);
+		this.#p.store.afterDurable(cb);
 	}
 
 	#emit(events: ViolationEvent[]): void {
@@ -350,8 +355,10 @@ export class Cloud {
 			if (!this.#cap.admit(e)) continue;
 			this.#writes.event(e);
 			this.#p.log(`detect: ${e.violationEventType} ${e.thingName} ${e.securityProfileName}/${e.behavior.name}`);
-			for (const cb of this.#eventListeners) cb(e);
-			this.#p.alerts.dispatch(e);
+			this.#durable(() => {
+				for (const cb of this.#eventListeners) cb(e);
+				this.#p.alerts.dispatch(e);
+			});
 		}
 		if (events.length) this.#later();
 	}

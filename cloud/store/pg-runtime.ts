@@ -141,12 +141,15 @@ export class PgRuntime implements RuntimeStore {
 		return new Promise((resolve) => this.afterDurable(resolve));
 	}
 
-	/** Commits what is queued (retrying meanwhile if the server refuses), then closes the pool. */
-	async close(): Promise<void> {
+	/** Commits what is queued (retrying for up to `graceMs` if the server refuses), then closes the pool. */
+	async close(graceMs = 10_000): Promise<void> {
 		if (this.#closed) return;
 		this.#pump();
-		await this.drained();
+		let timer: NodeJS.Timeout | undefined;
+		const gaveUp = await Promise.race([this.drained().then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs)))]);
+		clearTimeout(timer);
 		this.#closed = true;
+		if (gaveUp) this.#log(`store: stopped while PostgreSQL refused writes; not recorded: ${this.#ops.length + (this.#pending.empty ? 0 : 1)} queued write(s)`);
 		await this.history.close();
 	}
 
@@ -159,7 +162,7 @@ export class PgRuntime implements RuntimeStore {
 		if (this.#running || this.#closed) return;
 		this.#running = true;
 		try {
-			while (this.#ops.length || !this.#pending.empty) {
+			while ((this.#ops.length || !this.#pending.empty) && !this.#closed) {
 				const op = this.#ops[0] ?? this.#takeBatch();
 				if (await this.#attempt(op)) {
 					if (this.#ops[0] === op) this.#ops.shift();
