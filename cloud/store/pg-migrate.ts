@@ -37,6 +37,8 @@ export function migrations(dir = DIR): Migration[] {
 /** Applies what is pending; resolves to the versions applied now (empty when up to date). */
 export async function migrate(pool: pg.Pool, list = migrations()): Promise<number[]> {
 	const client = await pool.connect();
+	const ignore = (): void => undefined; // a dropped connection fails the query below instead
+	client.on("error", ignore);
 	try {
 		await client.query("BEGIN");
 		await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
@@ -59,6 +61,7 @@ export async function migrate(pool: pg.Pool, list = migrations()): Promise<numbe
 		await client.query("ROLLBACK").catch(() => undefined);
 		throw e;
 	} finally {
+		client.off("error", ignore);
 		client.release();
 	}
 }

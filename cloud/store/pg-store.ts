@@ -97,6 +97,9 @@ export class PgStore implements StoreBackend {
 
 	async writeBatch(b: Batch): Promise<void> {
 		const client = await this.pool.connect();
+		// a connection the server ends mid-transaction fails the queries below; its 'error' event must not crash the process
+		const ignore = (): void => undefined;
+		client.on("error", ignore);
 		try {
 			await client.query("BEGIN");
 			if (this.fence) await checkFence(client, this.fence, b);
@@ -106,6 +109,7 @@ export class PgStore implements StoreBackend {
 			await client.query("ROLLBACK").catch(() => undefined);
 			throw e;
 		} finally {
+			client.off("error", ignore);
 			client.release();
 		}
 	}

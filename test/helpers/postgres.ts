@@ -18,12 +18,15 @@ export const PG_PASSWORD = "defender-test-password";
 
 export interface Postgres {
 	port: number;
-	pid: number | undefined;
+	readonly pid: number | undefined;
 	/** postgres://defender:…@127.0.0.1:port/<database> */
 	url(database: string): string;
 	/** Creates a fresh database; returns its URL. */
 	createDatabase(name: string): Promise<string>;
 	readonly output: string;
+	/** Stops the server (fast shutdown), keeping its data; resume() starts it again on the same port. */
+	halt(): Promise<void>;
+	resume(): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -77,18 +80,26 @@ export async function startPostgres(): Promise<Postgres> {
 	}
 	const port = await freePort();
 	const args = ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=50"];
-	const child = spawn(join(PG_BIN, "postgres"), args, { ...(as ?? {}), stdio: ["ignore", "pipe", "pipe"] });
 	let output = "";
-	child.stdout?.on("data", (d) => (output += d));
-	child.stderr?.on("data", (d) => (output += d));
-	const stop = async (): Promise<void> => {
-		if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-			const exited = new Promise((r) => child.once("exit", r));
-			process.kill(child.pid, "SIGINT");
-			const timer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, "SIGKILL"), 10_000);
+	const launch = (): ChildProcess => {
+		const c = spawn(join(PG_BIN, "postgres"), args, { ...(as ?? {}), stdio: ["ignore", "pipe", "pipe"] });
+		c.stdout?.on("data", (d) => (output += d));
+		c.stderr?.on("data", (d) => (output += d));
+		return c;
+	};
+	let child = launch();
+	const halt = async (): Promise<void> => {
+		const c = child;
+		if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) {
+			const exited = new Promise((r) => c.once("exit", r));
+			process.kill(c.pid, "SIGINT");
+			const timer = setTimeout(() => c.pid !== undefined && c.exitCode === null && process.kill(c.pid, "SIGKILL"), 10_000);
 			await exited;
 			clearTimeout(timer);
 		}
+	};
+	const stop = async (): Promise<void> => {
+		await halt();
 		rmSync(dir, { recursive: true, force: true });
 	};
 	try {
@@ -100,7 +111,14 @@ export async function startPostgres(): Promise<Postgres> {
 	const url = (database: string): string => `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/${database}`;
 	return {
 		port,
-		pid: child.pid,
+		get pid() {
+			return child.pid;
+		},
+		halt,
+		async resume() {
+			child = launch();
+			await waitReady(port, child, () => output);
+		},
 		url,
 		get output() {
 			return output;

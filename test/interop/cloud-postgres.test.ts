@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startCloud } from "../../cloud/index";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
-import { nextMessage, startTestCloud, tempDir, type CloudFixture } from "../helpers/cloud-setup";
+import { nextMessage, startTestCloud, tempDir, until, type CloudFixture } from "../helpers/cloud-setup";
 import { startPostgres, type Postgres } from "../helpers/postgres";
 
 const MIN5 = 300_000;
@@ -66,6 +66,29 @@ describe("cloud on PostgreSQL", () => {
 		expect((await second.cloud.queryViolationEventsAsync()).violationEvents.map((e) => e.violationEventType)).toEqual(["in-alarm", "alarm-cleared"]);
 		expect((await second.cloud.listMetricValuesAsync("dev", "aws:listening-tcp-ports")).map((d) => d.value)).toEqual([{ ports: [23] }, { ports: [] }]);
 	}, 60_000);
+
+	it("holds writes while the server is down: the reply waits for the commit, nothing is lost", async () => {
+		const dir = tempDir();
+		const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+		const database = await server.createDatabase("cloud_outage");
+		const f = await startTestCloud({ database, pkiDir: join(dir, "pki"), clock }, dir);
+		fixtures.push(f);
+		f.cloud.createSecurityProfile({ securityProfileName: "Ports", behaviors: [PORTS] });
+		f.cloud.attachSecurityProfile("Ports", f.cloud.allThingsArn);
+		await f.cloud.queryViolationEventsAsync(); // the registry writes are committed
+		const dev = await f.connect("dev");
+		await dev.subscribeAsync("$aws/things/dev/defender/metrics/json/+", { qos: 1 });
+		await server.halt();
+		let replied = false;
+		const ok = nextMessage(dev, "$aws/things/dev/defender/metrics/json/accepted").then((m) => ((replied = true), m));
+		dev.publish("$aws/things/dev/defender/metrics/json", report(1, [23]));
+		await until(() => f.logs.some((l) => l.startsWith("store: cannot write")), "the write failure logged", 30_000);
+		expect(replied, "no reply before the commit").toBe(false);
+		await server.resume();
+		expect(JSON.parse((await ok).toString())).toMatchObject({ reportId: 1, status: "ACCEPTED" });
+		await until(() => f.logs.some((l) => l.startsWith("store: PostgreSQL writes again")), "the recovery logged", 30_000);
+		expect((await f.cloud.queryViolationEventsAsync()).violationEvents.map((e) => [e.thingName, e.violationEventType])).toEqual([["dev", "in-alarm"]]);
+	}, 120_000);
 
 	it("fails to start with a clear error for a wrong password or an unreachable server", async () => {
 		const dir = tempDir();
