@@ -13,7 +13,7 @@ import { performance } from "node:perf_hooks";
 import type { ThingPartitions } from "../cloud";
 import type { ReportGateState } from "../reports/intake";
 import type { ThingSnapshot } from "./backend";
-import { HeldReports, heldReportId } from "./held-reports";
+import { HELD_REPORTS_MAX, HeldReports, heldReportId } from "./held-reports";
 import { fairShare, LeaseTable } from "./pg-leases";
 import type { PgRuntime } from "./pg-runtime";
 import { partitionOf } from "./partition";
@@ -45,6 +45,7 @@ export class PartitionManager implements ThingPartitions {
 	#timer: NodeJS.Timeout | undefined;
 	#ticking: Promise<void> | undefined;
 	#failing = false;
+	#dropped = 0;
 
 	constructor(runtime: PgRuntime, options: ClusterOptions, log: (s: string) => void) {
 		if (!/^[A-Za-z0-9_-]{1,40}$/.test(options.node)) throw new Error(`cluster node name must match [A-Za-z0-9_-]{1,40}, got "${options.node}"`);
@@ -111,6 +112,10 @@ export class PartitionManager implements ThingPartitions {
 			this.#failing = true;
 		}
 		this.#reports.trim(performance.now());
+		if (this.#reports.dropped > this.#dropped) {
+			this.#log(`cluster: more than ${HELD_REPORTS_MAX} reports of other processes' things held: ${this.#reports.dropped - this.#dropped} oldest dropped (a takeover cannot replay them)`);
+			this.#dropped = this.#reports.dropped;
+		}
 	}
 
 	#lose(host: PartitionHost, parts: number[], why: string): void {
