@@ -9,6 +9,8 @@ import { startCloud } from "../../cloud/index";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import { nextMessage, startTestCloud, tempDir, until, type CloudFixture } from "../helpers/cloud-setup";
 import { startPostgres, type Postgres } from "../helpers/postgres";
+import { report as apiReport, startApiCloud } from "../helpers/api-setup";
+import { CreateSecurityProfileCommand, ListMetricValuesCommand, ListViolationEventsCommand } from "@aws-sdk/client-iot";
 
 const MIN5 = 300_000;
 const PORTS = { name: "ports", metric: "aws:listening-tcp-ports", criteria: { comparisonOperator: "in-port-set", value: { ports: [8883] } } };
@@ -89,6 +91,20 @@ describe("cloud on PostgreSQL", () => {
 		await until(() => f.logs.some((l) => l.startsWith("store: PostgreSQL writes again")), "the recovery logged", 30_000);
 		expect((await f.cloud.queryViolationEventsAsync()).violationEvents.map((e) => [e.thingName, e.violationEventType])).toEqual([["dev", "in-alarm"]]);
 	}, 120_000);
+
+	it("the API (real @aws-sdk/client-iot) lists violation events and metric values from PostgreSQL", async () => {
+		const f = await startApiCloud({ database: await server.createDatabase("cloud_api"), clock: new VirtualClock(Date.UTC(2026, 0, 1)) });
+		fixtures.push(f);
+		await f.iot.send(new CreateSecurityProfileCommand({ securityProfileName: "Ports", behaviors: [PORTS] as never }));
+		f.cloud.attachSecurityProfile("Ports", f.cloud.allThingsArn);
+		const dev = await f.connect("dev");
+		await apiReport(dev, "dev", 1, { tp: { pts: [{ pt: 23 }] } });
+		const window = { startTime: new Date(Date.UTC(2025, 0, 1)), endTime: new Date(Date.UTC(2027, 0, 1)) };
+		const events = await f.iot.send(new ListViolationEventsCommand(window));
+		expect(events.violationEvents?.map((e) => [e.thingName, e.behavior?.name, e.violationEventType])).toEqual([["dev", "ports", "in-alarm"]]);
+		const values = await f.iot.send(new ListMetricValuesCommand({ ...window, thingName: "dev", metricName: "aws:listening-tcp-ports" }));
+		expect(values.metricDatumList?.map((d) => d.value?.ports)).toEqual([[23]]);
+	}, 60_000);
 
 	it("fails to start with a clear error for a wrong password or an unreachable server", async () => {
 		const dir = tempDir();
