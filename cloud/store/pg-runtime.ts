@@ -196,7 +196,7 @@ export class PgRuntime implements RuntimeStore {
 				return true;
 			}
 			if (permanent(e)) {
-				this.#log(`store: PostgreSQL refused a write that cannot succeed on retry (${describePgError(e, this.history.where)}); dropped: ${this.#ops.length ? "1 write" : "nothing"}`);
+				this.#log(`store: PostgreSQL refused a write that cannot succeed on retry (${describePgError(e, this.history.where)}); that write (a registry statement or one write-behind batch) is dropped`);
 				return true;
 			}
 			if (!this.#failing) this.#log(`store: cannot write (${describePgError(e, this.history.where)}); ${this.#ops.length} write(s) held in memory and retried`);
