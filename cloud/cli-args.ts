@@ -32,7 +32,7 @@ export const COMMANDS: Record<string, Command> = {
 		maxArgs: 0,
 		options: {
 			...DATA, ...PKI, port: "string", host: "string", san: "list", allow: "list", "min-interval": "string", "invalidate-after": "string",
-			jsonl: "string", webhook: "string", "no-stdout": "flag", json: "flag", "status-interval": "string", broker: "string", plugin: "flag",
+			jsonl: "string", webhook: "string", "no-stdout": "flag", json: "flag", "status-interval": "string", broker: "string", plugin: "flag", database: "string", node: "string",
 			"api-port": "string", "api-scheme": "string", smtp: "string", "smtp-ca": "string", "mail-from": "string", "auto-mitigate": "list",
 			"ml-training-days": "string", "ml-min-datapoints": "string",
 		},
@@ -40,7 +40,7 @@ export const COMMANDS: Record<string, Command> = {
 	"api-key": { maxArgs: 0, options: { ...DATA } },
 	"mosquitto-conf": {
 		maxArgs: 0,
-		options: { ...PKI, port: "string", out: "string", allow: "list", user: "string", thing: "list", dynsec: "string", plugin: "flag", revoked: "string", san: "list" },
+		options: { ...PKI, port: "string", out: "string", allow: "list", user: "string", thing: "list", dynsec: "string", plugin: "flag", revoked: "string", san: "list", "detect-node": "list" },
 	},
 	revoke: { maxArgs: 1, options: { serial: "string", file: "string" } },
 	ca: { maxArgs: 0, options: { ...PKI } },

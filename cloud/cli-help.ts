@@ -8,6 +8,7 @@ export const HELP = `usage: npm run cloud -- <command> [options]
         [--smtp smtp://user:pass@host:port [--smtp-ca CA.pem]] [--mail-from ADDRESS]
         [--auto-mitigate PROFILE[/BEHAVIOR]=ACTION[,ACTION]]...]
         [--ml-training-days 14] [--ml-min-datapoints 25000]
+        [--database postgres://user:pass@host:port/db [--node NAME]]
                                   run the broker + Detect in the foreground (Ctrl-C stops); prints each
                                   alert as a readable line on stdout (--json: the raw SNS shape), and on
                                   stderr a line per thing connecting or disconnecting and a status line
@@ -21,11 +22,14 @@ export const HELP = `usage: npm run cloud -- <command> [options]
                                   (beyond AWS; docs/api.md "Automatic mitigation");
                                   --host binds broker and API there (0.0.0.0: every interface, for devices
                                   on the LAN); the broker certificate names this machine's host names and
-                                  addresses plus each --san (re-issued from the CA when the set changes)
+                                  addresses plus each --san (re-issued from the CA when the set changes);
+                                  --database keeps Detect's state in PostgreSQL (migrated at start); with
+                                  --node and --broker, several processes share the things by leases
+                                  (Detect client defender-detect.NAME; docs/cloud.md "PostgreSQL")
   api-key [--data DIR]            print the API's first access key pair (created if none) as
                                   AWS_ACCESS_KEY_ID=… / AWS_SECRET_ACCESS_KEY=… lines
   mosquitto-conf --port PORT --out DIR [--pki DIR] [--allow FILTER]... [--user mosquitto]
-                 [--thing T]... [--dynsec PATH/mosquitto_dynamic_security.so] | [--plugin [--revoked FILE]]
+                 [--thing T]... [--dynsec PATH/mosquitto_dynamic_security.so] [--detect-node NAME]... | [--plugin [--revoked FILE]]
                                   write DIR/mosquitto.conf and DIR/certs/ for mosquitto 2.0 (mutual TLS,
                                   client id = certificate CN; as root, DIR is handed to --user) with either
                                   DIR/dynamic-security.json: the per-thing policy of mosquitto's own plugin

@@ -16,6 +16,7 @@ import { writeModdableFiles, type ModdableFiles } from "./moddable-files";
 import { startCloud } from "./index";
 import { realClock } from "./clock";
 import { TerminalStatus } from "./terminal";
+import { databaseOptions, detectNodesOption } from "./cli-database";
 import { HELP } from "./cli-help";
 import { autoMitigationOption, runMitigationCommand } from "./cli-mitigation";
 import * as client from "./cli-client";
@@ -140,7 +141,9 @@ async function start(a: Args): Promise<void> {
 	if (running !== undefined) throw new UsageError(`a cloud is already running on ${dataDir(a)} (pid ${running.pid})`);
 	const broker = brokerOption(a);
 	const api = apiOption(a);
+	const db = databaseOptions(a, broker);
 	const cloud = await startCloud({
+		...db,
 		broker,
 		port,
 		host,
@@ -178,7 +181,7 @@ function mosquittoConf(a: Args): void {
 	const owner = statSync(pkiDir(a));
 	if (process.getuid?.() === 0) for (const p of made) chownSync(p, owner.uid, owner.gid);
 	const plugin = withPlugin ? { revokedFile } : undefined;
-	const files = writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], things, user: option(a, "user"), dynsecPlugin: option(a, "dynsec"), plugin });
+	const files = writeMosquittoConf({ port, pkiDir: pkiDir(a), outDir: required(a, "out"), allowTopics: a.options.get("allow") ?? [], things, detectNodes: detectNodesOption(a), user: option(a, "user"), dynsecPlugin: option(a, "dynsec"), plugin });
 	if (!withPlugin && files.things.length === 0) process.stderr.write(`warning: no thing certificates in ${pkiDir(a)} and no --thing: mosquitto will admit no thing (issue them, then run mosquitto-conf again)\n`);
 	print(files);
 }

@@ -19,10 +19,12 @@ import { scopedMetric } from "./detect/dimensions";
 import { evaluated } from "./detect/custom-metrics";
 import type { ValidationError } from "./errors";
 import { issueThingCertificate, type ThingFiles } from "./pki";
-import { intakeReport, type IntakeOptions } from "./reports/intake";
+import { intakeReport, type IntakeOptions, type ReportGateState } from "./reports/intake";
 import type { Reply } from "./reports/replies";
 import { matchReportTopic } from "./reports/topics";
-import type { CloudStore, EventQuery } from "./store";
+import type { EventQuery } from "./store";
+import type { RuntimeStore } from "./store/runtime";
+import type { EventPage, ThingSnapshot } from "./store/backend";
 import type { CountedMetric, ThingMetrics } from "./thing-metrics";
 import { ThingTable } from "./thing-table";
 import { activeViolations, type ActiveViolation, type ViolationFilter } from "./violations";
@@ -33,14 +35,22 @@ import { WriteBehind } from "./write-behind";
 export interface CloudParts {
 	clock: Clock;
 	log: (s: string) => void;
-	store: CloudStore;
+	store: RuntimeStore;
 	registry: Registry;
+	/** several processes share the database (pg-partitions.ts): only the things of held partitions are evaluated */
+	partitions?: ThingPartitions;
 	engine: DetectEngine;
 	/** ML Detect's models (GetBehaviorModelTrainingSummaries) */
 	ml?: MlModels;
 	alerts: AlertDispatcher;
 	pkiDir: string;
 	intake: IntakeOptions;
+}
+
+/** Which things this process evaluates; a report of another is held (for a takeover) instead. */
+export interface ThingPartitions {
+	owns(thing: string): boolean;
+	hold(thing: string, topic: string, payload: Buffer): void;
 }
 
 const TICK_MS = 60_000;
@@ -184,6 +194,47 @@ export class Cloud {
 		return this.#p.ml?.summaries(securityProfileName) ?? [];
 	}
 
+	/** queryViolationEvents for any store (a server database is read asynchronously, after what is queued is committed). */
+	async queryViolationEventsAsync(query?: EventQuery): Promise<EventPage> {
+		this.flush();
+		const { history, drained } = this.#p.store;
+		if (!history) return this.#p.store.violationEvents(query);
+		await drained?.call(this.#p.store);
+		return history.violationEvents(query);
+	}
+
+	/** listMetricValues for any store. */
+	async listMetricValuesAsync(thing: string, metric: string, startTime?: number, endTime?: number): Promise<{ timestamp: number; value: MetricValue }[]> {
+		this.flush();
+		const { history, drained } = this.#p.store;
+		if (!history) return this.#p.store.metricValues(thing, metric, startTime, endTime);
+		await drained?.call(this.#p.store);
+		return history.metricValues(thing, metric, startTime, endTime);
+	}
+
+	/** Takes over things loaded from the store (a partition this process now holds). */
+	adoptThings(s: ThingSnapshot): void {
+		for (const [thing, gate] of s.gates) this.#things.setLoadedGate(this.#things.row(thing), gate);
+		this.#p.engine.restore(s.states, s.seen);
+	}
+
+	/** Forgets the in-memory state of things another process now evaluates (after committing what is queued). */
+	releaseThings(which: (thing: string) => boolean): void {
+		this.flush();
+		this.#things.unloadGates(which);
+		this.#p.engine.release(which);
+	}
+
+	/** The report gate of a thing (last accepted report id and time), as Detect holds it. */
+	reportGate(thing: string): ReportGateState | undefined {
+		return this.#things.gate(this.#things.row(thing), () => this.#p.store.loadGate(thing));
+	}
+
+	/** Evaluates a report received earlier (held while another process owned its thing). */
+	replayReport(topic: string, payload: Buffer): void {
+		this.#subscribed(topic, payload);
+	}
+
 	issueThingCertificate(thing: string): ThingFiles {
 		return issueThingCertificate(this.#p.pkiDir, thing);
 	}
@@ -316,7 +367,7 @@ export class Cloud {
 		await this.#broker?.close();
 		this.flush();
 		if (this.#writes.failing) this.#p.log(`store: stopped while unable to write; not recorded: ${this.#writes.describe()}`);
-		this.#p.store.close();
+		await this.#p.store.close();
 	}
 
 	hooks(): BrokerHooks {
@@ -365,6 +416,7 @@ export class Cloud {
 	#subscribed(topic: string, payload: Buffer): void {
 		const reserved = matchReportTopic(topic);
 		if (!reserved) return this.#p.log(`report: ignored message on ${topic}`);
+		if (this.#p.partitions && !this.#p.partitions.owns(reserved.thing)) return this.#p.partitions.hold(reserved.thing, topic, payload);
 		this.#report(reserved.thing, reserved.format, payload, this.#p.clock.now());
 		this.#later();
 	}
@@ -393,8 +445,19 @@ export class Cloud {
 	}
 
 	#reply(reply: Reply): void {
-		for (const cb of this.#replyListeners) cb(reply);
-		this.#broker?.publish(reply.topic, reply.payload, 1).catch((e: Error) => this.#p.log(`reply: ${e.message}`));
+		const send = (): void => {
+			for (const cb of this.#replyListeners) cb(reply);
+			this.#broker?.publish(reply.topic, reply.payload, 1).catch((e: Error) => this.#p.log(`reply: ${e.message}`));
+		};
+		// a server database: the reply waits until the report's effects are committed (no answer = the device reports again)
+		this.#durable(send);
+	}
+
+	/** Runs `cb` now, or (a server database) once what is queued so far, this turn's changes included, is committed. */
+	#durable(cb: () => void): void {
+		if (!this.#p.store.afterDurable) return cb();
+		this.flush();
+		this.#p.store.afterDurable(cb);
 	}
 
 	#emit(events: ViolationEvent[]): void {
@@ -402,8 +465,10 @@ export class Cloud {
 			if (!this.#cap.admit(e)) continue;
 			this.#writes.event(e);
 			this.#p.log(`detect: ${e.violationEventType} ${e.thingName} ${e.securityProfileName}/${e.behavior.name}`);
-			for (const cb of this.#eventListeners) cb(e);
-			this.#p.alerts.dispatch(e);
+			this.#durable(() => {
+				for (const cb of this.#eventListeners) cb(e);
+				this.#p.alerts.dispatch(e);
+			});
 		}
 		if (events.length) this.#later();
 	}

@@ -15,16 +15,17 @@ import type { BrokerLimits } from "./broker/limits";
 import { ApiCloud } from "./api/api-cloud";
 import { startApi, type ApiOptions } from "./api/index";
 import { prepareConsole } from "./console-build";
-import { RegistryRemovalStore } from "./api/store-registry";
 import { CertificateStore } from "./api/store-certs";
 import type { CertificateIdentity } from "./broker/identity";
 import { realClock } from "./clock";
 import { DetectEngine } from "./detect/engine";
-import { createMlModels, type MlOptions } from "./detect/ml/index";
+import { createMlModels, type MlModels, type MlOptions } from "./detect/ml/index";
+import { criteriaType, type SecurityProfile } from "./detect/profile";
 import { Registry } from "./detect/registry";
 import { openDefinitions } from "./definitions-store";
-import { ensureCa, ensureDetectClientCertificate, ensureServerCertificate } from "./pki";
-import { CloudStore } from "./store";
+import { detectClientName, ensureCa, ensureDetectClientCertificate, ensureServerCertificate } from "./pki";
+import { openStores } from "./store/open-store";
+import type { ClusterOptions } from "./store/pg-partitions";
 import { serverSans } from "./server-sans";
 import { holdDataLock } from "./data-lock";
 
@@ -50,6 +51,13 @@ export type { MlOptions, ModelSummary } from "./detect/ml/index";
 export interface CloudOptions {
 	/** directory of cloud.sqlite, or ":memory:" (default) */
 	dataDir?: string;
+	/**
+	 * postgres://user:password@host:port/database: Detect's state and history in PostgreSQL (migrated at start)
+	 * instead of cloud.sqlite; the API's own tables and the alert outbox stay in `dataDir` (docs/cloud.md "PostgreSQL")
+	 */
+	database?: string;
+	/** with `database` and an external `broker`: share the things with other cloud processes by partition leases */
+	cluster?: ClusterOptions;
 	/** address the embedded broker binds (default 127.0.0.1; "0.0.0.0" = every interface) */
 	host?: string;
 	/** extra subjectAltNames of the broker certificate besides this machine's names and addresses (server-sans.ts) */
@@ -116,7 +124,7 @@ function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: strin
 			identity,
 		});
 	}
-	const client = ext.cert && ext.key ? undefined : ensureDetectClientCertificate(options.pkiDir);
+	const client = ext.cert && ext.key ? undefined : ensureDetectClientCertificate(options.pkiDir, options.cluster?.node);
 	return startExternalBroker({
 		url: ext.url,
 		ca: ext.ca ?? readFileSync(tls.caPem, "utf8"),
@@ -125,6 +133,7 @@ function connectBroker(options: CloudOptions, hooks: BrokerHooks, log: (s: strin
 		hooks,
 		log,
 		plugin: ext.plugin,
+		...(options.cluster ? { clientId: detectClientName(options.cluster.node) } : {}),
 	});
 }
 
@@ -140,23 +149,38 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	const clock = options.clock ?? realClock;
 	const log = options.log ?? ((s: string) => process.stderr.write(s + "\n"));
 	ensureCa(options.pkiDir);
-	const store = new CloudStore(options.dataDir ?? ":memory:");
+	if (options.cluster && !options.broker) throw new Error("cluster: the cloud processes share one external broker: give `broker` (--broker mqtts://…) too");
+	// the plugin's counters arrive for every thing at every process: not partitioned yet (docs/cloud.md "PostgreSQL")
+	if (options.cluster && options.broker?.plugin) throw new Error("cluster: the Defender plugin's cloud-side counters are not partitioned yet: run the cluster without --plugin");
+	const api = options.api && options.database ? consoleOnPostgres(options.api, log) : options.api;
+	const opened = await openStores(options, log);
+	const { local: store, partitions } = opened;
 	const definitions = openDefinitions(store.database, () => clock.now());
-	const registry = new Registry(store, new RegistryRemovalStore(store.database), definitions);
+	const registry = new Registry(opened.runtime, opened.removals, definitions);
 	definitions.usedBy = (kind, name) => registry.profilesUsing(kind, name);
 	definitions.onChange(() => registry.refresh());
-	const saved = store.loadRegistry();
-	registry.restore(saved.profiles, saved.targets, saved.groups);
-	const ml = createMlModels(registry, store, options.ml);
+	registry.restore(opened.registry.profiles, opened.registry.targets, opened.registry.groups);
+	let ml: MlModels | undefined;
+	if (options.database) {
+		// ML training reads the metric history synchronously (ml/history.ts): not from PostgreSQL yet
+		registry.refuseMachineLearning = ML_ON_POSTGRES;
+		const named = mlBehaviors(opened.registry.profiles);
+		if (named.length) {
+			await opened.runtime.close();
+			store.close();
+			throw new Error(`${ML_ON_POSTGRES}; the database holds ML behaviors (${named.join(", ")}): delete them or run without --database`);
+		}
+	} else ml = createMlModels(registry, store, options.ml);
 	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now(), ml });
-	engine.restore(store.loadStates(), store.loadSeen());
+	engine.restore(opened.things.states, opened.things.seen);
 	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log, store.outbox);
 	const certificates = new CertificateStore(store.database);
 	const policies = new GroupPolicies(store.database, registry, options.broker === undefined);
 	const cloud = new ApiCloud({
 		clock,
 		log,
-		store,
+		store: opened.runtime,
+		partitions,
 		registry,
 		engine,
 		ml,
@@ -175,10 +199,20 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	cloud.attach(broker);
 	enforceCertificateStatus(certificates, broker);
 	engine.onEvaluated(new MetricsExport({ publish: (topic, payload) => broker.publish(topic, payload, 1), log, external: options.broker !== undefined }).evaluated);
-	if (options.api) {
+	if (partitions) {
+		const stop = cloud.stop.bind(cloud);
+		cloud.stop = async () => (await partitions.stop(), stop());
 		try {
-			await prepareConsole(options.api.console, log);
-			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates, policies, ml }, options.api));
+			await partitions.start(cloud);
+		} catch (e) {
+			await cloud.stop();
+			throw e;
+		}
+	}
+	if (api) {
+		try {
+			await prepareConsole(api.console, log);
+			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates, policies, ml }, api));
 		} catch (e) {
 			await cloud.stop();
 			throw e;
@@ -190,4 +224,19 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 		cloud.stop = () => (release(), stop());
 	}
 	return cloud;
+}
+
+const ML_ON_POSTGRES = "ML Detect (MACHINE_LEARNING behaviors) is not available with --database (PostgreSQL) yet: its training reads the metric history synchronously from the embedded store (docs/cloud.md \"PostgreSQL\")";
+
+/** "profile/behavior" of every MACHINE_LEARNING behavior. */
+function mlBehaviors(profiles: SecurityProfile[]): string[] {
+	return profiles.flatMap((p) => (p.behaviors ?? []).filter((b) => criteriaType(b) === "MACHINE_LEARNING").map((b) => `${p.securityProfileName}/${b.name}`));
+}
+
+/** The web console reads the store synchronously (console/persisted.ts): not served on PostgreSQL; asked for explicitly, refused. */
+function consoleOnPostgres(api: ApiOptions, log: (s: string) => void): ApiOptions {
+	if (api.console === false) return api;
+	if (api.console !== undefined) throw new Error("the web console is not available with --database (PostgreSQL) yet: it reads the thing table and metric history synchronously from the embedded store (docs/cloud.md \"PostgreSQL\")");
+	log("console: not served with --database (PostgreSQL): it reads the store synchronously (docs/cloud.md \"PostgreSQL\"); the API is served");
+	return { ...api, console: false };
 }

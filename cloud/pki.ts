@@ -135,10 +135,16 @@ export function ensureServerCertificate(dir: string, sans?: readonly string[]): 
 }
 
 /** The Detect client's certificate (CN defender-detect) for an external broker, created once under `dir`. */
-export function ensureDetectClientCertificate(dir: string): ServerFiles {
-	const files = { certPem: join(dir, `${DETECT_CLIENT_CN}.cert.pem`), keyPem: join(dir, `${DETECT_CLIENT_CN}.key.pem`), caPem: caPaths(dir).certPem };
+/** The Detect client's name: `defender-detect`, or `defender-detect.<node>` for a node of a cluster (docs/cloud.md "PostgreSQL"). */
+export function detectClientName(node?: string): string {
+	return node === undefined ? DETECT_CLIENT_CN : `${DETECT_CLIENT_CN}.${node}`;
+}
+
+export function ensureDetectClientCertificate(dir: string, node?: string): ServerFiles {
+	const cn = detectClientName(node);
+	const files = { certPem: join(dir, `${cn}.cert.pem`), keyPem: join(dir, `${cn}.key.pem`), caPem: caPaths(dir).certPem };
 	if (existsSync(files.certPem) && existsSync(files.keyPem)) return files;
-	const leaf = signLeaf(loadCa(dir), DETECT_CLIENT_CN, [
+	const leaf = signLeaf(loadCa(dir), cn, [
 		{ name: "keyUsage", digitalSignature: true, keyEncipherment: true },
 		{ name: "extKeyUsage", clientAuth: true },
 	]);

@@ -5,7 +5,7 @@
  * backlog drains over the following ticks.
  */
 import { LIMITS } from "../modules/facts/facts";
-import type { CloudStore } from "./store";
+import type { RuntimeStore } from "./store/runtime";
 import { storageFailure } from "./storage-error";
 
 const DAY_MS = 86_400_000;
@@ -13,7 +13,7 @@ const DAY_MS = 86_400_000;
 /** rows deleted per table per tick */
 export const PRUNE_BATCH = 1_000;
 
-export function pruneExpired(store: CloudStore, now: number, log: (s: string) => void): void {
+export function pruneExpired(store: RuntimeStore, now: number, log: (s: string) => void): void {
 	const violations = now - LIMITS.violationRetentionDays * DAY_MS;
 	try {
 		store.pruneEvents(violations, PRUNE_BATCH);

@@ -255,6 +255,6 @@ export class FleetTables {
 	}
 }
 
-function initial(s: BehaviorState): boolean {
+export function initial(s: BehaviorState): boolean {
 	return !s.inAlarm && s.violating === 0 && s.conforming === 0 && s.violationId === undefined;
 }

@@ -71,6 +71,22 @@ export class ThingTable {
 		this.#gates[row * 2 + 1] = g.lastAcceptedAt ?? Number.NaN;
 	}
 
+	/** Sets the thing's report gate as loaded (a partition taken over: the store's gate, or none). */
+	setLoadedGate(row: number, g: ReportGateState): void {
+		this.#flags[row] |= GATE_LOADED;
+		this.setGate(row, g);
+	}
+
+	/** Forgets the report gates of the things `which` picks: read from the store again on their next report. */
+	unloadGates(which: (thing: string) => boolean): void {
+		for (const [thing, row] of this.#rows) {
+			if (!which(thing)) continue;
+			this.#flags[row] &= ~GATE_LOADED;
+			this.#gates[row * 2] = Number.NaN;
+			this.#gates[row * 2 + 1] = Number.NaN;
+		}
+	}
+
 	/** A copy of the thing's custom-metric screening counters (empty if none yet): update it, then setIgnored. */
 	ignored(row: number): IgnoredCounters {
 		return { ...this.#ignored.get(row) };

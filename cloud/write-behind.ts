@@ -9,7 +9,8 @@
  */
 import type { StateRecord, ViolationEvent } from "./detect/engine";
 import type { ReportGateState } from "./reports/intake";
-import type { CloudStore, MetricRow } from "./store";
+import type { MetricRow } from "./store";
+import type { RuntimeStore } from "./store/runtime";
 import { storageFailure } from "./storage-error";
 
 export const HELD_LIMIT = 100_000;
@@ -17,7 +18,7 @@ export const HELD_LIMIT = 100_000;
 export const FLUSH_ROWS = 20_000;
 
 export class WriteBehind {
-	readonly #store: CloudStore;
+	readonly #store: RuntimeStore;
 	readonly #log: (s: string) => void;
 	readonly #states = new Map<string, StateRecord | undefined>();
 	readonly #seen = new Map<string, number>();
@@ -27,7 +28,7 @@ export class WriteBehind {
 	#failing = false;
 	#dropped = 0;
 
-	constructor(store: CloudStore, log: (s: string) => void) {
+	constructor(store: RuntimeStore, log: (s: string) => void) {
 		this.#store = store;
 		this.#log = log;
 	}

@@ -12,7 +12,8 @@ export interface Call {
 	headers: Record<string, string | string[] | undefined>;
 }
 
-export type Handler = (call: Call) => object;
+/** Returns the response body, or a promise of it (reads of a server database). */
+export type Handler = (call: Call) => object | Promise<object>;
 
 export type Routes = Record<string, Handler>;
 

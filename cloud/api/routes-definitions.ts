@@ -42,9 +42,9 @@ function createMetric(ctx: ApiContext, c: Call): object {
 	return { metricName: m.metricName, metricArn: customMetricArn(m.metricName) };
 }
 
-function verify(ctx: ApiContext, c: Call): object {
+async function verify(ctx: ApiContext, c: Call): Promise<object> {
 	onlyKeys(c, ["verificationState", "verificationStateDescription"]);
-	ctx.cloud.putVerificationStateOnViolation(c.params.violationId, c.body.verificationState, c.body.verificationStateDescription);
+	await ctx.cloud.putVerificationStateOnViolationAsync(c.params.violationId, c.body.verificationState, c.body.verificationStateDescription);
 	return {};
 }
 

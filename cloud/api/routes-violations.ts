@@ -39,11 +39,11 @@ function active(ctx: ApiContext, c: Call): object {
 	return { activeViolations: items, nextToken };
 }
 
-function events(ctx: ApiContext, c: Call): object {
+async function events(ctx: ApiContext, c: Call): Promise<object> {
 	const startTime = requiredTime(c, "startTime");
 	const endTime = requiredTime(c, "endTime");
 	if (endTime < startTime) throw invalid("endTime is before startTime");
-	const all = ctx.cloud.listViolationEvents({ ...filter(c), startTime, endTime }).map((e) => ({ ...e, violationEventTime: seconds(e.violationEventTime) }));
+	const all = (await ctx.cloud.queryViolationEventsAsync({ ...filter(c), startTime, endTime })).violationEvents.map((e) => ({ ...e, violationEventTime: seconds(e.violationEventTime) }));
 	const { items, nextToken } = page(c, all);
 	return { violationEvents: items, nextToken };
 }
@@ -58,12 +58,12 @@ function scopedName(ctx: ApiContext, c: Call, metric: string): string {
 	return scopeKey(metric, dimension, operator);
 }
 
-function metricValues(ctx: ApiContext, c: Call): object {
+async function metricValues(ctx: ApiContext, c: Call): Promise<object> {
 	const thing = requiredQuery(c, "thingName");
 	const metric = scopedName(ctx, c, requiredQuery(c, "metricName"));
 	const startTime = requiredTime(c, "startTime");
 	const endTime = requiredTime(c, "endTime");
-	const all = ctx.cloud.listMetricValues(thing, metric, startTime, endTime).map((d) => ({ timestamp: seconds(d.timestamp), value: d.value }));
+	const all = (await ctx.cloud.listMetricValuesAsync(thing, metric, startTime, endTime)).map((d) => ({ timestamp: seconds(d.timestamp), value: d.value }));
 	const { items, nextToken } = page(c, all);
 	return { metricDatumList: items, nextToken };
 }

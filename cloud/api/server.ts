@@ -89,7 +89,7 @@ async function handle(o: HttpOptions, req: IncomingMessage, res: ServerResponse)
 		verifySignature({ method, url, rawHeaders: req.rawHeaders, body }, o.secretOf, o.now());
 		const q = url.indexOf("?");
 		const { handler, params } = o.router.match(method, q < 0 ? url : url.slice(0, q));
-		const out = handler({ params, query: parseQuery(q < 0 ? "" : url.slice(q + 1)), body: parseBody(body), headers: req.headers });
+		const out = await handler({ params, query: parseQuery(q < 0 ? "" : url.slice(q + 1)), body: parseBody(body), headers: req.headers });
 		send(res, 200, out);
 	} catch (e) {
 		const err = toApiError(e);

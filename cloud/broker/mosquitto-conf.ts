@@ -18,7 +18,7 @@
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DETECT_CLIENT_CN } from "../pki";
+import { DETECT_CLIENT_CN, detectClientName } from "../pki";
 import { checkThingName } from "../thing-name";
 import { dynsecConfig } from "./mosquitto-dynsec";
 import { checkReachable, chownAll, ownerFor } from "./mosquitto-owner";
@@ -38,6 +38,8 @@ export interface MosquittoConfOptions {
 	user?: string;
 	/** path of mosquitto_dynamic_security.so; default: found under /usr/lib, /usr/local/lib */
 	dynsecPlugin?: string;
+	/** cluster node names (docs/cloud.md "PostgreSQL"): each node's Detect client `defender-detect.<node>` gets the Detect role (stock mode) */
+	detectNodes?: string[];
 	/** build and load the Defender plugin (plugin.ts) instead of the ACL file: identity, policy, counters, revocation */
 	plugin?: Omit<PluginOptions, "path" | "allowTopics">;
 }
@@ -63,7 +65,7 @@ export function thingsInPki(pkiDir: string): string[] {
 	return readdirSync(pkiDir)
 		.filter((f) => f.endsWith(".cert.pem"))
 		.map((f) => f.slice(0, -".cert.pem".length))
-		.filter((t) => !NOT_THINGS.has(t))
+		.filter((t) => !NOT_THINGS.has(t) && !t.startsWith(`${DETECT_CLIENT_CN}.`))
 		.sort();
 }
 
@@ -156,7 +158,7 @@ interface PolicyFiles {
 function dynsecPolicy(o: MosquittoConfOptions, pki: string, out: string): PolicyFiles {
 	const things = o.things ?? thingsInPki(pki);
 	const dynsec = join(out, "dynamic-security.json");
-	writeFileSync(dynsec, JSON.stringify(dynsecConfig(things, o.allowTopics), null, "\t") + "\n", { mode: 0o600 });
+	writeFileSync(dynsec, JSON.stringify(dynsecConfig(things, o.allowTopics, (o.detectNodes ?? []).map(detectClientName)), null, "\t") + "\n", { mode: 0o600 });
 	return { lines: [`plugin ${o.dynsecPlugin ?? findDynsecPlugin()}`, `plugin_opt_config_file ${dynsec}`], owned: [dynsec], things, dynsec };
 }
 

@@ -100,11 +100,15 @@ export function detectRole(): Role {
 }
 
 /** The plugin's configuration file for the Detect client and `things`. */
-export function dynsecConfig(things: string[], allowTopics: string[] = []): DynsecConfig {
+export function dynsecConfig(things: string[], allowTopics: string[] = [], detectNodes: string[] = []): DynsecConfig {
 	const roles = [detectRole(), ...things.map((t) => thingRole(t, allowTopics))];
 	return {
 		defaultACLAccess: { publishClientSend: false, publishClientReceive: false, subscribe: false, unsubscribe: true },
-		clients: roles.map((r, i) => ({ username: i === 0 ? DETECT_CLIENT_CN : things[i - 1], textname: r.textname, roles: [{ rolename: r.rolename, priority: 0 }] })),
+		clients: [
+			...roles.map((r, i) => ({ username: i === 0 ? DETECT_CLIENT_CN : things[i - 1], textname: r.textname, roles: [{ rolename: r.rolename, priority: 0 }] })),
+			// cluster nodes' Detect clients (defender-detect.<node>) share the Detect role
+			...detectNodes.map((username) => ({ username, textname: `Detect node ${username}`, roles: [{ rolename: DETECT_CLIENT_CN, priority: 0 }] })),
+		],
 		groups: [],
 		roles,
 	};

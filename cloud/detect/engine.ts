@@ -267,6 +267,12 @@ export class DetectEngine {
 		}
 	}
 
+	/** Drops the in-memory state of the things `which` picks (handed to another process), without events or writes. */
+	release(which: (thing: string) => boolean): void {
+		for (const [k, r] of this.#states) if (which(r.thing)) (this.#states.delete(k), this.#dirty.delete(k));
+		for (const thing of this.#lastSeen.keys()) if (which(thing)) (this.#lastSeen.delete(thing), this.#seenDirty.delete(thing));
+	}
+
 	/** Last-seen times changed since the last call, for write-behind persistence. */
 	takeSeen(): [string, number][] {
 		const out: [string, number][] = [];

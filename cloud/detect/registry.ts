@@ -66,6 +66,8 @@ export class Registry {
 	#ungrouped: BoundBehavior[] | undefined;
 	#durations: Set<number> | undefined;
 	#windowed: Set<string> | undefined;
+	/** set: MACHINE_LEARNING behaviors are refused with this message (a store ML training cannot read yet) */
+	refuseMachineLearning: string | undefined;
 
 	/** With `defs`, behaviors are validated against the account's dimensions and custom metrics (definitions.ts). */
 	constructor(store: RegistryPersistence, removals?: RegistryRemovals, defs?: DetectDefinitions) {
@@ -117,6 +119,7 @@ export class Registry {
 		const errors = validateSecurityProfile(json, this.#defs);
 		if (errors.length > 0) throw invalidProfile(errors);
 		const profile = json as SecurityProfile;
+		this.#refuseMl(profile);
 		if (this.#profiles.has(profile.securityProfileName)) {
 			throw new CloudError(ErrorCodes.ResourceAlreadyExists, `security profile ${profile.securityProfileName} already exists`);
 		}
@@ -146,6 +149,7 @@ export class Registry {
 		const errors = validateSecurityProfile(json, this.#defs);
 		if (errors.length > 0) throw invalidProfile(errors);
 		const profile = json as SecurityProfile;
+		this.#refuseMl(profile);
 		this.#profile(profile.securityProfileName);
 		this.#profiles.set(profile.securityProfileName, profile);
 		this.#store.saveProfile(profile);
@@ -248,6 +252,12 @@ export class Registry {
 			}
 		}
 		return bound;
+	}
+
+	#refuseMl(profile: SecurityProfile): void {
+		if (this.refuseMachineLearning === undefined) return;
+		const ml = (profile.behaviors ?? []).find((b) => criteriaType(b) === "MACHINE_LEARNING");
+		if (ml) throw new CloudError(ErrorCodes.InvalidRequest, `behavior ${ml.name}: ${this.refuseMachineLearning}`);
 	}
 
 	#inSomeGroup(thing: string): boolean {

@@ -1,0 +1,118 @@
+/*
+ * The cloud with its Detect state in a real PostgreSQL server (startCloud's `database`): a restart on the same
+ * database keeps profiles, groups, alarms, history and report gates; a report's reply is sent only once
+ * its effects are committed; a bad database fails the start with a clear error.
+ */
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startCloud } from "../../cloud/index";
+import { VirtualClock } from "../../hardware/host/virtual-clock";
+import { nextMessage, startTestCloud, tempDir, until, type CloudFixture } from "../helpers/cloud-setup";
+import { startPostgres, type Postgres } from "../helpers/postgres";
+import { report as apiReport, startApiCloud } from "../helpers/api-setup";
+import { CreateSecurityProfileCommand, ListMetricValuesCommand, ListViolationEventsCommand } from "@aws-sdk/client-iot";
+
+const MIN5 = 300_000;
+const PORTS = { name: "ports", metric: "aws:listening-tcp-ports", criteria: { comparisonOperator: "in-port-set", value: { ports: [8883] } } };
+const report = (rid: number, ports: number[]): string => JSON.stringify({ hed: { rid, v: "1.0" }, met: { tp: { pts: ports.map((pt) => ({ pt })) } } });
+
+let server: Postgres;
+let fixtures: CloudFixture[] = [];
+beforeAll(async () => {
+	server = await startPostgres();
+}, 60_000);
+afterEach(async () => {
+	for (const f of fixtures) await f.cleanup();
+	fixtures = [];
+});
+afterAll(async () => server?.stop(), 30_000);
+
+describe("cloud on PostgreSQL", () => {
+	it("keeps profiles, groups, violations, history and report gates across a restart", async () => {
+		const dir = tempDir();
+		const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+		const database = await server.createDatabase("cloud_restart");
+		const options = { database, pkiDir: join(dir, "pki"), clock, minReportIntervalSeconds: 300 };
+		const first = await startTestCloud(options, dir);
+		first.cloud.createThingGroup("g");
+		first.cloud.addThingToThingGroup("dev", "g");
+		first.cloud.createSecurityProfile({ securityProfileName: "Ports", behaviors: [PORTS] });
+		first.cloud.attachSecurityProfile("Ports", "arn:aws:iot:local:000000000000:thinggroup/g");
+		const dev = await first.connect("dev");
+		await dev.subscribeAsync("$aws/things/dev/defender/metrics/json/+", { qos: 1 });
+		const ok = nextMessage(dev, "$aws/things/dev/defender/metrics/json/accepted");
+		dev.publish("$aws/things/dev/defender/metrics/json", report(5, [23]));
+		await ok;
+		// the reply waited for the commit: the alarm is in the database already
+		const history = await first.cloud.queryViolationEventsAsync();
+		expect(history.violationEvents.map((e) => [e.thingName, e.behavior.name, e.violationEventType])).toEqual([["dev", "ports", "in-alarm"]]);
+		expect(() => first.cloud.listViolationEvents()).toThrow(/read the history asynchronously/);
+		dev.end(true);
+		await first.cloud.stop();
+
+		const second = await startTestCloud(options, dir);
+		fixtures.push(second);
+		expect(second.cloud.listSecurityProfiles()).toEqual([{ securityProfileName: "Ports", targets: ["arn:aws:iot:local:000000000000:thinggroup/g"] }]);
+		expect(second.cloud.listActiveViolations().map((v) => [v.thingName, v.behavior.name, v.lastViolationValue])).toEqual([["dev", "ports", { ports: [23] }]]);
+		const again = await second.connect("dev");
+		await again.subscribeAsync("$aws/things/dev/defender/metrics/json/+", { qos: 1 });
+		const throttled = nextMessage(again, "$aws/things/dev/defender/metrics/json/rejected");
+		again.publish("$aws/things/dev/defender/metrics/json", report(5, []));
+		again.publish("$aws/things/dev/defender/metrics/json", report(6, []));
+		expect(JSON.parse((await throttled).toString())).toMatchObject({ reportId: 6, statusDetails: { ErrorCode: "Throttled" } });
+		expect(second.logs.some((l) => l.includes("duplicate report id 5"))).toBe(true);
+		clock.advance(MIN5);
+		const cleared = nextMessage(again, "$aws/things/dev/defender/metrics/json/accepted");
+		again.publish("$aws/things/dev/defender/metrics/json", report(7, []));
+		await cleared;
+		expect((await second.cloud.queryViolationEventsAsync()).violationEvents.map((e) => e.violationEventType)).toEqual(["in-alarm", "alarm-cleared"]);
+		expect((await second.cloud.listMetricValuesAsync("dev", "aws:listening-tcp-ports")).map((d) => d.value)).toEqual([{ ports: [23] }, { ports: [] }]);
+	}, 60_000);
+
+	it("holds writes while the server is down: the reply waits for the commit, nothing is lost", async () => {
+		const dir = tempDir();
+		const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+		const database = await server.createDatabase("cloud_outage");
+		const f = await startTestCloud({ database, pkiDir: join(dir, "pki"), clock }, dir);
+		fixtures.push(f);
+		f.cloud.createSecurityProfile({ securityProfileName: "Ports", behaviors: [PORTS] });
+		f.cloud.attachSecurityProfile("Ports", f.cloud.allThingsArn);
+		await f.cloud.queryViolationEventsAsync(); // the registry writes are committed
+		const dev = await f.connect("dev");
+		await dev.subscribeAsync("$aws/things/dev/defender/metrics/json/+", { qos: 1 });
+		await server.halt();
+		let replied = false;
+		const ok = nextMessage(dev, "$aws/things/dev/defender/metrics/json/accepted").then((m) => ((replied = true), m));
+		dev.publish("$aws/things/dev/defender/metrics/json", report(1, [23]));
+		await until(() => f.logs.some((l) => l.startsWith("store: cannot write")), "the write failure logged", 30_000);
+		expect(replied, "no reply before the commit").toBe(false);
+		await server.resume();
+		expect(JSON.parse((await ok).toString())).toMatchObject({ reportId: 1, status: "ACCEPTED" });
+		await until(() => f.logs.some((l) => l.startsWith("store: PostgreSQL writes again")), "the recovery logged", 30_000);
+		expect((await f.cloud.queryViolationEventsAsync()).violationEvents.map((e) => [e.thingName, e.violationEventType])).toEqual([["dev", "in-alarm"]]);
+	}, 120_000);
+
+	it("the API (real @aws-sdk/client-iot) lists violation events and metric values from PostgreSQL", async () => {
+		const f = await startApiCloud({ database: await server.createDatabase("cloud_api"), clock: new VirtualClock(Date.UTC(2026, 0, 1)) });
+		fixtures.push(f);
+		await f.iot.send(new CreateSecurityProfileCommand({ securityProfileName: "Ports", behaviors: [PORTS] as never }));
+		f.cloud.attachSecurityProfile("Ports", f.cloud.allThingsArn);
+		const dev = await f.connect("dev");
+		await apiReport(dev, "dev", 1, { tp: { pts: [{ pt: 23 }] } });
+		const window = { startTime: new Date(Date.UTC(2025, 0, 1)), endTime: new Date(Date.UTC(2027, 0, 1)) };
+		const events = await f.iot.send(new ListViolationEventsCommand(window));
+		expect(events.violationEvents?.map((e) => [e.thingName, e.behavior?.name, e.violationEventType])).toEqual([["dev", "ports", "in-alarm"]]);
+		const values = await f.iot.send(new ListMetricValuesCommand({ ...window, thingName: "dev", metricName: "aws:listening-tcp-ports" }));
+		expect(values.metricDatumList?.map((d) => d.value?.ports)).toEqual([[23]]);
+	}, 60_000);
+
+	it("fails to start with a clear error for a wrong password or an unreachable server", async () => {
+		const dir = tempDir();
+		const wrong = server.url("postgres").replace(/:[^:@/]+@/, ":nope@");
+		await expect(startCloud({ port: 0, database: wrong, pkiDir: join(dir, "pki"), log: () => undefined })).rejects.toThrow(/refused the login: authentication failed/);
+		await expect(startCloud({ port: 0, database: "postgres://u:p@127.0.0.1:1/db", pkiDir: join(dir, "pki"), log: () => undefined })).rejects.toThrow(
+			"PostgreSQL at postgres://u:***@127.0.0.1:1/db is unreachable (ECONNREFUSED)",
+		);
+		await expect(startCloud({ port: 0, cluster: { node: "a" }, pkiDir: join(dir, "pki"), log: () => undefined })).rejects.toThrow(/cluster: the cloud processes share one external broker/);
+	}, 60_000);
+});
