@@ -9,8 +9,9 @@ import { startCloud } from "../../cloud/index";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import { nextMessage, startTestCloud, tempDir, until, type CloudFixture } from "../helpers/cloud-setup";
 import { startPostgres, type Postgres } from "../helpers/postgres";
-import { report as apiReport, startApiCloud } from "../helpers/api-setup";
-import { CreateSecurityProfileCommand, ListMetricValuesCommand, ListViolationEventsCommand } from "@aws-sdk/client-iot";
+import { CreateSecurityProfileCommand, ListMetricValuesCommand, ListViolationEventsCommand, PutVerificationStateOnViolationCommand } from "@aws-sdk/client-iot";
+import { openPgStore } from "../../cloud/store/pg-store";
+import { report as apiReport, sdkFailure, startApiCloud } from "../helpers/api-setup";
 
 const MIN5 = 300_000;
 const PORTS = { name: "ports", metric: "aws:listening-tcp-ports", criteria: { comparisonOperator: "in-port-set", value: { ports: [8883] } } };
@@ -104,6 +105,33 @@ describe("cloud on PostgreSQL", () => {
 		expect(events.violationEvents?.map((e) => [e.thingName, e.behavior?.name, e.violationEventType])).toEqual([["dev", "ports", "in-alarm"]]);
 		const values = await f.iot.send(new ListMetricValuesCommand({ ...window, thingName: "dev", metricName: "aws:listening-tcp-ports" }));
 		expect(values.metricDatumList?.map((d) => d.value?.ports)).toEqual([[23]]);
+		// verification states: kept in PostgreSQL and joined into ListViolationEvents (filter included)
+		const violationId = events.violationEvents?.[0]?.violationId;
+		await f.iot.send(new PutVerificationStateOnViolationCommand({ violationId, verificationState: "FALSE_POSITIVE", verificationStateDescription: "lab" }));
+		const verified = await f.iot.send(new ListViolationEventsCommand({ ...window, verificationState: "FALSE_POSITIVE" }));
+		expect(verified.violationEvents?.map((e) => [e.violationId, e.verificationState, e.verificationStateDescription])).toEqual([[violationId, "FALSE_POSITIVE", "lab"]]);
+		expect((await f.iot.send(new ListViolationEventsCommand({ ...window, verificationState: "UNKNOWN" }))).violationEvents).toEqual([]);
+		expect(await sdkFailure(f.iot.send(new PutVerificationStateOnViolationCommand({ violationId: "no-such-violation", verificationState: "TRUE_POSITIVE" })))).toEqual(["InvalidRequestException", 400]);
+		// the web console reads the store synchronously: not served on PostgreSQL, and said so
+		expect(f.logs.some((l) => l.startsWith("console: not served with --database (PostgreSQL)"))).toBe(true);
+		// no console route: the path falls through to the signed API, which refuses an unsigned request
+		expect((await fetch(`${f.api.url}/console/`)).status).toBe(403);
+		// ML Detect trains from the history synchronously: its behaviors are refused, never left unevaluated
+		const ml = { name: "ml", metric: "aws:all-bytes-out", criteria: { mlDetectionConfig: { confidenceLevel: "HIGH" } } };
+		expect(await sdkFailure(f.iot.send(new CreateSecurityProfileCommand({ securityProfileName: "Ml", behaviors: [ml] as never })))).toEqual(["InvalidRequestException", 400]);
+		expect(() => f.cloud.createSecurityProfile({ securityProfileName: "Ml", behaviors: [ml] })).toThrow(/ML Detect \(MACHINE_LEARNING behaviors\) is not available with --database \(PostgreSQL\)/);
+		expect(f.cloud.listSecurityProfiles().map((p) => p.securityProfileName)).toEqual(["Ports"]);
+	}, 60_000);
+
+	it("refuses to start on a database holding ML behaviors, and refuses an explicit console", async () => {
+		const dir = tempDir();
+		const database = await server.createDatabase("cloud_ml");
+		const pg = await openPgStore(database);
+		await pg.saveProfile({ securityProfileName: "Ml", behaviors: [{ name: "ml", metric: "aws:all-bytes-out", criteria: { mlDetectionConfig: { confidenceLevel: "HIGH" } } }] });
+		await pg.close();
+		await expect(startCloud({ port: 0, database, pkiDir: join(dir, "pki"), log: () => undefined })).rejects.toThrow(/not available with --database \(PostgreSQL\) yet.*the database holds ML behaviors \(Ml\/ml\)/);
+		const other = await server.createDatabase("cloud_console");
+		await expect(startCloud({ port: 0, database: other, pkiDir: join(dir, "pki"), log: () => undefined, api: { port: 0, console: {} } })).rejects.toThrow(/the web console is not available with --database \(PostgreSQL\) yet/);
 	}, 60_000);
 
 	it("fails to start with a clear error for a wrong password or an unreachable server", async () => {
