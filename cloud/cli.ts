@@ -142,6 +142,8 @@ async function start(a: Args): Promise<void> {
 	const broker = brokerOption(a);
 	const api = apiOption(a);
 	const db = databaseOptions(a, broker);
+	const ml = mlOption(a);
+	if (db.database !== undefined && ml !== undefined) throw new UsageError("--ml-training-days / --ml-min-datapoints: ML Detect is not available with --database (PostgreSQL) yet (docs/cloud.md \"PostgreSQL\")");
 	const cloud = await startCloud({
 		...db,
 		broker,
@@ -155,12 +157,13 @@ async function start(a: Args): Promise<void> {
 		invalidateAfterSeconds: intOption(a, "invalidate-after", 172_800),
 		alerts: { stdout: option(a, "no-stdout") === undefined, stdoutFormat: option(a, "json") === undefined ? "text" : "json", jsonl: option(a, "jsonl"), webhook },
 		api,
-		ml: mlOption(a),
+		ml,
 	});
 	const where = broker ? `Detect subscribed to external broker ${broker.url}` : `broker on mqtts://${host}:${cloud.port}`;
 	process.stderr.write(`cloud: ${where} (pki ${pkiDir(a)}, data ${dataDir(a)})\n`);
 	if (cloud.api) process.stderr.write(`cloud: API on ${cloud.api.url}, access key ${cloud.api.accessKey.accessKeyId} (secret: npm run cloud -- api-key)\n`);
-	if (cloud.api) process.stderr.write(`cloud: web console on ${cloud.api.url}/console/ (log in with that access key id and secret)\n`);
+	// on PostgreSQL the console is not served (startCloud logs why)
+	if (cloud.api && db.database === undefined) process.stderr.write(`cloud: web console on ${cloud.api.url}/console/ (log in with that access key id and secret)\n`);
 	const terminal = new TerminalStatus(cloud, { clock: realClock, log: (s) => process.stderr.write(s + "\n"), statusSeconds });
 	const stop = (): void => (terminal.stop(), void cloud.stop().then(() => process.exit(0)));
 	process.on("SIGINT", stop);
