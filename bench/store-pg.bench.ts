@@ -1,7 +1,9 @@
 /*
  * store-pg — write-behind batches through the store interface, SQLite (the embedded default) beside
- * PostgreSQL 15 (started as in the tests: test/helpers/postgres.ts, fsync off), same data: each "report" is one
- * report gate, one last-seen time, two behavior states and five metric rows, BATCH reports per transaction.
+ * PostgreSQL 15 (started as in the tests: test/helpers/postgres.ts, fsync off), same data, both in the fleet
+ * layout (store-fleet.ts): each "report" is one report gate and last-seen time (one `things` row), two behavior
+ * states counting towards an alarm (two `behavior_states` rows) and five metrics (one packed `metric_rows`
+ * row), BATCH reports per transaction.
  * Prints reports/s per store and the ratio.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -25,7 +27,7 @@ function batch(n: number): Batch {
 		const time = 1_700_000_000_000 + n * 1000 + i;
 		b.gates.push([thing, { lastReportId: time, lastAcceptedAt: time }]);
 		b.seen.push([thing, time]);
-		for (const behavior of ["bytesOut", "ports"]) b.states.push([`P\u0000${behavior}\u0000${thing}`, { profile: "P", behavior, thing, state: { inAlarm: false, violating: 0, conforming: 0 } }]);
+		for (const behavior of ["bytesOut", "ports"]) b.states.push([`P\u0000${behavior}\u0000${thing}`, { profile: "P", behavior, thing, state: { inAlarm: false, violating: 1, conforming: 0 } }]);
 		for (const metric of ["aws:all-bytes-in", "aws:all-bytes-out", "aws:all-packets-in", "aws:all-packets-out", "aws:listening-tcp-ports"]) b.metrics.push({ thing, metric, time, value: { count: i } });
 	}
 	return b;
@@ -36,7 +38,7 @@ async function measure(name: string, store: StoreBackend): Promise<number> {
 	const t0 = performance.now();
 	for (let n = 1; n <= BATCHES; n++) await store.writeBatch(batch(n));
 	const perSecond = (BATCHES * BATCH) / ((performance.now() - t0) / 1000);
-	console.log(`${name.padEnd(10)} ${Math.round(perSecond).toLocaleString("en")} reports/s written behind (${BATCH} per transaction; 9 rows each)`);
+	console.log(`${name.padEnd(10)} ${Math.round(perSecond).toLocaleString("en")} reports/s written behind (${BATCH} per transaction; 4 rows each: things, 2 behavior_states, metric_rows)`);
 	return perSecond;
 }
 

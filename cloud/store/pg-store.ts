@@ -1,7 +1,9 @@
 /*
  * pg-store — the store interface (backend.ts) on PostgreSQL with the `pg` client and a pool. openPgStore
  * checks the URL, connects (clear errors: pg-connect.ts) and applies the migrations (pg-migrate.ts).
- * A write-behind batch is one transaction of set-based statements (unnest arrays), whatever its size.
+ * The tables mirror the embedded store's fleet layout (store-fleet.ts FLEET_SCHEMA: things, behavior_keys /
+ * behavior_states, metric_names / metric_rows with packed CBOR values) plus verification_states, joined into
+ * ListViolationEvents. A write-behind batch is one transaction of set-based statements (unnest arrays), whatever its size.
  * `fence` (pg-leases.ts): with several processes, a batch is committed only while its writer still holds
  * the leases of the partitions it writes; otherwise it is rolled back and refused (LeaseLost).
  */
