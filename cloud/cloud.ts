@@ -194,6 +194,11 @@ export class Cloud {
 		return this.#p.ml?.summaries(securityProfileName) ?? [];
 	}
 
+	/** True when the history lives in a server database (PostgreSQL): read only asynchronously. */
+	get historyIsRemote(): boolean {
+		return this.#p.store.history !== undefined;
+	}
+
 	/** queryViolationEvents for any store (a server database is read asynchronously, after what is queued is committed). */
 	async queryViolationEventsAsync(query?: EventQuery): Promise<EventPage> {
 		this.flush();

@@ -9,7 +9,7 @@ import { startCloud } from "../../cloud/index";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import { nextMessage, startTestCloud, tempDir, until, type CloudFixture } from "../helpers/cloud-setup";
 import { startPostgres, type Postgres } from "../helpers/postgres";
-import { CreateSecurityProfileCommand, ListMetricValuesCommand, ListViolationEventsCommand, PutVerificationStateOnViolationCommand } from "@aws-sdk/client-iot";
+import { CreateSecurityProfileCommand, ListMetricValuesCommand, ListViolationEventsCommand, PutVerificationStateOnViolationCommand, StartDetectMitigationActionsTaskCommand } from "@aws-sdk/client-iot";
 import { openPgStore } from "../../cloud/store/pg-store";
 import { report as apiReport, sdkFailure, startApiCloud } from "../helpers/api-setup";
 
@@ -121,6 +121,11 @@ describe("cloud on PostgreSQL", () => {
 		expect(await sdkFailure(f.iot.send(new CreateSecurityProfileCommand({ securityProfileName: "Ml", behaviors: [ml] as never })))).toEqual(["InvalidRequestException", 400]);
 		expect(() => f.cloud.createSecurityProfile({ securityProfileName: "Ml", behaviors: [ml] })).toThrow(/ML Detect \(MACHINE_LEARNING behaviors\) is not available with --database \(PostgreSQL\)/);
 		expect(f.cloud.listSecurityProfiles().map((p) => p.securityProfileName)).toEqual(["Ports"]);
+		// a mitigation task over a range of the history reads it synchronously: refused when started, not failing later
+		const task = { taskId: "h1", target: { securityProfileName: "Ports" }, actions: ["Any"], clientRequestToken: "t", includeOnlyActiveViolations: false, violationEventOccurrenceRange: window };
+		const refused = await f.iot.send(new StartDetectMitigationActionsTaskCommand(task)).then(() => undefined, (e: Error) => e);
+		expect(refused?.name).toBe("InvalidRequestException");
+		expect(refused?.message).toMatch(/a task over the violation history\) is not available with --database \(PostgreSQL\)/);
 	}, 60_000);
 
 	it("refuses to start on a database holding ML behaviors, and refuses an explicit console", async () => {
