@@ -8,6 +8,7 @@
 import type { Transporter } from "nodemailer";
 import type { DeliveryResult, Sender } from "../outbox";
 import type { SnsStore, Subscription } from "./sns-store";
+import { postDelivery } from "../post-delivery";
 
 export interface SnsMessage {
 	Type: "SubscriptionConfirmation" | "Notification";
@@ -55,28 +56,15 @@ async function sendMail(d: DeliveryDeps, sub: Subscription, m: SnsMessage, messa
 	}
 }
 
-async function post(d: DeliveryDeps, sub: Subscription, m: SnsMessage, payload: string, stop: AbortSignal): Promise<DeliveryResult> {
-	try {
-		const res = await fetch(sub.endpoint, {
-			method: "POST",
-			headers: {
-				"content-type": "text/plain; charset=UTF-8",
-				"x-amz-sns-message-type": m.Type,
-				"x-amz-sns-message-id": m.MessageId,
-				"x-amz-sns-topic-arn": m.TopicArn,
-				...(m.Type === "Notification" ? { "x-amz-sns-subscription-arn": sub.arn } : {}),
-			},
-			body: payload,
-			redirect: "manual",
-			signal: AbortSignal.any([stop, AbortSignal.timeout(d.timeoutMs)]),
-		});
-		await res.arrayBuffer();
-		return res.ok ? { ok: true } : { ok: false, reason: `HTTP ${res.status}` };
-	} catch (e) {
-		const err = e as Error & { cause?: { code?: string } };
-		if (err.name === "TimeoutError") return { ok: false, reason: `no reply within ${d.timeoutMs} ms` };
-		return { ok: false, reason: err.cause?.code ?? err.message };
-	}
+function post(d: DeliveryDeps, sub: Subscription, m: SnsMessage, payload: string, stop: AbortSignal): Promise<DeliveryResult> {
+	const headers: Record<string, string> = {
+		"content-type": "text/plain; charset=UTF-8",
+		"x-amz-sns-message-type": m.Type,
+		"x-amz-sns-message-id": m.MessageId,
+		"x-amz-sns-topic-arn": m.TopicArn,
+		...(m.Type === "Notification" ? { "x-amz-sns-subscription-arn": sub.arn } : {}),
+	};
+	return postDelivery({ url: sub.endpoint, headers, body: payload, redirect: "manual" }, d.timeoutMs, stop);
 }
 
 /** The outbox sender of subscription `subscriptionArn`. */
