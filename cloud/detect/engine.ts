@@ -164,7 +164,8 @@ export class DetectEngine {
 	count(thing: string, metric: string, now: number, topic?: string): void {
 		this.seen(thing, now);
 		this.#windows.add(thing, metric, 1, "sum", this.#used);
-		if (topic !== undefined) this.#countScoped(thing, metric, new TopicView(topic, thing), 1);
+		const view = this.#scopedView(thing, topic);
+		if (view) this.#countScoped(view, metric, 1);
 	}
 
 	/** Window lengths worth accumulating: those some behavior uses, and the 300 s one of the metric history. */
@@ -175,23 +176,31 @@ export class DetectEngine {
 		this.seen(thing, now);
 		this.#windows.add(thing, "aws:num-messages-sent", 1, "sum", this.#used);
 		this.#windows.add(thing, "aws:message-byte-size", bytes, "sum", this.#used);
-		const view = topic === undefined ? undefined : new TopicView(topic, thing);
-		if (view) {
-			this.#countScoped(thing, "aws:num-messages-sent", view, 1);
-			this.#countScoped(thing, "aws:message-byte-size", view, bytes);
-		}
-		const inScope = (b: BoundBehavior): boolean => !b.scope || (view !== undefined && b.scope.counts(view));
-		return this.#evaluateWhere(thing, (b) => perMessage(b.behavior) && inScope(b), { count: bytes }, now);
+		const view = this.#scopedView(thing, topic);
+		if (!view) return this.#evaluateWhere(thing, (b) => perMessage(b.behavior), { count: bytes }, now);
+		this.#countScoped(view, "aws:num-messages-sent", 1);
+		this.#countScoped(view, "aws:message-byte-size", bytes);
+		return this.#evaluateWhere(thing, (b) => perMessage(b.behavior) && (!b.scope || b.scope.counts(view.topic)), { count: bytes }, now);
 	}
 
-	/** Adds to each dimension-scoped series of `metric` the message on `topic` belongs to (once per series). */
-	#countScoped(thing: string, metric: string, view: TopicView, amount: number): void {
+	/**
+	 * The topic of an event with the thing's dimension-scoped behaviors, or undefined when it has none (or the
+	 * topic is unknown): the common case, a thing without dimensions, makes nothing per message.
+	 */
+	#scopedView(thing: string, topic: string | undefined): { thing: string; topic: TopicView; scoped: BoundBehavior[] } | undefined {
+		if (topic === undefined) return undefined;
+		const scoped = this.#scopedOf(this.#registry.behaviorsFor(thing));
+		return scoped.length === 0 ? undefined : { thing, topic: new TopicView(topic, thing), scoped };
+	}
+
+	/** Adds to each dimension-scoped series of `metric` the event belongs to (once per series). */
+	#countScoped(v: { thing: string; topic: TopicView; scoped: BoundBehavior[] }, metric: string, amount: number): void {
 		let done: Set<string> | undefined;
-		for (const b of this.#scopedOf(this.#registry.behaviorsFor(thing))) {
+		for (const b of v.scoped) {
 			const scope = b.scope;
 			if (!scope || b.behavior.metric !== metric || done?.has(scope.key)) continue;
 			(done ??= new Set()).add(scope.key);
-			if (scope.counts(view)) this.#windows.add(thing, scope.key, amount, "sum", this.#used);
+			if (scope.counts(v.topic)) this.#windows.add(v.thing, scope.key, amount, "sum", this.#used);
 		}
 	}
 
