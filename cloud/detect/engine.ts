@@ -331,23 +331,26 @@ export class DetectEngine {
 			const b = bound.behavior;
 			if (b.criteria!.durationSeconds !== w.durationSeconds) continue;
 			const cloud = infoOf(b.metric!)?.side === "cloud";
-			const fleet: string[] = [];
-			const values: number[] = [];
+			// sized once for the whole fleet: growing arrays of a million entries step by step copies them
+			// again and again, one copy per step, and the last copies hold the event loop for tens of ms
+			const fleet = new Uint32Array(things.length);
+			const values = new Float64Array(things.length);
+			let n = 0;
 			for (let i = 0; i < things.length; i++) {
 				const t = things[i];
 				const v = w.values.get(t, series(bound)) ?? (cloud ? 0 : undefined);
 				if (v !== undefined && this.#registry.targets(bound.profile.securityProfileName, t)) {
-					fleet.push(t);
-					values.push(v);
+					fleet[n] = i;
+					values[n++] = v;
 				}
 				if (i % TICK_SLICE === TICK_SLICE - 1) yield;
 			}
-			const threshold = yield* percentileSteps(b.criteria!.statisticalThreshold!.statistic!, values, TICK_SLICE * 8);
+			const threshold = yield* percentileSteps(b.criteria!.statisticalThreshold!.statistic!, values.subarray(0, n), TICK_SLICE * 8);
 			if (threshold === undefined) continue;
 			const op = OPERATORS.get(b.criteria!.comparisonOperator!)!;
-			for (let i = 0; i < fleet.length; i++) {
+			for (let i = 0; i < n; i++) {
 				const value = { count: values[i] };
-				this.#record(bound, fleet[i], value, !op.compare(value, { count: threshold }), now, events);
+				this.#record(bound, things[fleet[i]], value, !op.compare(value, { count: threshold }), now, events);
 				if (i % TICK_SLICE === TICK_SLICE - 1) yield;
 			}
 		}
@@ -456,12 +459,14 @@ export class DetectEngine {
 
 /** The things a closed window evaluates: those with values in it, then the connected ones without. */
 function* thingsOf(w: ClosedWindow, connected: Iterable<string>): Generator<void, string[]> {
-	const things: string[] = [];
+	// the things with values fill an array sized once (no growth copies of a million-entry array)
+	const things = new Array<string>(w.values.size);
 	let i = 0;
 	for (const t of w.values.things()) {
-		things.push(t);
+		things[i] = t;
 		if (++i % TICK_SLICE === 0) yield;
 	}
+	things.length = i;
 	for (const t of connected) {
 		if (!w.values.has(t)) things.push(t);
 		if (++i % TICK_SLICE === 0) yield;

@@ -20,6 +20,11 @@ export class WindowValues {
 		return this.#rows.keys();
 	}
 
+	/** How many things have a value in this window. */
+	get size(): number {
+		return this.#rows.size;
+	}
+
 	has(thing: string): boolean {
 		return this.#rows.has(thing);
 	}
