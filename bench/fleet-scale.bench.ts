@@ -4,7 +4,8 @@
  * statistical behavior + 8 more behaviors, attached to every thing) and the SQLite write-behind, and its
  * reply is published through the embedded broker. One child process per fleet size (bench/fleet/fleet-child.ts),
  * so each RSS figure is its own. Prints, per size: reports/s (per second of the process's CPU time — the
- * one-core figure on this shared machine — and per wall second), RSS per thing above the empty cloud, DB
+ * one-core figure on this shared machine, the median over chunks of 10,000 reports with the lowest and highest
+ * chunk beside it — and per wall second), RSS per thing above the empty cloud, DB
  * growth per report (metric history kept), the longest event-loop block during the window close at the
  * interval boundary (monitorEventLoopDelay, wall time), startup time on the full store; then the per-report
  * cost ratio of the largest size to the smallest. Each goal: PASS/FAIL.
@@ -45,7 +46,7 @@ function child(things: number, pkiDir: string): FleetResult {
 
 function print(r: FleetResult): void {
 	console.log(
-		`${fmt(r.things).padStart(9)} things: ${fmt(r.perCpuSecond).padStart(7)} reports/CPU-s (${fmt(r.perSecond)}/wall-s; first report of each thing ${fmt(r.fillPerSecond)}/wall-s)` +
+		`${fmt(r.things).padStart(9)} things: ${fmt(r.perCpuSecond).padStart(7)} reports/CPU-s (median of 10,000-report chunks, ${fmt(r.perCpuSecondRange[0])}–${fmt(r.perCpuSecondRange[1])}; all at once ${fmt(r.perCpuSecondOverall)}; ${fmt(r.perSecond)}/wall-s; first report of each thing ${fmt(r.fillPerSecond)}/wall-s)` +
 			`  RSS ${fmt(r.rssPerThing)} B/thing above the empty cloud (${fmt(r.emptyRssMb)} MB)  DB ${fmt(r.dbBytesPerReport)} B/report (${fmt(r.dbBytes / 2 ** 20, 1)} MB)` +
 			`  window close: longest block ${fmt(r.closeMaxBlockMs, 1)} ms of ${fmt(r.closeTotalMs)} ms  startup ${fmt(r.startupMs)} ms (RSS ${fmt(r.startupRssMb)} MB)`,
 	);
