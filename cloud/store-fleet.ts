@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS metric_rows (hour INTEGER NOT NULL, thing INTEGER NOT
 `;
 
 export const HOUR_MS = 3_600_000;
+/** metric rows read per statement by metricHistory */
+export const HISTORY_PAGE = 2_000;
 
 /** A row of the metric history as the cloud hands it over: one metric of one thing at one time. */
 export interface MetricRow {
@@ -171,8 +173,10 @@ export class FleetTables {
 	/**
 	 * Every datapoint of the `metrics` (of every thing) with time in [from, to), in one pass over the stored
 	 * rows of the hours overlapping the range (metric_rows has no metric index: each row read is decoded and
-	 * the datapoints of other metrics skipped). Streams: the rows are not loaded whole. The caller must not
-	 * use the database while it iterates (better-sqlite3 holds the statement open).
+	 * the datapoints of other metrics skipped). Read in pages of HISTORY_PAGE rows, each page a statement run
+	 * to its end, so nothing holds the database between pages: the caller may suspend the iteration (ML
+	 * training runs sliced across event-loop turns) and the cloud keeps writing meanwhile. Rows written
+	 * meanwhile behind the read position are not seen; those ahead of it are.
 	 */
 	*metricHistory(metrics: readonly string[], from: number, to: number): Generator<MetricRow> {
 		const { ids, names } = this.#names();
@@ -182,12 +186,26 @@ export class FleetTables {
 			if (id !== undefined) wanted.add(id);
 		}
 		if (!wanted.size || to <= from) return;
-		const sql = "SELECT t.name AS thing, r.time, r.data FROM metric_rows r JOIN things t ON t.id = r.thing WHERE r.hour >= ? AND r.hour <= ? AND r.time >= ? AND r.time < ?";
-		const rows = this.#sql(sql).iterate(Math.floor(from / HOUR_MS), Math.floor((to - 1) / HOUR_MS), from, to) as Iterable<{ thing: string; time: number; data: Buffer }>;
-		for (const r of rows) {
-			for (const [m, value] of unpackValues(r.data)) {
-				const metric = wanted.has(m) ? names.get(m) : undefined;
-				if (metric !== undefined) yield { thing: r.thing, metric, time: r.time, value };
+		// keyset paging inside one hour on the primary key (a row-value range: SQLite seeks to it): each page starts after the last row read
+		const sql =
+			"SELECT r.thing AS id, t.name AS thing, r.time, r.data FROM metric_rows r JOIN things t ON t.id = r.thing" +
+			" WHERE r.hour = ? AND (r.thing, r.time) > (?, ?) AND r.time >= ? AND r.time < ? ORDER BY r.thing, r.time LIMIT ?";
+		const select = this.#sql(sql);
+		for (const hour of this.#hours(from, to)) {
+			let afterThing = -1;
+			let afterTime = Number.MIN_SAFE_INTEGER;
+			for (;;) {
+				const page = select.all(hour, afterThing, afterTime, from, to, HISTORY_PAGE) as { id: number; thing: string; time: number; data: Buffer }[];
+				for (const r of page) {
+					for (const [m, value] of unpackValues(r.data)) {
+						const metric = wanted.has(m) ? names.get(m) : undefined;
+						if (metric !== undefined) yield { thing: r.thing, metric, time: r.time, value };
+					}
+				}
+				const last = page.at(-1);
+				if (!last || page.length < HISTORY_PAGE) break;
+				afterThing = last.id;
+				afterTime = last.time;
 			}
 		}
 	}

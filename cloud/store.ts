@@ -197,7 +197,7 @@ export class CloudStore implements RegistryPersistence {
 		return this.#fleet.metricValues(thing, metric, startTime, endTime, limit);
 	}
 
-	/** The stored datapoints of `metrics`, every thing, time in [from, to), streamed (ML training: ml/history.ts). */
+	/** The stored datapoints of `metrics`, every thing, time in [from, to), read in pages (ML training: ml/history.ts; the caller may pause between rows). */
 	metricHistory(metrics: readonly string[], from: number, to: number): Iterable<MetricRow> {
 		return this.#fleet.metricHistory(metrics, from, to);
 	}

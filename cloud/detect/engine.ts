@@ -74,8 +74,8 @@ export interface EngineOptions {
 	invalidateAfterSeconds: number;
 	now: number;
 	newViolationId?: () => string;
-	/** ML Detect (ml/models.ts): trained on the tick; undefined verdict = no active model, no datapoint */
-	ml?: { maintain(now: number): void; violated(bound: BoundBehavior, thing: string, value: number, time: number): boolean | undefined };
+	/** ML Detect (ml/models.ts): trained on the tick, in steps; undefined verdict = no active model, no datapoint */
+	ml?: { maintainSteps(now: number): Generator<void>; violated(bound: BoundBehavior, thing: string, value: number, time: number): boolean | undefined };
 }
 
 const operators = new WeakMap<Behavior, Operator>();
@@ -229,9 +229,9 @@ export class DetectEngine {
 	 * are appended to `events` as they happen.
 	 */
 	*tickSteps(now: number, connected: Iterable<string>, events: ViolationEvent[]): Generator<void> {
-		// ML model upkeep reads at most SAMPLES_PER_TICK datapoints of history (ml/models.ts), then the close goes on in steps
+		// ML model upkeep (history read, training, the model's write: seconds over a big fleet) runs in steps too
 		if (this.#ml) {
-			this.#ml.maintain(now);
+			yield* this.#ml.maintainSteps(now);
 			yield;
 		}
 		for (const w of this.#windows.close(now)) {

@@ -176,7 +176,9 @@ describe("Detect: stateless shortcut, metrics export, dimensions and ML in the s
 	it("maintains the ML models once per tick and judges cloud-side ML behaviors on the closed 300 s window", () => {
 		const maintained: number[] = [];
 		const ml = {
-			maintain: (now: number) => void maintained.push(now),
+			*maintainSteps(now: number): Generator<void> {
+				maintained.push(now);
+			},
 			violated: (_b: unknown, _t: string, value: number) => value > 2,
 		};
 		const engine = engineWith([{ name: "ml", metric: "aws:num-messages-sent", criteria: { mlDetectionConfig: { confidenceLevel: "HIGH" } } }], { ml });

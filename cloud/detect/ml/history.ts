@@ -5,7 +5,8 @@
  * cloud-side datapoint only for a counter that moved, so a window in which the thing was active (some
  * cloud-side datapoint) without one of the behavior's counter is a 0 datapoint, as the engine evaluates a
  * connected quiet thing. The rows have no metric index: a read decodes every row of the period, so the
- * cloud-side metrics are read together in one pass. MemoryHistory is the same source without a database
+ * cloud-side metrics are read together in one pass, in steps (sampleSteps) that the window close runs
+ * sliced like the rest of its work. MemoryHistory is the same source without a database
  * (benchmarks, tests).
  */
 import { METRICS } from "../catalogue";
@@ -67,18 +68,33 @@ export class MemoryHistory implements HistorySource {
 	}
 }
 
+/** rows read per step of sampleSteps */
+export const ROWS_PER_STEP = 1_000;
+
 /** The numeric datapoints of `metric` from the things `targeted` picks, in [from, to). */
 export function samplesOf(source: HistorySource, metric: string, targeted: (thing: string) => boolean, from: number, to: number): Sample[] {
+	const steps = sampleSteps(source, metric, targeted, from, to);
+	for (;;) {
+		const r = steps.next();
+		if (r.done) return r.value;
+	}
+}
+
+/** samplesOf in steps of ROWS_PER_STEP rows read (the history of a big fleet is millions of rows). */
+export function* sampleSteps(source: HistorySource, metric: string, targeted: (thing: string) => boolean, from: number, to: number): Generator<void, Sample[]> {
 	const out: Sample[] = [];
+	let read = 0;
 	if (METRICS.get(metric)?.side !== "cloud") {
 		for (const r of source.rows([metric], from, to)) {
 			const v = numericOf(r.value);
 			if (v !== undefined && Number.isFinite(v) && targeted(r.thing)) out.push({ thing: r.thing, time: r.time, value: v });
+			if (++read % ROWS_PER_STEP === 0) yield;
 		}
 		return out;
 	}
 	const windows = new Map<string, Map<number, Sample>>();
 	for (const r of source.rows(CLOUD_ML_METRICS, from, to)) {
+		if (++read % ROWS_PER_STEP === 0) yield;
 		let perThing = windows.get(r.thing);
 		if (!perThing) {
 			if (!targeted(r.thing)) continue;

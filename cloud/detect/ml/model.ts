@@ -95,16 +95,36 @@ function fleetOf(devices: Baseline[]): Baseline {
 
 /** Trains on the samples of the period ending at `end` (at least one sample). */
 export function train(samples: Iterable<Sample>, end: number): Model {
+	const steps = trainSteps(samples, end);
+	for (;;) {
+		const r = steps.next();
+		if (r.done) return r.value;
+	}
+}
+
+/** samples grouped, or datapoints of device baselines computed, per step of trainSteps */
+const TRAIN_STEP = 5_000;
+
+/** train() in steps of about TRAIN_STEP samples' work (a model over a big fleet takes seconds in all). */
+export function* trainSteps(samples: Iterable<Sample>, end: number): Generator<void, Model> {
 	const byThing = new Map<string, Sample[]>();
 	let datapoints = 0;
 	for (const s of samples) {
 		let list = byThing.get(s.thing);
 		if (!list) byThing.set(s.thing, (list = []));
 		list.push(s);
-		datapoints++;
+		if (++datapoints % TRAIN_STEP === 0) yield;
 	}
 	const devices: Record<string, Baseline> = {};
-	for (const [thing, points] of byThing) devices[thing] = baselineOf(points, end);
+	let work = 0;
+	for (const [thing, points] of byThing) {
+		devices[thing] = baselineOf(points, end);
+		work += points.length;
+		if (work >= TRAIN_STEP) {
+			work = 0;
+			yield;
+		}
+	}
 	return { trainedAt: end, datapoints, devices, fleet: fleetOf(Object.values(devices)) };
 }
 

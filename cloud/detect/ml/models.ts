@@ -3,14 +3,14 @@
  * GetBehaviorModelTrainingSummaries: PENDING_BUILD while data is collected (progress = datapoints in the
  * trailing period / the minimum), ACTIVE once trained (retrained every refreshHours on the trailing period),
  * EXPIRED when the data stayed insufficient for retryDays after the collection period. Collection starts
- * when the behavior is first seen. `maintain(now)` runs on Detect's tick; `violated` answers the engine:
+ * when the behavior is first seen. `maintainSteps(now)` runs on Detect's tick, sliced; `violated` answers the engine:
  * undefined while no model is active (no datapoint, so no alarm), else whether the value is anomalous at the
  * behavior's confidence level. Records persist (ModelStore) so a restart keeps models and collection dates.
  */
 import { criteriaType, type Behavior } from "../profile";
 import type { BoundBehavior, Registry } from "../registry";
-import { samplesOf, type HistorySource } from "./history";
-import { anomalous, score, SUSTAINED, train, type Model } from "./model";
+import { sampleSteps, type HistorySource } from "./history";
+import { anomalous, score, SUSTAINED, trainSteps, type Model } from "./model";
 import type { Level, MlSettings } from "./options";
 
 export type ModelStatus = "PENDING_BUILD" | "ACTIVE" | "EXPIRED";
@@ -43,6 +43,8 @@ export interface ModelSummary {
 
 export interface ModelPersistence {
 	save(key: string, r: ModelRecord): void;
+	/** save() in steps (a model of a big fleet serializes to tens of MB) */
+	saveSteps?(key: string, r: ModelRecord): Generator<void>;
 	delete(key: string): void;
 }
 
@@ -79,6 +81,14 @@ export class MlModels {
 
 	/** Starts collection for new ML behaviors, drops removed ones, counts progress, trains what is due. */
 	maintain(now: number): void {
+		for (const _ of this.maintainSteps(now));
+	}
+
+	/**
+	 * maintain() in steps (the window close runs them sliced, a few milliseconds per event-loop turn): reading a
+	 * behavior's history and training its model over a big fleet take seconds in all.
+	 */
+	*maintainSteps(now: number): Generator<void> {
 		const live = this.#mlBehaviors();
 		for (const k of this.#records.keys()) if (!live.has(k)) this.#drop(k);
 		const pass = new Map<string, { count: number; model?: Model }>();
@@ -87,7 +97,7 @@ export class MlModels {
 			let r = this.#records.get(k);
 			if (!r || r.metric !== behavior.metric) r = { profile, behavior: behavior.name, metric: behavior.metric ?? "", collectionStart: now, status: "PENDING_BUILD", datapoints: 0, lastCheck: -Infinity };
 			this.#records.set(k, r);
-			if (read < this.#samplesPerTick && this.#due(r, now)) read += this.#check(r, now, pass);
+			if (read < this.#samplesPerTick && this.#due(r, now)) read += yield* this.#check(r, now, pass);
 		}
 	}
 
@@ -143,7 +153,7 @@ export class MlModels {
 	}
 
 	/** Counts (and trains when collected); returns the datapoints read (0 when the pass already had them). */
-	#check(r: ModelRecord, now: number, pass: Map<string, { count: number; model?: Model }>): number {
+	*#check(r: ModelRecord, now: number, pass: Map<string, { count: number; model?: Model }>): Generator<void, number> {
 		const from = now - this.#s.trainingDays * DAY_MS;
 		const collected = now - r.collectionStart >= this.#s.trainingDays * DAY_MS;
 		const cacheKey = `${r.metric}\u0000${JSON.stringify(this.#registry.listSecurityProfiles().find((p) => p.securityProfileName === r.profile)?.targets ?? [])}`;
@@ -151,8 +161,8 @@ export class MlModels {
 		let read = 0;
 		if (!shared || (collected && !shared.model && shared.count >= this.#s.minDatapoints)) {
 			const targeted = this.#targeting(r.profile);
-			const samples = samplesOf(this.#source, r.metric, targeted, from, now);
-			shared = { count: samples.length, model: collected && samples.length >= this.#s.minDatapoints ? train(samples, now) : undefined };
+			const samples = yield* sampleSteps(this.#source, r.metric, targeted, from, now);
+			shared = { count: samples.length, model: collected && samples.length >= this.#s.minDatapoints ? yield* trainSteps(samples, now) : undefined };
 			pass.set(cacheKey, shared);
 			read = samples.length;
 		}
@@ -161,7 +171,9 @@ export class MlModels {
 		r.lastCheck = now;
 		if (collected && shared.model) Object.assign(r, { status: "ACTIVE", model: shared.model, lastRefresh: now });
 		else if (collected && !r.model && now - r.collectionStart >= (this.#s.trainingDays + this.#s.retryDays) * DAY_MS) r.status = "EXPIRED";
-		this.#store?.save(keyOf(r.profile, r.behavior), r);
+		const key = keyOf(r.profile, r.behavior);
+		if (this.#store?.saveSteps) yield* this.#store.saveSteps(key, r);
+		else this.#store?.save(key, r);
 		return read;
 	}
 
