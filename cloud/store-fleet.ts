@@ -234,7 +234,8 @@ export class FleetTables {
 
 	/** The stored hours that overlap [start, end), oldest first. */
 	#hours(start: number, end: number): number[] {
-		const r = this.#sql("SELECT min(hour) AS lo, max(hour) AS hi FROM metric_rows").get() as { lo: number | null; hi: number | null };
+		// two subqueries: SQLite answers a lone min() or max() from the primary key, both in one SELECT by a full scan
+		const r = this.#sql("SELECT (SELECT min(hour) FROM metric_rows) AS lo, (SELECT max(hour) FROM metric_rows) AS hi").get() as { lo: number | null; hi: number | null };
 		if (r.lo === null || r.hi === null) return [];
 		const lo = Math.max(r.lo, Math.floor(start / HOUR_MS));
 		const hi = Math.min(r.hi, Math.floor((end - 1) / HOUR_MS));

@@ -1,8 +1,8 @@
 /*
  * ML Detect upkeep in steps (issue 11: no tick holds the event loop long): the store's history read is paged,
  * so a read paused between rows leaves the database free for the cloud's writes and still sees every row;
- * maintainSteps trains the same models as maintain() in many small steps; the model record is serialized a
- * slice of devices at a time into the same JSON as JSON.stringify.
+ * maintainSteps trains the same models as maintain() in many small steps; the model's per-device baselines
+ * are written a part per step under a new generation, switched to at the end (a crashed save loses nothing).
  */
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -89,7 +89,7 @@ describe("ML upkeep in steps", () => {
 		expect(JSON.parse(savedSteps.at(-1) ?? "{}").status).toBe("ACTIVE");
 	});
 
-	it("the model record is written a slice of devices at a time, as the same JSON", () => {
+	it("the model's baselines are written a part per step under a new generation, then switched to", () => {
 		const db = new Database(":memory:");
 		const store = new ModelStore(db);
 		const devices: Record<string, { hours: number[]; level: number; scale: number; tail: number }> = {};
@@ -106,15 +106,31 @@ describe("ML upkeep in steps", () => {
 			lastRefresh: T0,
 			model: { trainedAt: T0, datapoints: 12, devices, fleet: { hours: new Array(24).fill(1), level: 0, scale: 1, tail: 2 } },
 		};
+		const parts = (): { generation: number; part: number }[] => db.prepare("SELECT generation, part FROM ml_model_devices WHERE key = 'k' ORDER BY generation, part").all() as { generation: number; part: number }[];
 		let steps = 0;
 		for (const _ of store.saveSteps("k", r)) steps++;
 		expect(steps).toBeGreaterThanOrEqual(2);
+		// the record's row holds no baselines: they are in parts of the first generation
 		const raw = db.prepare("SELECT json FROM ml_models WHERE key = ?").get("k") as { json: string };
-		expect(raw.json).toBe(JSON.stringify(r));
+		expect(raw.json.length).toBeLessThan(2_000);
+		expect(parts()).toEqual([0, 1, 2].map((part) => ({ generation: 1, part })));
 		expect(store.load()).toEqual([r]);
+		// a save that crashed after writing a part of the next generation: the record still loads whole from its own
+		db.prepare("INSERT INTO ml_model_devices VALUES ('k', 2, 7, '{\"stray\":{}}')").run();
+		expect(store.load()).toEqual([r]);
+		// the next save drops the stray part, writes generation 2, then drops generation 1
+		const retrained: ModelRecord = { ...r, lastRefresh: T0 + HOUR };
+		store.save("k", retrained);
+		expect(parts()).toEqual([0, 1, 2].map((part) => ({ generation: 2, part })));
+		expect(store.load()).toEqual([retrained]);
 		// a record without a model is written as it is
 		const pending: ModelRecord = { ...r, status: "PENDING_BUILD", model: undefined };
 		store.save("k", pending);
 		expect(store.load()).toEqual([JSON.parse(JSON.stringify(pending))]);
+		expect(parts()).toEqual([]);
+		store.save("k", r);
+		store.delete("k");
+		expect(store.load()).toEqual([]);
+		expect(parts()).toEqual([]);
 	});
 });

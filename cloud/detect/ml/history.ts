@@ -71,28 +71,52 @@ export class MemoryHistory implements HistorySource {
 /** rows read per step of sampleSteps */
 export const ROWS_PER_STEP = 1_000;
 
-/** The numeric datapoints of `metric` from the things `targeted` picks, in [from, to). */
-export function samplesOf(source: HistorySource, metric: string, targeted: (thing: string) => boolean, from: number, to: number): Sample[] {
-	const steps = sampleSteps(source, metric, targeted, from, to);
-	for (;;) {
-		const r = steps.next();
-		if (r.done) return r.value;
-	}
+/** One thing's datapoints, as columns (a fleet's training data is millions of datapoints: no object each). */
+export interface ThingSeries {
+	times: number[];
+	values: number[];
 }
 
-/** samplesOf in steps of ROWS_PER_STEP rows read (the history of a big fleet is millions of rows). */
-export function* sampleSteps(source: HistorySource, metric: string, targeted: (thing: string) => boolean, from: number, to: number): Generator<void, Sample[]> {
+/** Training data grouped by thing; `count` datapoints in all. */
+export interface GroupedSamples {
+	count: number;
+	byThing: Map<string, ThingSeries>;
+}
+
+/** The numeric datapoints of `metric` from the things `targeted` picks, in [from, to) (tests; one object each). */
+export function samplesOf(source: HistorySource, metric: string, targeted: (thing: string) => boolean, from: number, to: number): Sample[] {
+	const steps = sampleSteps(source, metric, targeted, from, to);
+	let r = steps.next();
+	while (!r.done) r = steps.next();
 	const out: Sample[] = [];
+	for (const [thing, { times, values }] of r.value.byThing) for (let i = 0; i < times.length; i++) out.push({ thing, time: times[i], value: values[i] });
+	return out;
+}
+
+/**
+ * The datapoints of samplesOf, grouped by thing, in steps of ROWS_PER_STEP rows read (the history of a big
+ * fleet is millions of rows); `countOnly`: the count alone (progress of a model still collecting), nothing kept.
+ */
+export function* sampleSteps(source: HistorySource, metric: string, targeted: (thing: string) => boolean, from: number, to: number, countOnly = false): Generator<void, GroupedSamples> {
+	const byThing = new Map<string, ThingSeries>();
+	let count = 0;
 	let read = 0;
 	if (METRICS.get(metric)?.side !== "cloud") {
 		for (const r of source.rows([metric], from, to)) {
-			const v = numericOf(r.value);
-			if (v !== undefined && Number.isFinite(v) && targeted(r.thing)) out.push({ thing: r.thing, time: r.time, value: v });
 			if (++read % ROWS_PER_STEP === 0) yield;
+			const v = numericOf(r.value);
+			if (v === undefined || !Number.isFinite(v) || !targeted(r.thing)) continue;
+			count++;
+			if (countOnly) continue;
+			let series = byThing.get(r.thing);
+			if (!series) byThing.set(r.thing, (series = { times: [], values: [] }));
+			series.times.push(r.time);
+			series.values.push(v);
 		}
-		return out;
+		return { count, byThing };
 	}
-	const windows = new Map<string, Map<number, Sample>>();
+	// a cloud-side counter: one datapoint per window in which the thing had any cloud-side activity (0 without the counter)
+	const windows = new Map<string, Map<number, number>>();
 	for (const r of source.rows(CLOUD_ML_METRICS, from, to)) {
 		if (++read % ROWS_PER_STEP === 0) yield;
 		let perThing = windows.get(r.thing);
@@ -100,10 +124,13 @@ export function* sampleSteps(source: HistorySource, metric: string, targeted: (t
 			if (!targeted(r.thing)) continue;
 			windows.set(r.thing, (perThing = new Map()));
 		}
-		let s = perThing.get(r.time);
-		if (!s) perThing.set(r.time, (s = { thing: r.thing, time: r.time, value: 0 }));
-		if (r.metric === metric) s.value = numericOf(r.value) ?? 0;
+		const before = perThing.get(r.time);
+		if (r.metric === metric) perThing.set(r.time, numericOf(r.value) ?? 0);
+		else if (before === undefined) perThing.set(r.time, 0);
 	}
-	for (const perThing of windows.values()) for (const s of perThing.values()) out.push(s);
-	return out;
+	for (const [thing, perThing] of windows) {
+		count += perThing.size;
+		if (!countOnly) byThing.set(thing, { times: [...perThing.keys()], values: [...perThing.values()] });
+	}
+	return { count, byThing };
 }

@@ -13,6 +13,7 @@
  * traffic, more failures, more ports).
  * Things with no history of their own are judged against the fleet baseline (the medians of the devices').
  */
+import type { GroupedSamples, ThingSeries } from "./history";
 import type { Level } from "./options";
 
 export interface Baseline {
@@ -69,63 +70,74 @@ function median(values: ArrayLike<number>): number {
 	return quantile(Float64Array.from(values).sort(), 0.5);
 }
 
-function baselineOf(points: Sample[], end: number): Baseline {
-	const xs = points.map((p) => scaled(p.value));
+function baselineOf(times: readonly number[], values: readonly number[], end: number): Baseline {
+	const n = times.length;
+	const xs = Float64Array.from(values, scaled);
 	const overall = median(xs);
 	const buckets: number[][] = Array.from({ length: 24 }, () => []);
-	points.forEach((p, i) => buckets[hourOf(p.time)].push(xs[i]));
+	for (let i = 0; i < n; i++) buckets[hourOf(times[i])].push(xs[i]);
 	const hours = buckets.map((b) => (b.length >= MIN_PER_HOUR ? median(b) : overall));
-	const residuals = points.map((p, i) => xs[i] - hours[hourOf(p.time)]);
+	const residuals = new Float64Array(n);
+	for (let i = 0; i < n; i++) residuals[i] = xs[i] - hours[hourOf(times[i])];
 	const center = median(residuals);
 	const scale = Math.max(MAD_TO_SIGMA * median(residuals.map((r) => Math.abs(r - center))), SCALE_FLOOR);
-	const recent = residuals.filter((_, i) => points[i].time >= end - DAY_MS);
+	const recent: number[] = [];
+	for (let i = 0; i < n; i++) if (times[i] >= end - DAY_MS) recent.push(residuals[i]);
 	const level = recent.length >= MIN_LAST_DAY ? median(recent) : center;
-	const scores = Float64Array.from(residuals, (r) => (r - center) / scale).sort();
+	const scores = residuals.map((r) => (r - center) / scale).sort();
 	return { hours, level, scale, tail: Math.max(0, quantile(scores, TAIL_QUANTILE)) };
 }
 
-function fleetOf(devices: Baseline[]): Baseline {
-	return {
-		hours: Array.from({ length: 24 }, (_, h) => median(devices.map((d) => d.hours[h] + d.level))),
-		level: 0,
-		scale: median(devices.map((d) => d.scale)),
-		tail: median(devices.map((d) => d.tail)),
-	};
+/** The fleet baseline (the medians of the devices'), an hour of the day per step (each a median over the fleet). */
+function* fleetSteps(devices: Baseline[]): Generator<void, Baseline> {
+	const hours: number[] = [];
+	const column = new Float64Array(devices.length);
+	for (let h = 0; h < 24; h++) {
+		for (let i = 0; i < devices.length; i++) column[i] = devices[i].hours[h] + devices[i].level;
+		hours.push(median(column));
+		yield;
+	}
+	for (let i = 0; i < devices.length; i++) column[i] = devices[i].scale;
+	const scale = median(column);
+	yield;
+	for (let i = 0; i < devices.length; i++) column[i] = devices[i].tail;
+	return { hours, level: 0, scale, tail: median(column) };
 }
 
 /** Trains on the samples of the period ending at `end` (at least one sample). */
 export function train(samples: Iterable<Sample>, end: number): Model {
-	const steps = trainSteps(samples, end);
-	for (;;) {
-		const r = steps.next();
-		if (r.done) return r.value;
+	const byThing = new Map<string, ThingSeries>();
+	let count = 0;
+	for (const s of samples) {
+		let series = byThing.get(s.thing);
+		if (!series) byThing.set(s.thing, (series = { times: [], values: [] }));
+		series.times.push(s.time);
+		series.values.push(s.value);
+		count++;
 	}
+	const steps = trainSteps({ count, byThing }, end);
+	let r = steps.next();
+	while (!r.done) r = steps.next();
+	return r.value;
 }
 
-/** samples grouped, or datapoints of device baselines computed, per step of trainSteps */
+/** datapoints of device baselines computed per step of trainSteps */
 const TRAIN_STEP = 5_000;
 
-/** train() in steps of about TRAIN_STEP samples' work (a model over a big fleet takes seconds in all). */
-export function* trainSteps(samples: Iterable<Sample>, end: number): Generator<void, Model> {
-	const byThing = new Map<string, Sample[]>();
-	let datapoints = 0;
-	for (const s of samples) {
-		let list = byThing.get(s.thing);
-		if (!list) byThing.set(s.thing, (list = []));
-		list.push(s);
-		if (++datapoints % TRAIN_STEP === 0) yield;
-	}
+/** train() on samples already grouped by thing, in steps of about TRAIN_STEP datapoints' work. */
+export function* trainSteps(samples: GroupedSamples, end: number): Generator<void, Model> {
 	const devices: Record<string, Baseline> = {};
 	let work = 0;
-	for (const [thing, points] of byThing) {
-		devices[thing] = baselineOf(points, end);
-		work += points.length;
+	for (const [thing, { times, values }] of samples.byThing) {
+		devices[thing] = baselineOf(times, values, end);
+		work += times.length;
 		if (work >= TRAIN_STEP) {
 			work = 0;
 			yield;
 		}
 	}
-	return { trainedAt: end, datapoints, devices, fleet: fleetOf(Object.values(devices)) };
+	const fleet = yield* fleetSteps(Object.values(devices));
+	return { trainedAt: end, datapoints: samples.count, devices, fleet };
 }
 
 /** The anomaly score of `value` of `thing` at `time` (in the model's scale units above the baseline). */

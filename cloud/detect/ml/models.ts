@@ -161,10 +161,11 @@ export class MlModels {
 		let read = 0;
 		if (!shared || (collected && !shared.model && shared.count >= this.#s.minDatapoints)) {
 			const targeted = this.#targeting(r.profile);
-			const samples = yield* sampleSteps(this.#source, r.metric, targeted, from, now);
-			shared = { count: samples.length, model: collected && samples.length >= this.#s.minDatapoints ? yield* trainSteps(samples, now) : undefined };
+			// a model still collecting needs the count alone: nothing of the history is kept
+			const samples = yield* sampleSteps(this.#source, r.metric, targeted, from, now, !collected);
+			shared = { count: samples.count, model: collected && samples.count >= this.#s.minDatapoints ? yield* trainSteps(samples, now) : undefined };
 			pass.set(cacheKey, shared);
-			read = samples.length;
+			read = samples.count;
 		}
 		r.datapoints = shared.count;
 		r.required = this.#s.minDatapoints;
