@@ -143,7 +143,7 @@ async function start(a: Args): Promise<void> {
 	const api = apiOption(a);
 	const db = databaseOptions(a, broker);
 	const ml = mlOption(a);
-	if (db.database !== undefined && ml !== undefined) throw new UsageError("--ml-training-days / --ml-min-datapoints: ML Detect is not available with --database (PostgreSQL) yet (docs/cloud.md \"PostgreSQL\")");
+	if (db.cluster !== undefined && ml !== undefined) throw new UsageError("--ml-training-days / --ml-min-datapoints: ML Detect is not available in a cluster (--node) yet (docs/cloud.md \"PostgreSQL\")");
 	const cloud = await startCloud({
 		...db,
 		broker,

@@ -90,6 +90,7 @@ export class Cloud {
 	#timer: TimerHandle | undefined;
 	#stopped = false;
 	#slicedTick: Promise<void> | undefined;
+	#mlTask: Promise<void> | undefined;
 
 	constructor(parts: CloudParts) {
 		this.#p = parts;
@@ -310,15 +311,56 @@ export class Cloud {
 		return events;
 	}
 
-	/** Resolves when the minute tick in progress (if any) has finished its sliced window close. */
-	ticked(): Promise<void> {
-		return this.#slicedTick ?? Promise.resolve();
+	/** Resolves when the minute tick in progress (if any) has finished its sliced window close and ML model upkeep. */
+	async ticked(): Promise<void> {
+		await Promise.all([this.#slicedTick, this.#mlTask]);
+	}
+
+	/**
+	 * ML model upkeep (reading a behavior's history, training, writing the model: seconds over a big fleet, and
+	 * waiting on the database with PostgreSQL) as a task of its own beside the window close, in slices of at
+	 * most TICK_SLICE_MS; one at a time (a minute tick finding it still running leaves it be).
+	 */
+	#mlSliced(now: number): void {
+		const ml = this.#p.ml;
+		if (!ml || this.#mlTask) return;
+		const steps = ml.maintainSteps(now);
+		let settled = false;
+		const task = (async () => {
+			try {
+				for (;;) {
+					const until = performance.now() + TICK_SLICE_MS;
+					let wait: Promise<void> | void = undefined;
+					let done = false;
+					while (!done && !wait && performance.now() < until) {
+						const r = steps.next();
+						if (r.done) done = true;
+						else wait = r.value;
+					}
+					if (done) break;
+					if (wait) await wait.catch(() => undefined);
+					else await new Promise<void>((r) => setImmediate(r));
+					if (this.#stopped) break;
+				}
+			} catch (e) {
+				this.#p.log(`ML model upkeep failed: ${e instanceof Error ? e.message : String(e)}; again on the next minute tick`);
+			} finally {
+				settled = true;
+			}
+		})();
+		// a task that never had to wait is over already (the next minute tick may start one at once)
+		if (settled) return;
+		this.#mlTask = task;
+		void task.then(() => {
+			if (this.#mlTask === task) this.#mlTask = undefined;
+		});
 	}
 
 	/** The minute tick: the window close runs in slices of at most TICK_SLICE_MS, yielding the event loop between them. */
 	#tickSliced(): void {
-		if (this.#slicedTick) return;
 		const now = this.#p.clock.now();
+		this.#mlSliced(now);
+		if (this.#slicedTick) return;
 		const events: ViolationEvent[] = [];
 		const steps = this.#p.engine.tickSteps(now, this.#broker?.connectedThings() ?? [], events);
 		const slice = (): boolean => {
@@ -370,6 +412,8 @@ export class Cloud {
 		this.#p.clock.clear(this.#timer);
 		this.#p.alerts.stop();
 		await this.#broker?.close();
+		// ML upkeep ends at its next step (it may be waiting on the database)
+		await this.#mlTask;
 		this.flush();
 		if (this.#writes.failing) this.#p.log(`store: stopped while unable to write; not recorded: ${this.#writes.describe()}`);
 		await this.#p.store.close();

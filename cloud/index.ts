@@ -19,7 +19,8 @@ import { CertificateStore } from "./api/store-certs";
 import type { CertificateIdentity } from "./broker/identity";
 import { realClock } from "./clock";
 import { DetectEngine } from "./detect/engine";
-import { createMlModels, type MlModels, type MlOptions } from "./detect/ml/index";
+import { createMlModels, mlModelsOn, type MlModels, type MlOptions } from "./detect/ml/index";
+import { PgModelStore } from "./store/pg-models";
 import { criteriaType, type SecurityProfile } from "./detect/profile";
 import { Registry } from "./detect/registry";
 import { openDefinitions } from "./definitions-store";
@@ -161,16 +162,26 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	definitions.onChange(() => registry.refresh());
 	registry.restore(opened.registry.profiles, opened.registry.targets, opened.registry.groups);
 	let ml: MlModels | undefined;
-	if (options.database) {
-		// ML training reads the metric history synchronously (ml/history.ts): not from PostgreSQL yet
-		registry.refuseMachineLearning = ML_ON_POSTGRES;
+	if (opened.pg && options.cluster) {
+		// a model is trained over the whole fleet's history, by one process: not partitioned yet
+		registry.refuseMachineLearning = ML_IN_CLUSTER;
 		const named = mlBehaviors(opened.registry.profiles);
 		if (named.length) {
 			await opened.runtime.close();
 			store.close();
-			throw new Error(`${ML_ON_POSTGRES}; the database holds ML behaviors (${named.join(", ")}): delete them or run without --database`);
+			throw new Error(`${ML_IN_CLUSTER}; the database holds ML behaviors (${named.join(", ")}): delete them, or run one cloud process (without --node)`);
+		}
+	} else if (opened.pg) {
+		const models = new PgModelStore(opened.pg.pool, log);
+		try {
+			ml = mlModelsOn(registry, opened.pg, models, await models.load(), options.ml);
+		} catch (e) {
+			await opened.runtime.close();
+			store.close();
+			throw e;
 		}
 	} else ml = createMlModels(registry, store, options.ml);
+	if (ml) ml.onError = log;
 	const engine = new DetectEngine(registry, { invalidateAfterSeconds: options.invalidateAfterSeconds ?? 172_800, now: clock.now(), ml });
 	engine.restore(opened.things.states, opened.things.seen);
 	const alerts = new AlertDispatcher(options.alerts ?? {}, clock, log, store.outbox);
@@ -226,7 +237,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	return cloud;
 }
 
-const ML_ON_POSTGRES = "ML Detect (MACHINE_LEARNING behaviors) is not available with --database (PostgreSQL) yet: its training reads the metric history synchronously from the embedded store (docs/cloud.md \"PostgreSQL\")";
+const ML_IN_CLUSTER = "ML Detect (MACHINE_LEARNING behaviors) is not available in a cluster (--node) yet: each model is trained over the whole fleet's history by one process (docs/cloud.md \"PostgreSQL\")";
 
 /** "profile/behavior" of every MACHINE_LEARNING behavior. */
 function mlBehaviors(profiles: SecurityProfile[]): string[] {

@@ -173,12 +173,12 @@ export class FleetTables {
 	/**
 	 * Every datapoint of the `metrics` (of every thing) with time in [from, to), in one pass over the stored
 	 * rows of the hours overlapping the range (metric_rows has no metric index: each row read is decoded and
-	 * the datapoints of other metrics skipped). Read in pages of HISTORY_PAGE rows, each page a statement run
-	 * to its end, so nothing holds the database between pages: the caller may suspend the iteration (ML
-	 * training runs sliced across event-loop turns) and the cloud keeps writing meanwhile. Rows written
+	 * the datapoints of other metrics skipped). Handed over in pages of (the datapoints of) HISTORY_PAGE rows,
+	 * each page a statement run to its end, so nothing holds the database between pages: the caller may
+	 * suspend the iteration (ML training runs sliced across event-loop turns) and the cloud keeps writing meanwhile. Rows written
 	 * meanwhile behind the read position are not seen; those ahead of it are.
 	 */
-	*metricHistory(metrics: readonly string[], from: number, to: number): Generator<MetricRow> {
+	*metricHistoryPages(metrics: readonly string[], from: number, to: number): Generator<MetricRow[]> {
 		const { ids, names } = this.#names();
 		const wanted = new Set<number>();
 		for (const m of metrics) {
@@ -196,12 +196,14 @@ export class FleetTables {
 			let afterTime = Number.MIN_SAFE_INTEGER;
 			for (;;) {
 				const page = select.all(hour, afterThing, afterTime, from, to, HISTORY_PAGE) as { id: number; thing: string; time: number; data: Buffer }[];
+				const out: MetricRow[] = [];
 				for (const r of page) {
 					for (const [m, value] of unpackValues(r.data)) {
 						const metric = wanted.has(m) ? names.get(m) : undefined;
-						if (metric !== undefined) yield { thing: r.thing, metric, time: r.time, value };
+						if (metric !== undefined) out.push({ thing: r.thing, metric, time: r.time, value });
 					}
 				}
+				if (out.length) yield out;
 				const last = page.at(-1);
 				if (!last || page.length < HISTORY_PAGE) break;
 				afterThing = last.id;

@@ -198,8 +198,8 @@ export class CloudStore implements RegistryPersistence {
 	}
 
 	/** The stored datapoints of `metrics`, every thing, time in [from, to), read in pages (ML training: ml/history.ts; the caller may pause between rows). */
-	metricHistory(metrics: readonly string[], from: number, to: number): Iterable<MetricRow> {
-		return this.#fleet.metricHistory(metrics, from, to);
+	metricHistoryPages(metrics: readonly string[], from: number, to: number): Iterable<MetricRow[]> {
+		return this.#fleet.metricHistoryPages(metrics, from, to);
 	}
 
 	/** Every stored last-seen time, by thing. */

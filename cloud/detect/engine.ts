@@ -4,6 +4,7 @@
  * when a durationSeconds window closes, and invalidation of alarms of things silent for too long.
  * Pure with respect to time: every entry point takes `now` (epoch ms) from the caller's clock.
  */
+import { drain, type Step } from "./steps";
 import { randomUUID } from "node:crypto";
 import { METRICS, isCustomMetric, type MetricInfo } from "./catalogue";
 import { numericOf, type MetricValue } from "./metric-value";
@@ -75,7 +76,7 @@ export interface EngineOptions {
 	now: number;
 	newViolationId?: () => string;
 	/** ML Detect (ml/models.ts): trained on the tick, in steps; undefined verdict = no active model, no datapoint */
-	ml?: { maintainSteps(now: number): Generator<void>; violated(bound: BoundBehavior, thing: string, value: number, time: number): boolean | undefined };
+	ml?: { maintainSteps(now: number): Generator<Step>; violated(bound: BoundBehavior, thing: string, value: number, time: number): boolean | undefined };
 }
 
 const operators = new WeakMap<Behavior, Operator>();
@@ -219,21 +220,18 @@ export class DetectEngine {
 	/** Closes windows that ended by `now`, evaluates windowed behaviors, invalidates silent things. */
 	tick(now: number, connected: Iterable<string>): ViolationEvent[] {
 		const events: ViolationEvent[] = [];
-		for (const _ of this.tickSteps(now, connected, events));
+		if (this.#ml) drain(this.#ml.maintainSteps(now), "ML model upkeep");
+		drain(this.tickSteps(now, connected, events), "the window close");
 		return events;
 	}
 
 	/**
-	 * The same work as tick() in steps of at most TICK_SLICE things each: the caller runs a few steps per
-	 * event-loop turn so that a window close over a million things never holds the loop for long. Events
-	 * are appended to `events` as they happen.
+	 * The same work as tick() in steps of at most TICK_SLICE things each, ML model upkeep aside (the caller
+	 * runs MlModels.maintainSteps as a task of its own: on PostgreSQL it waits on the database, and a window
+	 * close must not wait for it): the caller runs a few steps per event-loop turn so that a window close over
+	 * a million things never holds the loop for long. Events are appended to `events` as they happen.
 	 */
 	*tickSteps(now: number, connected: Iterable<string>, events: ViolationEvent[]): Generator<void> {
-		// ML model upkeep (history read, training, the model's write: seconds over a big fleet) runs in steps too
-		if (this.#ml) {
-			yield* this.#ml.maintainSteps(now);
-			yield;
-		}
 		for (const w of this.#windows.close(now)) {
 			if (w.durationSeconds === DATAPOINT_SECONDS) yield* this.#recordCloud(w);
 			const things = yield* thingsOf(w, connected);

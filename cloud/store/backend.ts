@@ -16,7 +16,7 @@ import type { StateRecord, ViolationEvent } from "../detect/engine";
 import type { MetricValue } from "../detect/metric-value";
 import type { ReportGateState } from "../reports/intake";
 import type { OutboxRow } from "../outbox-table";
-import type { Batch, EventQuery } from "../store";
+import type { Batch, EventQuery, MetricRow } from "../store";
 import type { Verification } from "../verification";
 
 export interface RegistrySnapshot {
@@ -67,6 +67,11 @@ export interface StoreBackend {
 	/** PutVerificationStateOnViolation (a checked state: verification.ts). */
 	putVerification(violationId: string, v: Verification, time: number): Promise<void>;
 	metricValues(thing: string, metric: string, startTime?: number, endTime?: number): Promise<{ timestamp: number; value: MetricValue }[]>;
+	/**
+	 * ML training's read (ml/history.ts): the datapoints of `metrics`, every thing, time in [from, to), a page at
+	 * a time (a page now, or a promise of one); the next page is asked for once the previous is in hand.
+	 */
+	metricHistoryPages(metrics: readonly string[], from: number, to: number): Iterable<MetricRow[] | Promise<MetricRow[]>>;
 	/** Deletes at most `batch` rows older than `before`; resolves to how many. */
 	pruneEvents(before: number, batch: number): Promise<number>;
 	pruneMetrics(before: number, batch: number): Promise<number>;

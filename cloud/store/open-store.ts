@@ -11,7 +11,7 @@ import { CloudStore } from "../store";
 import type { RegistrySnapshot, ThingSnapshot } from "./backend";
 import { PartitionManager, type ClusterOptions } from "./pg-partitions";
 import { PgRuntime } from "./pg-runtime";
-import { openPgStore } from "./pg-store";
+import { openPgStore, type PgStore } from "./pg-store";
 import type { RuntimeStore } from "./runtime";
 
 export interface OpenedStores {
@@ -22,6 +22,8 @@ export interface OpenedStores {
 	registry: RegistrySnapshot;
 	things: ThingSnapshot;
 	partitions?: PartitionManager;
+	/** the PostgreSQL store (with `database`) */
+	pg?: PgStore;
 }
 
 export interface StoreOptions {
@@ -44,7 +46,7 @@ export async function openStores(o: StoreOptions, log: (s: string) => void): Pro
 		const runtime = new PgRuntime(pg, local, things.gates, log);
 		const partitions = o.cluster ? new PartitionManager(runtime, o.cluster, log) : undefined;
 		log(`store: PostgreSQL ${pg.where}${o.cluster ? `, cluster node ${o.cluster.node}` : ""}`);
-		return { local, runtime, removals: runtime.removals, registry, things, partitions };
+		return { local, runtime, removals: runtime.removals, registry, things, partitions, pg };
 	} catch (e) {
 		local.close();
 		throw e;

@@ -13,7 +13,7 @@ import type { ViolationEvent } from "../detect/engine";
 import type { MetricValue } from "../detect/metric-value";
 import type { BehaviorState } from "../detect/state";
 import { packValues, unpackValues } from "../metric-pack";
-import { HOUR_MS, initial } from "../store-fleet";
+import { HISTORY_PAGE, HOUR_MS, initial, type MetricRow } from "../store-fleet";
 import type { Verification } from "../verification";
 import { CloudError, ErrorCodes } from "../errors";
 import { EVENT_PAGE_MAX, type Batch, type EventQuery } from "../store";
@@ -174,6 +174,48 @@ export class PgStore implements StoreBackend {
 		const out: { timestamp: number; value: MetricValue }[] = [];
 		for (const row of rows) for (const [m, value] of unpackValues(row.data)) if (m === r.metric) out.push({ timestamp: row.time, value });
 		return out;
+	}
+
+	/**
+	 * The datapoints of `metrics` (every thing) with time in [from, to) for ML training (ml/history.ts), a page
+	 * of (the datapoints of) HISTORY_PAGE rows per promise: keyset pages on the primary key within each hour,
+	 * as the embedded store reads them (store-fleet.ts). The next page is read only when asked for, after the
+	 * previous promise has resolved; the first promise reads the metric ids and the stored hours (no rows).
+	 */
+	*metricHistoryPages(metrics: readonly string[], from: number, to: number): Generator<Promise<MetricRow[]>> {
+		if (to <= from || !metrics.length) return;
+		const at = { names: new Map<number, string>(), hours: [] as number[] };
+		yield this.pool
+			.query<{ id: number; name: string }>("SELECT id, name FROM metric_names WHERE name = ANY($1::text[])", [[...metrics]])
+			.then(async ({ rows }) => {
+				for (const r of rows) at.names.set(r.id, r.name);
+				if (!at.names.size) return [];
+				const span = await this.pool.query<{ lo: number | null; hi: number | null }>("SELECT (SELECT min(hour) FROM metric_rows) AS lo, (SELECT max(hour) FROM metric_rows) AS hi");
+				const { lo, hi } = span.rows[0] ?? { lo: null, hi: null };
+				if (lo !== null && hi !== null) for (let h = Math.max(lo, Math.floor(from / HOUR_MS)); h <= Math.min(hi, Math.floor((to - 1) / HOUR_MS)); h++) at.hours.push(h);
+				return [];
+			});
+		const sql =
+			"SELECT r.thing AS id, t.name AS thing, r.time, r.data FROM metric_rows r JOIN things t ON t.id = r.thing" +
+			" WHERE r.hour = $1 AND (r.thing, r.time) > ($2, $3) AND r.time >= $4 AND r.time < $5 ORDER BY r.thing, r.time LIMIT $6";
+		for (const hour of at.hours) {
+			const cursor = { thing: -1, time: Number.MIN_SAFE_INTEGER, more: true };
+			while (cursor.more) {
+				yield this.pool.query<{ id: number; thing: string; time: number; data: Buffer }>(sql, [hour, cursor.thing, cursor.time, from, to, HISTORY_PAGE]).then(({ rows }) => {
+					const out: MetricRow[] = [];
+					for (const r of rows) {
+						for (const [m, value] of unpackValues(r.data)) {
+							const metric = at.names.get(m);
+							if (metric !== undefined) out.push({ thing: r.thing, metric, time: r.time, value });
+						}
+					}
+					const last = rows.at(-1);
+					cursor.more = rows.length === HISTORY_PAGE && last !== undefined;
+					if (last) Object.assign(cursor, { thing: last.id, time: last.time });
+					return out;
+				});
+			}
+		}
 	}
 
 	async hasViolation(violationId: string): Promise<boolean> {

@@ -5,7 +5,7 @@
 import type { SecurityProfile } from "../detect/profile";
 import type { ViolationEvent } from "../detect/engine";
 import type { OutboxRow } from "../outbox-table";
-import type { Batch, CloudStore, EventQuery } from "../store";
+import type { Batch, CloudStore, EventQuery, MetricRow } from "../store";
 import type { AsyncOutbox, EventPage, RegistrySnapshot, StoreBackend, ThingSnapshot } from "./backend";
 import { partitionOf } from "./partition";
 import { VerificationTable, type Verification } from "../verification";
@@ -81,6 +81,10 @@ export class SqliteBackend implements StoreBackend {
 
 	metricValues(thing: string, metric: string, startTime?: number, endTime?: number): ReturnType<StoreBackend["metricValues"]> {
 		return run(() => this.store.metricValues(thing, metric, startTime, endTime));
+	}
+
+	metricHistoryPages(metrics: readonly string[], from: number, to: number): Iterable<MetricRow[]> {
+		return this.store.metricHistoryPages(metrics, from, to);
 	}
 
 	hasViolation(violationId: string): Promise<boolean> {

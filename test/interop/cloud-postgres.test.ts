@@ -9,7 +9,7 @@ import { startCloud } from "../../cloud/index";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import { nextMessage, startTestCloud, tempDir, until, type CloudFixture } from "../helpers/cloud-setup";
 import { startPostgres, type Postgres } from "../helpers/postgres";
-import { CreateSecurityProfileCommand, ListMetricValuesCommand, ListViolationEventsCommand, PutVerificationStateOnViolationCommand, StartDetectMitigationActionsTaskCommand } from "@aws-sdk/client-iot";
+import { AttachSecurityProfileCommand, CreateSecurityProfileCommand, GetBehaviorModelTrainingSummariesCommand, ListActiveViolationsCommand, ListMetricValuesCommand, ListViolationEventsCommand, PutVerificationStateOnViolationCommand, StartDetectMitigationActionsTaskCommand } from "@aws-sdk/client-iot";
 import { openPgStore } from "../../cloud/store/pg-store";
 import { report as apiReport, sdkFailure, startApiCloud } from "../helpers/api-setup";
 
@@ -116,11 +116,6 @@ describe("cloud on PostgreSQL", () => {
 		expect(f.logs.some((l) => l.startsWith("console: not served with --database (PostgreSQL)"))).toBe(true);
 		// no console route: the path falls through to the signed API, which refuses an unsigned request
 		expect((await fetch(`${f.api.url}/console/`)).status).toBe(403);
-		// ML Detect trains from the history synchronously: its behaviors are refused, never left unevaluated
-		const ml = { name: "ml", metric: "aws:all-bytes-out", criteria: { mlDetectionConfig: { confidenceLevel: "HIGH" } } };
-		expect(await sdkFailure(f.iot.send(new CreateSecurityProfileCommand({ securityProfileName: "Ml", behaviors: [ml] as never })))).toEqual(["InvalidRequestException", 400]);
-		expect(() => f.cloud.createSecurityProfile({ securityProfileName: "Ml", behaviors: [ml] })).toThrow(/ML Detect \(MACHINE_LEARNING behaviors\) is not available with --database \(PostgreSQL\)/);
-		expect(f.cloud.listSecurityProfiles().map((p) => p.securityProfileName)).toEqual(["Ports"]);
 		// a mitigation task over a range of the history reads it synchronously: refused when started, not failing later
 		const task = { taskId: "h1", target: { securityProfileName: "Ports" }, actions: ["Any"], clientRequestToken: "t", includeOnlyActiveViolations: false, violationEventOccurrenceRange: window };
 		const refused = await f.iot.send(new StartDetectMitigationActionsTaskCommand(task)).then(() => undefined, (e: Error) => e);
@@ -128,13 +123,62 @@ describe("cloud on PostgreSQL", () => {
 		expect(refused?.message).toMatch(/a task over the violation history\) is not available with --database \(PostgreSQL\)/);
 	}, 60_000);
 
-	it("refuses to start on a database holding ML behaviors, and refuses an explicit console", async () => {
+	it("ML Detect: trained from the history in PostgreSQL, its model kept there across a restart", async () => {
 		const dir = tempDir();
 		const database = await server.createDatabase("cloud_ml");
+		const ML = { trainingDays: 2 / 24, minDatapoints: 20 };
+		const behavior = { name: "bytes-out", metric: "aws:all-bytes-out", criteria: { mlDetectionConfig: { confidenceLevel: "HIGH" as const } } };
+		const f = await startApiCloud({ database, ml: ML }, dir);
+		fixtures.push(f);
+		const summaries = async (g: typeof f): Promise<Record<string, unknown>[]> => ((await g.iot.send(new GetBehaviorModelTrainingSummariesCommand({ securityProfileName: "ml" }))).summaries ?? []) as Record<string, unknown>[];
+		const tick = async (ms: number): Promise<void> => {
+			f.clock.advance(ms);
+			await f.cloud.ticked();
+		};
+		await f.iot.send(new CreateSecurityProfileCommand({ securityProfileName: "ml", behaviors: [behavior] }));
+		await f.iot.send(new AttachSecurityProfileCommand({ securityProfileName: "ml", securityProfileTargetArn: f.cloud.allThingsArn }));
+		await tick(60_000);
+		const start = f.clock.now();
+		expect(await summaries(f)).toMatchObject([{ behaviorName: "bytes-out", modelStatus: "PENDING_BUILD", trainingDataCollectionStartDate: new Date(start) }]);
+		const device = await f.connect("dev-ml");
+		for (let rid = 1; rid <= 24; rid++) {
+			await tick(300_000);
+			await apiReport(device, "dev-ml", rid, { ns: { bi: 100, bo: 10_000 + (rid % 4) * 300, pi: 5, po: 9 } });
+		}
+		// the model trains from the rows the reports left in PostgreSQL, on the first tick after the 2-hour period
+		for (let i = 0; i < 10 && (await summaries(f))[0]?.modelStatus !== "ACTIVE"; i++) await tick(60_000);
+		const [active] = await summaries(f);
+		expect(active).toMatchObject({ modelStatus: "ACTIVE", datapointsCollectionPercentage: 100 });
+		await tick(300_000);
+		await apiReport(device, "dev-ml", 25, { ns: { bi: 100, bo: 400_000, pi: 5, po: 9 } });
+		const alarms = await f.iot.send(new ListActiveViolationsCommand({ securityProfileName: "ml" }));
+		expect(alarms.activeViolations?.map((v) => [v.thingName, v.behavior?.name, v.violationEventAdditionalInfo?.confidenceLevel])).toEqual([["dev-ml", "bytes-out", "HIGH"]]);
+		// the record and the device baselines are in PostgreSQL (migration 003), nothing in the process's SQLite
+		const pg = await openPgStore(database);
+		const stored = await pg.pool.query<{ json: string }>("SELECT json FROM ml_models");
+		const parts = await pg.pool.query<{ generation: number; json: string }>("SELECT generation, json FROM ml_model_devices");
+		await pg.close();
+		expect(stored.rows.map((r) => JSON.parse(r.json).status)).toEqual(["ACTIVE"]);
+		expect(parts.rows.map((r) => [r.generation, Object.keys(JSON.parse(r.json))])).toEqual([[JSON.parse(stored.rows[0]?.json ?? "{}").devicesGeneration, ["dev-ml"]]]);
+		device.end(true);
+		await f.cloud.stop();
+		// a restart on the same database (and a fresh data dir): the model is kept, no 2 hours of collection again
+		const g = await startApiCloud({ database, ml: ML, clock: f.clock }, tempDir());
+		fixtures.push(g);
+		f.clock.advance(60_000);
+		await g.cloud.ticked();
+		expect((await summaries(g))[0]).toMatchObject({ modelStatus: "ACTIVE", lastModelRefreshDate: active?.lastModelRefreshDate, trainingDataCollectionStartDate: new Date(start) });
+	}, 120_000);
+
+	it("refuses to start a cluster on a database holding ML behaviors, and refuses an explicit console", async () => {
+		const dir = tempDir();
+		const database = await server.createDatabase("cloud_cluster_ml");
 		const pg = await openPgStore(database);
 		await pg.saveProfile({ securityProfileName: "Ml", behaviors: [{ name: "ml", metric: "aws:all-bytes-out", criteria: { mlDetectionConfig: { confidenceLevel: "HIGH" } } }] });
 		await pg.close();
-		await expect(startCloud({ port: 0, database, pkiDir: join(dir, "pki"), log: () => undefined })).rejects.toThrow(/not available with --database \(PostgreSQL\) yet.*the database holds ML behaviors \(Ml\/ml\)/);
+		// refused before the broker is dialled: the unreachable broker URL is never used
+		const cluster = { port: 0, database, cluster: { node: "a" }, broker: { url: "mqtts://127.0.0.1:1" }, pkiDir: join(dir, "pki"), log: () => undefined };
+		await expect(startCloud(cluster)).rejects.toThrow(/ML Detect \(MACHINE_LEARNING behaviors\) is not available in a cluster \(--node\) yet.*the database holds ML behaviors \(Ml\/ml\)/);
 		const other = await server.createDatabase("cloud_console");
 		await expect(startCloud({ port: 0, database: other, pkiDir: join(dir, "pki"), log: () => undefined, api: { port: 0, console: {} } })).rejects.toThrow(/the web console is not available with --database \(PostgreSQL\) yet/);
 	}, 60_000);

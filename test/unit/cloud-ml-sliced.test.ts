@@ -31,14 +31,18 @@ describe("the metric history read in pages", () => {
 		for (let i = 0; i < HISTORY_PAGE + 300; i++) rows.push({ thing: "busy", metric: "aws:all-bytes-out", time: T0 + i, value: { count: i } });
 		for (let d = 0; d < 2 * HISTORY_PAGE; d++) rows.push({ thing: `dev-${String(d).padStart(5, "0")}`, metric: "aws:all-bytes-out", time: T0 + HOUR + d, value: { count: d } });
 		write(s, rows);
-		const read = new StoreHistory(s).rows(["aws:all-bytes-out"], T0, T0 + 2 * HOUR);
 		const seen: MetricRow[] = [];
 		let n = 0;
-		for (const r of read) {
-			seen.push(r);
-			// the cloud's write-behind commits while the training read is paused (outside the range read)
-			if (++n % 500 === 0) write(s, [{ thing: `late-${n}`, metric: "aws:all-bytes-out", time: T0 + 5 * HOUR, value: { count: 1 } }]);
+		let pages = 0;
+		for (const page of new StoreHistory(s).pages(["aws:all-bytes-out"], T0, T0 + 2 * HOUR)) {
+			pages++;
+			for (const r of page instanceof Promise ? [] : page) {
+				seen.push(r);
+				// the cloud's write-behind commits while the training read is paused (outside the range read)
+				if (++n % 500 === 0) write(s, [{ thing: `late-${n}`, metric: "aws:all-bytes-out", time: T0 + 5 * HOUR, value: { count: 1 } }]);
+			}
 		}
+		expect(pages).toBeGreaterThanOrEqual(3);
 		expect(seen.length).toBe(rows.length);
 		const key = (r: MetricRow): string => `${r.thing}@${r.time}`;
 		expect(new Set(seen.map(key))).toEqual(new Set(rows.map(key)));
@@ -74,10 +78,10 @@ describe("ML upkeep in steps", () => {
 			return steps;
 		};
 		const savedOne: string[] = [];
-		const one = new MlModels(mlRegistry(), history, settings, { save: (_k, r) => void savedOne.push(JSON.stringify(r)), delete() {} });
+		const one = new MlModels(mlRegistry(), history, settings, { *saveSteps(_k, r) { savedOne.push(JSON.stringify(r)); }, delete() {} });
 		twoTicks(one, (now) => (one.maintain(now), 1));
 		const savedSteps: string[] = [];
-		const sliced = new MlModels(mlRegistry(), history, settings, { save: (_k, r) => void savedSteps.push(JSON.stringify(r)), delete() {} });
+		const sliced = new MlModels(mlRegistry(), history, settings, { *saveSteps(_k, r) { savedSteps.push(JSON.stringify(r)); }, delete() {} });
 		const steps = twoTicks(sliced, (now) => {
 			let n = 0;
 			for (const _ of sliced.maintainSteps(now)) n++;

@@ -118,7 +118,7 @@ describe("ML Detect behaviors", () => {
 		const registry = new Registry(nop, { deleteProfile() {}, deleteTarget() {}, deleteGroup() {}, deleteMember() {} });
 		registry.createSecurityProfile({ securityProfileName: "p", behaviors: [ML_CASES[0].behavior] });
 		const saved: string[] = [];
-		const models = new MlModels(registry, new MemoryHistory(), mlSettings(), { save: (k) => saved.push(`save ${k}`), delete: (k) => saved.push(`delete ${k}`) });
+		const models = new MlModels(registry, new MemoryHistory(), mlSettings(), { *saveSteps(k) { saved.push(`save ${k}`); }, delete: (k) => void saved.push(`delete ${k}`) });
 		models.maintain(T0);
 		registry.deleteSecurityProfile("p");
 		models.maintain(T0 + HOUR);

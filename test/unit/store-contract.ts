@@ -9,6 +9,7 @@ import type { StateRecord, ViolationEvent } from "../../cloud/detect/engine";
 import type { SecurityProfile } from "../../cloud/detect/profile";
 import type { OutboxRow } from "../../cloud/outbox-table";
 import { partitionOf } from "../../cloud/store/partition";
+import { HISTORY_PAGE } from "../../cloud/store-fleet";
 
 export interface StoreUnderTest {
 	store: StoreBackend;
@@ -162,6 +163,34 @@ export function storeContract(open: () => Promise<StoreUnderTest>): void {
 			expect(await t.store.metricValues("dev-1", "aws:listening-tcp-ports")).toEqual([{ timestamp: 4, value: { ports: [80, 443] } }]);
 			expect(await t.store.metricValues("dev-1", "aws:num-messages-sent")).toEqual([]);
 			expect(await t.store.metricValues("nobody", "aws:all-bytes-out")).toEqual([]);
+		});
+
+		it("hands ML training the datapoints of some metrics, every thing, a page at a time across hours", async () => {
+			const t = await fresh();
+			const rows: { thing: string; metric: string; time: number; value: { count: number } }[] = [];
+			// more rows in one hour than a page holds (the page boundary falls inside one thing's rows), and a second hour
+			for (let i = 0; i < HISTORY_PAGE + 50; i++) rows.push({ thing: i % 3 ? "dev-1" : "dev-2", metric: "aws:all-bytes-out", time: 10 + i, value: { count: i } });
+			rows.push({ thing: "dev-3", metric: "aws:all-bytes-out", time: HOUR + 1, value: { count: -1 } });
+			rows.push({ thing: "dev-3", metric: "aws:all-bytes-in", time: HOUR + 1, value: { count: 7 } });
+			rows.push({ thing: "dev-3", metric: "aws:all-bytes-out", time: 3 * HOUR, value: { count: 9 } });
+			await t.store.writeBatch({ ...empty, metrics: rows });
+			const read = async (metrics: string[], from: number, to: number): Promise<{ pages: number; rows: string[] }> => {
+				const out: string[] = [];
+				let pages = 0;
+				for (const p of t.store.metricHistoryPages(metrics, from, to)) {
+					const page = await p;
+					if (page.length) pages++;
+					for (const r of page) out.push(`${r.thing} ${r.metric} ${r.time} ${JSON.stringify(r.value)}`);
+				}
+				return { pages, rows: out.sort() };
+			};
+			const all = await read(["aws:all-bytes-out"], 0, 2 * HOUR);
+			expect(all.pages).toBeGreaterThanOrEqual(3);
+			const expected = rows.filter((r) => r.metric === "aws:all-bytes-out" && r.time < 2 * HOUR).map((r) => `${r.thing} ${r.metric} ${r.time} ${JSON.stringify(r.value)}`);
+			expect(all.rows).toEqual(expected.sort());
+			expect((await read(["aws:all-bytes-in", "aws:all-bytes-out"], HOUR, 2 * HOUR)).rows).toEqual(["dev-3 aws:all-bytes-in 3600001 {\"count\":7}", "dev-3 aws:all-bytes-out 3600001 {\"count\":-1}"]);
+			expect((await read(["aws:num-messages-sent"], 0, 4 * HOUR)).rows).toEqual([]);
+			expect((await read(["aws:all-bytes-out"], 5 * HOUR, 6 * HOUR)).rows).toEqual([]);
 		});
 
 		it("keeps a dimension-scoped series under its own name, and merges two writes at the same time", async () => {

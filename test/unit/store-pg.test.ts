@@ -35,7 +35,7 @@ describe("PostgreSQL store: migrations", () => {
 		try {
 			const { rows } = await c.query("SELECT version, name FROM schema_migrations ORDER BY version");
 			expect(rows).toEqual(migrations().map((m) => ({ version: m.version, name: m.name })));
-			expect(rows.map((r) => r.name)).toEqual(["detect", "leases"]);
+			expect(rows.map((r) => r.name)).toEqual(["detect", "leases", "ml_models"]);
 		} finally {
 			await c.end();
 		}

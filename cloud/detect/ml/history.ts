@@ -6,11 +6,13 @@
  * cloud-side datapoint) without one of the behavior's counter is a 0 datapoint, as the engine evaluates a
  * connected quiet thing. The rows have no metric index: a read decodes every row of the period, so the
  * cloud-side metrics are read together in one pass, in steps (sampleSteps) that the window close runs
- * sliced like the rest of its work. MemoryHistory is the same source without a database
- * (benchmarks, tests).
+ * sliced like the rest of its work. A source hands the rows over a page at a time; a page is an array
+ * (SQLite reads it at once) or a promise of one (PostgreSQL: the step waits for it, steps.ts). MemoryHistory
+ * is the same source without a database (benchmarks, tests).
  */
 import { METRICS } from "../catalogue";
 import { numericOf, type MetricValue } from "../metric-value";
+import { awaitStep, drain, type Step } from "../steps";
 import type { Sample } from "./model";
 
 export interface HistoryRow {
@@ -20,14 +22,20 @@ export interface HistoryRow {
 	value: MetricValue;
 }
 
+/** A page of history rows, now or once read. */
+export type HistoryPage = HistoryRow[] | Promise<HistoryRow[]>;
+
 export interface HistorySource {
-	/** datapoints of any of `metrics` with time in [from, to), in one pass */
-	rows(metrics: readonly string[], from: number, to: number): Iterable<HistoryRow>;
+	/**
+	 * The datapoints of any of `metrics` with time in [from, to), a page at a time, in one pass; the next page
+	 * is asked for only once the previous one is in hand (its promise resolved).
+	 */
+	pages(metrics: readonly string[], from: number, to: number): Iterable<HistoryPage>;
 }
 
-/** The store's side of it (CloudStore.metricHistory). */
+/** The store's side of it (CloudStore.metricHistoryPages, PgStore.metricHistoryPages). */
 export interface MetricHistoryReader {
-	metricHistory(metrics: readonly string[], from: number, to: number): Iterable<HistoryRow>;
+	metricHistoryPages(metrics: readonly string[], from: number, to: number): Iterable<HistoryPage>;
 }
 
 const CLOUD_ML_METRICS = [...METRICS].filter(([, i]) => i.side === "cloud" && i.ml).map(([name]) => name);
@@ -39,9 +47,20 @@ export class StoreHistory implements HistorySource {
 		this.#store = store;
 	}
 
-	rows(metrics: readonly string[], from: number, to: number): Iterable<HistoryRow> {
-		return this.#store.metricHistory(metrics, from, to);
+	pages(metrics: readonly string[], from: number, to: number): Iterable<HistoryPage> {
+		return this.#store.metricHistoryPages(metrics, from, to);
 	}
+}
+
+/** Every row of a source, read at once (tests; a source whose pages wait on I/O is refused: steps.ts). */
+export function allRows(source: HistorySource, metrics: readonly string[], from: number, to: number): HistoryRow[] {
+	return drain(rowSteps(source, metrics, from, to), "reading the metric history");
+}
+
+function* rowSteps(source: HistorySource, metrics: readonly string[], from: number, to: number): Generator<Step, HistoryRow[]> {
+	const out: HistoryRow[] = [];
+	for (const p of source.pages(metrics, from, to)) out.push(...(p instanceof Promise ? yield* awaitStep(p) : p));
+	return out;
 }
 
 export class MemoryHistory implements HistorySource {
@@ -56,7 +75,11 @@ export class MemoryHistory implements HistorySource {
 		list.values.push(value);
 	}
 
-	*rows(metrics: readonly string[], from: number, to: number): Iterable<HistoryRow> {
+	*pages(metrics: readonly string[], from: number, to: number): Iterable<HistoryRow[]> {
+		yield [...this.#rows_(metrics, from, to)];
+	}
+
+	*#rows_(metrics: readonly string[], from: number, to: number): Iterable<HistoryRow> {
 		for (const metric of new Set(metrics)) {
 			const list = this.#rows.get(metric);
 			if (!list) continue;
@@ -85,11 +108,9 @@ export interface GroupedSamples {
 
 /** The numeric datapoints of `metric` from the things `targeted` picks, in [from, to) (tests; one object each). */
 export function samplesOf(source: HistorySource, metric: string, targeted: (thing: string) => boolean, from: number, to: number): Sample[] {
-	const steps = sampleSteps(source, metric, targeted, from, to);
-	let r = steps.next();
-	while (!r.done) r = steps.next();
+	const grouped = drain(sampleSteps(source, metric, targeted, from, to), "reading the metric history");
 	const out: Sample[] = [];
-	for (const [thing, { times, values }] of r.value.byThing) for (let i = 0; i < times.length; i++) out.push({ thing, time: times[i], value: values[i] });
+	for (const [thing, { times, values }] of grouped.byThing) for (let i = 0; i < times.length; i++) out.push({ thing, time: times[i], value: values[i] });
 	return out;
 }
 
@@ -97,36 +118,40 @@ export function samplesOf(source: HistorySource, metric: string, targeted: (thin
  * The datapoints of samplesOf, grouped by thing, in steps of ROWS_PER_STEP rows read (the history of a big
  * fleet is millions of rows); `countOnly`: the count alone (progress of a model still collecting), nothing kept.
  */
-export function* sampleSteps(source: HistorySource, metric: string, targeted: (thing: string) => boolean, from: number, to: number, countOnly = false): Generator<void, GroupedSamples> {
+export function* sampleSteps(source: HistorySource, metric: string, targeted: (thing: string) => boolean, from: number, to: number, countOnly = false): Generator<Step, GroupedSamples> {
 	const byThing = new Map<string, ThingSeries>();
 	let count = 0;
 	let read = 0;
 	if (METRICS.get(metric)?.side !== "cloud") {
-		for (const r of source.rows([metric], from, to)) {
-			if (++read % ROWS_PER_STEP === 0) yield;
-			const v = numericOf(r.value);
-			if (v === undefined || !Number.isFinite(v) || !targeted(r.thing)) continue;
-			count++;
-			if (countOnly) continue;
-			let series = byThing.get(r.thing);
-			if (!series) byThing.set(r.thing, (series = { times: [], values: [] }));
-			series.times.push(r.time);
-			series.values.push(v);
+		for (const p of source.pages([metric], from, to)) {
+			for (const r of p instanceof Promise ? yield* awaitStep(p) : p) {
+				if (++read % ROWS_PER_STEP === 0) yield;
+				const v = numericOf(r.value);
+				if (v === undefined || !Number.isFinite(v) || !targeted(r.thing)) continue;
+				count++;
+				if (countOnly) continue;
+				let series = byThing.get(r.thing);
+				if (!series) byThing.set(r.thing, (series = { times: [], values: [] }));
+				series.times.push(r.time);
+				series.values.push(v);
+			}
 		}
 		return { count, byThing };
 	}
 	// a cloud-side counter: one datapoint per window in which the thing had any cloud-side activity (0 without the counter)
 	const windows = new Map<string, Map<number, number>>();
-	for (const r of source.rows(CLOUD_ML_METRICS, from, to)) {
-		if (++read % ROWS_PER_STEP === 0) yield;
-		let perThing = windows.get(r.thing);
-		if (!perThing) {
-			if (!targeted(r.thing)) continue;
-			windows.set(r.thing, (perThing = new Map()));
+	for (const p of source.pages(CLOUD_ML_METRICS, from, to)) {
+		for (const r of p instanceof Promise ? yield* awaitStep(p) : p) {
+			if (++read % ROWS_PER_STEP === 0) yield;
+			let perThing = windows.get(r.thing);
+			if (!perThing) {
+				if (!targeted(r.thing)) continue;
+				windows.set(r.thing, (perThing = new Map()));
+			}
+			const before = perThing.get(r.time);
+			if (r.metric === metric) perThing.set(r.time, numericOf(r.value) ?? 0);
+			else if (before === undefined) perThing.set(r.time, 0);
 		}
-		const before = perThing.get(r.time);
-		if (r.metric === metric) perThing.set(r.time, numericOf(r.value) ?? 0);
-		else if (before === undefined) perThing.set(r.time, 0);
 	}
 	for (const [thing, perThing] of windows) {
 		count += perThing.size;

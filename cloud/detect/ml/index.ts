@@ -6,7 +6,7 @@
 import type Database from "better-sqlite3";
 import type { Registry } from "../registry";
 import { StoreHistory, type MetricHistoryReader } from "./history";
-import { MlModels } from "./models";
+import { MlModels, type ModelPersistence, type ModelRecord } from "./models";
 import { mlSettings, type MlOptions } from "./options";
 import { ModelStore } from "./store";
 
@@ -17,7 +17,12 @@ export { MlModels } from "./models";
 /** `cloud`: the cloud's store (CloudStore: its database for `ml_models`, its metric history for training). */
 export function createMlModels(registry: Registry, cloud: MetricHistoryReader & { readonly database: Database.Database }, options?: MlOptions): MlModels {
 	const store = new ModelStore(cloud.database);
-	const models = new MlModels(registry, new StoreHistory(cloud), mlSettings(options), store);
-	models.restore(store.load());
+	return mlModelsOn(registry, cloud, store, store.load(), options);
+}
+
+/** On any store: `history` for training, `store` for the records (PostgreSQL: store/pg-models.ts), `records` as loaded. */
+export function mlModelsOn(registry: Registry, history: MetricHistoryReader, store: ModelPersistence, records: ModelRecord[], options?: MlOptions): MlModels {
+	const models = new MlModels(registry, new StoreHistory(history), mlSettings(options), store);
+	models.restore(records);
 	return models;
 }

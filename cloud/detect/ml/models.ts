@@ -12,6 +12,7 @@ import type { BoundBehavior, Registry } from "../registry";
 import { sampleSteps, type HistorySource } from "./history";
 import { anomalous, score, SUSTAINED, trainSteps, type Model } from "./model";
 import type { Level, MlSettings } from "./options";
+import { drain, type Step } from "../steps";
 
 export type ModelStatus = "PENDING_BUILD" | "ACTIVE" | "EXPIRED";
 
@@ -42,9 +43,9 @@ export interface ModelSummary {
 }
 
 export interface ModelPersistence {
-	save(key: string, r: ModelRecord): void;
-	/** save() in steps (a model of a big fleet serializes to tens of MB) */
-	saveSteps?(key: string, r: ModelRecord): Generator<void>;
+	/** Writes the record in steps (a model of a big fleet is tens of MB; on PostgreSQL the steps wait on it). */
+	saveSteps(key: string, r: ModelRecord): Generator<Step>;
+	/** Deletes the record (on PostgreSQL: queued behind the writes before it). */
 	delete(key: string): void;
 }
 
@@ -66,6 +67,8 @@ export class MlModels {
 	readonly #store: ModelPersistence | undefined;
 	readonly #s: MlSettings;
 	readonly #samplesPerTick: number;
+	/** told when a model could not be checked (its history unreadable, its record unwritable) */
+	onError: ((message: string) => void) | undefined;
 
 	constructor(registry: Registry, source: HistorySource, settings: MlSettings, store?: ModelPersistence, samplesPerTick = SAMPLES_PER_TICK) {
 		this.#registry = registry;
@@ -81,14 +84,15 @@ export class MlModels {
 
 	/** Starts collection for new ML behaviors, drops removed ones, counts progress, trains what is due. */
 	maintain(now: number): void {
-		for (const _ of this.maintainSteps(now));
+		drain(this.maintainSteps(now), "ML model upkeep");
 	}
 
 	/**
 	 * maintain() in steps (the window close runs them sliced, a few milliseconds per event-loop turn): reading a
-	 * behavior's history and training its model over a big fleet take seconds in all.
+	 * behavior's history and training its model over a big fleet take seconds in all. A behavior whose check
+	 * fails (the store unreachable) is reported to `onError` and checked again on the next tick.
 	 */
-	*maintainSteps(now: number): Generator<void> {
+	*maintainSteps(now: number): Generator<Step> {
 		const live = this.#mlBehaviors();
 		for (const k of this.#records.keys()) if (!live.has(k)) this.#drop(k);
 		const pass = new Map<string, { count: number; model?: Model }>();
@@ -97,7 +101,12 @@ export class MlModels {
 			let r = this.#records.get(k);
 			if (!r || r.metric !== behavior.metric) r = { profile, behavior: behavior.name, metric: behavior.metric ?? "", collectionStart: now, status: "PENDING_BUILD", datapoints: 0, lastCheck: -Infinity };
 			this.#records.set(k, r);
-			if (read < this.#samplesPerTick && this.#due(r, now)) read += yield* this.#check(r, now, pass);
+			if (read >= this.#samplesPerTick || !this.#due(r, now)) continue;
+			try {
+				read += yield* this.#check(r, now, pass);
+			} catch (e) {
+				this.onError?.(`ML model ${profile}/${behavior.name}: not checked (${e instanceof Error ? e.message : String(e)}); again on the next tick`);
+			}
 		}
 	}
 
@@ -153,7 +162,7 @@ export class MlModels {
 	}
 
 	/** Counts (and trains when collected); returns the datapoints read (0 when the pass already had them). */
-	*#check(r: ModelRecord, now: number, pass: Map<string, { count: number; model?: Model }>): Generator<void, number> {
+	*#check(r: ModelRecord, now: number, pass: Map<string, { count: number; model?: Model }>): Generator<Step, number> {
 		const from = now - this.#s.trainingDays * DAY_MS;
 		const collected = now - r.collectionStart >= this.#s.trainingDays * DAY_MS;
 		const cacheKey = `${r.metric}\u0000${JSON.stringify(this.#registry.listSecurityProfiles().find((p) => p.securityProfileName === r.profile)?.targets ?? [])}`;
@@ -167,14 +176,12 @@ export class MlModels {
 			pass.set(cacheKey, shared);
 			read = samples.count;
 		}
-		r.datapoints = shared.count;
-		r.required = this.#s.minDatapoints;
-		r.lastCheck = now;
-		if (collected && shared.model) Object.assign(r, { status: "ACTIVE", model: shared.model, lastRefresh: now });
-		else if (collected && !r.model && now - r.collectionStart >= (this.#s.trainingDays + this.#s.retryDays) * DAY_MS) r.status = "EXPIRED";
-		const key = keyOf(r.profile, r.behavior);
-		if (this.#store?.saveSteps) yield* this.#store.saveSteps(key, r);
-		else this.#store?.save(key, r);
+		// the record changes only once it is written (a failed write leaves it as it was, checked again next tick)
+		const next: ModelRecord = { ...r, datapoints: shared.count, required: this.#s.minDatapoints, lastCheck: now };
+		if (collected && shared.model) Object.assign(next, { status: "ACTIVE", model: shared.model, lastRefresh: now });
+		else if (collected && !r.model && now - r.collectionStart >= (this.#s.trainingDays + this.#s.retryDays) * DAY_MS) next.status = "EXPIRED";
+		if (this.#store) yield* this.#store.saveSteps(keyOf(r.profile, r.behavior), next);
+		Object.assign(r, next);
 		return read;
 	}
 
