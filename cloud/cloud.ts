@@ -195,9 +195,10 @@ export class Cloud {
 		return this.#p.ml?.summaries(securityProfileName) ?? [];
 	}
 
-	/** True when the history lives in a server database (PostgreSQL): read only asynchronously. */
-	get historyIsRemote(): boolean {
-		return this.#p.store.history !== undefined;
+	/** Resolves once everything the cloud has queued for its store so far is committed (at once on SQLite). */
+	async committed(): Promise<void> {
+		this.flush();
+		await this.#p.store.drained?.call(this.#p.store);
 	}
 
 	/** queryViolationEvents for any store (a server database is read asynchronously, after what is queued is committed). */

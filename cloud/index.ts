@@ -153,7 +153,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	if (options.cluster && !options.broker) throw new Error("cluster: the cloud processes share one external broker: give `broker` (--broker mqtts://…) too");
 	// the plugin's counters arrive for every thing at every process: not partitioned yet (docs/cloud.md "PostgreSQL")
 	if (options.cluster && options.broker?.plugin) throw new Error("cluster: the Defender plugin's cloud-side counters are not partitioned yet: run the cluster without --plugin");
-	const api = options.api && options.database ? consoleOnPostgres(options.api, log) : options.api;
+	const api = options.api;
 	const opened = await openStores(options, log);
 	const { local: store, partitions } = opened;
 	const definitions = openDefinitions(store.database, () => clock.now());
@@ -223,7 +223,7 @@ export async function startCloud(options: CloudOptions): Promise<ApiCloud> {
 	if (api) {
 		try {
 			await prepareConsole(api.console, log);
-			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates, policies, ml }, api));
+			cloud.serve(await startApi({ cloud, registry, engine, store, clock, pkiDir: options.pkiDir, log, certificates, policies, ml, pg: opened.pg }, api));
 		} catch (e) {
 			await cloud.stop();
 			throw e;
@@ -244,10 +244,3 @@ function mlBehaviors(profiles: SecurityProfile[]): string[] {
 	return profiles.flatMap((p) => (p.behaviors ?? []).filter((b) => criteriaType(b) === "MACHINE_LEARNING").map((b) => `${p.securityProfileName}/${b.name}`));
 }
 
-/** The web console reads the store synchronously (console/persisted.ts): not served on PostgreSQL; asked for explicitly, refused. */
-function consoleOnPostgres(api: ApiOptions, log: (s: string) => void): ApiOptions {
-	if (api.console === false) return api;
-	if (api.console !== undefined) throw new Error("the web console is not available with --database (PostgreSQL) yet: it reads the thing table and metric history synchronously from the embedded store (docs/cloud.md \"PostgreSQL\")");
-	log("console: not served with --database (PostgreSQL): it reads the store synchronously (docs/cloud.md \"PostgreSQL\"); the API is served");
-	return { ...api, console: false };
-}

@@ -34,6 +34,8 @@ import { ThingStore } from "./store-things";
 import { startSns, type SnsOptions } from "../sns/index";
 import { snsEndpoint } from "../sns/sns-http";
 import { startConsole, type ConsoleOptions } from "../console/index";
+import { PgReads, SqliteReads } from "../console/persisted";
+import type { PgStore } from "../store/pg-store";
 
 export type { AccessKey };
 
@@ -75,6 +77,8 @@ export interface ApiDeps {
 	policies?: GroupPolicies;
 	/** ML Detect's models (GetBehaviorModelTrainingSummaries) */
 	ml?: MlModels;
+	/** the PostgreSQL store holding Detect's state and history (`--database`): the console reads it there */
+	pg?: PgStore;
 }
 
 function taskDeps(deps: ApiDeps, running: () => boolean): TaskDeps {
@@ -84,7 +88,7 @@ function taskDeps(deps: ApiDeps, running: () => boolean): TaskDeps {
 		clock: deps.clock,
 		log: deps.log,
 		activeViolations: (f) => cloud.listActiveViolations(f),
-		violationEvents: (q) => cloud.queryViolationEvents(q),
+		violationEvents: (q) => cloud.queryViolationEventsAsync(q),
 		groupsOf: (t) => registry.groupsOf(t),
 		hasThingGroup: (g) => registry.hasThingGroup(g),
 		addThingToThingGroup: (t, g) => cloud.addThingToThingGroup(t, g),
@@ -125,7 +129,8 @@ export async function startApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 	const sns = startSns({ cloud: deps.cloud, registry: deps.registry, store: deps.store, clock: deps.clock, log: deps.log, baseUrl: () => baseUrl }, options.sns);
 	const secretOf = (id: string): string | undefined => keys.secretOf(id);
 	const tlsFiles = options.https ? ensureServerCertificate(deps.pkiDir) : undefined;
-	const web = options.console === false ? undefined : startConsole({ api: ctx, store: deps.store, secretOf, https: options.https === true, log: deps.log }, options.console);
+	const reads = deps.pg ? new PgReads(deps.pg, () => deps.cloud.committed()) : new SqliteReads(deps.store);
+	const web = options.console === false ? undefined : startConsole({ api: ctx, store: deps.store, reads, secretOf, https: options.https === true, log: deps.log }, options.console);
 	const server = await listen({
 		host: options.host ?? "127.0.0.1",
 		port: options.port ?? 8443,

@@ -116,10 +116,6 @@ function startTask(ctx: ApiContext, deps: TaskDeps, c: Call): object {
 	if ((onlyActive !== undefined && typeof onlyActive !== "boolean") || (suppressed !== undefined && typeof suppressed !== "boolean")) throw invalid("includeOnlyActiveViolations and includeSuppressedAlerts must be booleans");
 	const range = rangeOf(c);
 	if (onlyActive === false && !range) throw invalid("includeOnlyActiveViolations false needs violationEventOccurrenceRange");
-	// a task over a range of the history reads it synchronously, turn by turn (mitigation/tasks.ts)
-	if (!(onlyActive ?? !range) && ctx.cloud.historyIsRemote) {
-		throw invalid("includeOnlyActiveViolations false (a task over the violation history) is not available with --database (PostgreSQL) yet: docs/cloud.md \"PostgreSQL\"");
-	}
 	const t: TaskRecord = {
 		taskId,
 		status: "IN_PROGRESS",

@@ -5,13 +5,13 @@
  */
 import type { ApiContext } from "../api/context";
 import type { Activity } from "./activity";
-import type { EventLookup, Persisted } from "./persisted";
+import type { ConsoleReads } from "./persisted";
 
 export interface ConsoleContext {
 	api: ApiContext;
 	activity: Activity;
-	persisted: Persisted;
-	events: EventLookup;
+	/** the per-thing tables and the history, read asynchronously (SQLite or PostgreSQL) */
+	persisted: ConsoleReads;
 }
 
 /** thing → its groups, for every group member. */

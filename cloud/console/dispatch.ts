@@ -47,7 +47,7 @@ async function api(d: DispatchDeps, req: IncomingMessage, res: ServerResponse, m
 	if (path === "/events" && method === "GET") return d.stream.open(req, res, session.id, () => stillValid(d, req));
 	const { handler, params } = matchRoute(d.routes, method, path);
 	const body = method === "GET" || method === "HEAD" ? (req.resume(), {}) : await readJson(req);
-	sendJson(res, 200, handler({ params, query, body }));
+	sendJson(res, 200, await handler({ params, query, body }));
 }
 
 function stillValid(d: DispatchDeps, req: IncomingMessage): boolean {

@@ -45,12 +45,13 @@ interface Sources {
 	violations: Map<string, number>;
 }
 
-function sources(ctx: ConsoleContext): Sources {
+async function sources(ctx: ConsoleContext): Promise<Sources> {
+	const [seen, accepted] = await Promise.all([ctx.persisted.lastSeen(), ctx.persisted.lastAccepted()]);
 	return {
 		registered: new Set(ctx.api.things.list().map((t) => t.thingName)),
 		groups: groupsByThing(ctx),
-		seen: ctx.persisted.lastSeen(),
-		accepted: ctx.persisted.lastAccepted(),
+		seen,
+		accepted,
 		violations: activeCounts(ctx),
 	};
 }
@@ -86,18 +87,13 @@ function names(ctx: ConsoleContext, s: Sources): Set<string> {
 	return all;
 }
 
-export function knownThing(ctx: ConsoleContext, name: string): boolean {
-	return (
-		ctx.activity.get(name) !== undefined ||
-		ctx.api.things.get(name) !== undefined ||
-		ctx.api.registry.groupsOf(name).length > 0 ||
-		ctx.persisted.lastSeenOf(name) !== null ||
-		ctx.persisted.lastAcceptedOf(name) !== null
-	);
+export async function knownThing(ctx: ConsoleContext, name: string): Promise<boolean> {
+	if (ctx.activity.get(name) !== undefined || ctx.api.things.get(name) !== undefined || ctx.api.registry.groupsOf(name).length > 0) return true;
+	return (await ctx.persisted.lastSeenOf(name)) !== null || (await ctx.persisted.lastAcceptedOf(name)) !== null;
 }
 
-export function fleet(ctx: ConsoleContext, q: Query): Paged<FleetThing> {
-	const s = sources(ctx);
+export async function fleet(ctx: ConsoleContext, q: Query): Promise<Paged<FleetThing>> {
+	const s = await sources(ctx);
 	const connected = boolParam(q, "connected");
 	const status = q.get("status") ? oneOf(q, "status", ["ACCEPTED", "REJECTED"] as const, "ACCEPTED") : undefined;
 	const group = q.get("group") || undefined;
@@ -120,8 +116,8 @@ export function fleet(ctx: ConsoleContext, q: Query): Paged<FleetThing> {
 	);
 }
 
-export function overview(ctx: ConsoleContext): object {
-	const s = sources(ctx);
+export async function overview(ctx: ConsoleContext): Promise<object> {
+	const s = await sources(ctx);
 	let connected = 0;
 	for (const [, a] of ctx.activity.things()) if (a.connected) connected++;
 	const now = ctx.api.clock.now();

@@ -11,7 +11,7 @@ import type { CloudStore } from "../store";
 import { Activity } from "./activity";
 import type { ConsoleContext } from "./context";
 import { dispatch, isConsolePath } from "./dispatch";
-import { EventLookup, Persisted } from "./persisted";
+import type { ConsoleReads } from "./persisted";
 import { LoginLimiter } from "./rate-limit";
 import { consoleRoutes } from "./routes";
 import { SessionStore } from "./sessions";
@@ -40,7 +40,10 @@ export interface ConsoleOptions {
 
 export interface ConsoleDeps {
 	api: ApiContext;
+	/** the process's SQLite store (console sessions) */
 	store: CloudStore;
+	/** what the console reads of the per-thing tables and the history (SQLite or PostgreSQL: persisted.ts) */
+	reads: ConsoleReads;
 	/** the secret of an active API access key */
 	secretOf: (accessKeyId: string) => string | undefined;
 	/** the server is HTTPS: the cookie gets Secure */
@@ -60,7 +63,7 @@ export function startConsole(deps: ConsoleDeps, options: ConsoleOptions = {}): W
 	const db = deps.store.database;
 	const now = options.now ?? Date.now;
 	const activity = new Activity();
-	const ctx: ConsoleContext = { api: deps.api, activity, persisted: new Persisted(deps.store), events: new EventLookup(db) };
+	const ctx: ConsoleContext = { api: deps.api, activity, persisted: deps.reads };
 	const stream = new EventStream(now, options.heartbeatMs);
 	deps.api.cloud.observe(activity);
 	deps.api.cloud.onConnection((thing, connected, ip) => activity.connection(thing, connected, deps.api.clock.now(), ip));

@@ -18,7 +18,7 @@ export interface Request {
 	body: Record<string, unknown>;
 }
 
-export type ConsoleHandler = (r: Request) => object;
+export type ConsoleHandler = (r: Request) => object | Promise<object>;
 
 /** The endpoints served by the dispatcher itself (session, logout, event stream), listed for docs and tests. */
 export const SPECIAL_ENDPOINTS = ["POST /console/api/login", "POST /console/api/logout", "GET /console/api/session", "GET /console/api/events"];

@@ -15,8 +15,8 @@ import { timeParam, type Query } from "./list";
 export const MAX_DATAPOINTS = 5000;
 const DAY_MS = 86_400_000;
 
-function existing(ctx: ConsoleContext, name: string): string {
-	if (!knownThing(ctx, name)) throw notFound(`thing ${name} is not known to this cloud`);
+async function existing(ctx: ConsoleContext, name: string): Promise<string> {
+	if (!(await knownThing(ctx, name))) throw notFound(`thing ${name} is not known to this cloud`);
 	return name;
 }
 
@@ -33,8 +33,9 @@ function metricsOf(behaviors: Behavior[]): { name: string; side: string }[] {
 	return out;
 }
 
-export function thingDetail(ctx: ConsoleContext, rawName: string): object {
-	const name = existing(ctx, rawName);
+export async function thingDetail(ctx: ConsoleContext, rawName: string): Promise<object> {
+	const name = await existing(ctx, rawName);
+	const lastSeenTime = await ctx.persisted.lastSeenOf(name);
 	const t = ctx.api.things.get(name);
 	const a = ctx.activity.get(name);
 	const bound = ctx.api.registry.behaviorsFor(name);
@@ -44,7 +45,7 @@ export function thingDetail(ctx: ConsoleContext, rawName: string): object {
 		registered: t !== undefined,
 		thing: t ? { thingId: t.thingId, attributes: t.attributes, version: t.version, created: t.created } : null,
 		connection: { connected: a?.connected ?? false, lastConnectTime: a?.lastConnectTime ?? null, lastDisconnectTime: a?.lastDisconnectTime ?? null, sourceIp: a?.sourceIp ?? null },
-		lastSeenTime: ctx.persisted.lastSeenOf(name),
+		lastSeenTime,
 		groups: ctx.api.registry.groupsOf(name).sort(),
 		certificates: certs,
 		certificateNote: certs.length ? null : "no registry certificate is attached: the thing connects with a certificate of the cloud's CA whose CN is its name (npm run cloud -- cert)",
@@ -65,22 +66,22 @@ interface Period {
 }
 
 /** Violation periods of `behaviors` overlapping [start, end): events in range, the in-alarm of those begun earlier, and the active ones. */
-function periods(ctx: ConsoleContext, thing: string, behaviors: Set<string>, start: number, end: number): Period[] {
+async function periods(ctx: ConsoleContext, thing: string, behaviors: Set<string>, start: number, end: number): Promise<Period[]> {
 	const byId = new Map<string, Period>();
 	const mine = (e: { securityProfileName: string; behavior: { name: string } }): boolean => behaviors.has(`${e.securityProfileName}\u0000${e.behavior.name}`);
-	const add = (e: ViolationEvent): void => {
+	const add = async (e: ViolationEvent): Promise<void> => {
 		const p = byId.get(e.violationId) ?? { violationId: e.violationId, securityProfileName: e.securityProfileName, behaviorName: e.behavior.name, start: e.violationEventTime, end: null, endType: null };
 		if (e.violationEventType === "in-alarm") p.start = e.violationEventTime;
 		else {
 			(p.end = e.violationEventTime), (p.endType = e.violationEventType);
-			if (!byId.has(e.violationId)) p.start = ctx.events.first(e.violationId)?.time ?? start;
+			if (!byId.has(e.violationId)) p.start = (await ctx.persisted.firstEvent(e.violationId))?.time ?? start;
 		}
 		byId.set(e.violationId, p);
 	};
 	let nextToken: string | undefined;
 	do {
-		const page = ctx.api.cloud.queryViolationEvents({ thingName: thing, startTime: start, endTime: end, nextToken });
-		for (const e of page.violationEvents) if (mine(e)) add(e);
+		const page = await ctx.api.cloud.queryViolationEventsAsync({ thingName: thing, startTime: start, endTime: end, nextToken });
+		for (const e of page.violationEvents) if (mine(e)) await add(e);
 		nextToken = page.nextToken;
 	} while (nextToken !== undefined && byId.size < MAX_DATAPOINTS);
 	for (const v of ctx.api.cloud.listActiveViolations({ thingName: thing })) {
@@ -90,8 +91,8 @@ function periods(ctx: ConsoleContext, thing: string, behaviors: Set<string>, sta
 	return [...byId.values()].sort((a, b) => a.start - b.start);
 }
 
-export function metricHistory(ctx: ConsoleContext, rawName: string, metric: string, q: Query): object {
-	const name = existing(ctx, rawName);
+export async function metricHistory(ctx: ConsoleContext, rawName: string, metric: string, q: Query): Promise<object> {
+	const name = await existing(ctx, rawName);
 	const now = ctx.api.clock.now();
 	const end = timeParam(q, "end", now + 1);
 	const start = timeParam(q, "start", end - DAY_MS);
@@ -100,7 +101,7 @@ export function metricHistory(ctx: ConsoleContext, rawName: string, metric: stri
 	const side = METRICS.get(metric)?.side ?? (bound.length || isCustomMetric(metric) ? "device" : null);
 	if (side === null) throw notFound(`metric ${metric} is not a Detect metric`);
 	ctx.api.cloud.flush();
-	const rows = ctx.persisted.metricRows(name, metric, start, end, MAX_DATAPOINTS + 1);
+	const rows = await ctx.persisted.metricRows(name, metric, start, end, MAX_DATAPOINTS + 1);
 	const thresholds = bound.map((b) => ({
 		securityProfileName: b.profile.securityProfileName,
 		behaviorName: b.behavior.name,
@@ -119,6 +120,6 @@ export function metricHistory(ctx: ConsoleContext, rawName: string, metric: stri
 		datapoints: rows.slice(0, MAX_DATAPOINTS),
 		truncated: rows.length > MAX_DATAPOINTS,
 		thresholds,
-		violations: periods(ctx, name, keys, start, end),
+		violations: await periods(ctx, name, keys, start, end),
 	};
 }

@@ -20,11 +20,12 @@ export function verificationOf(v: { verificationState?: string; verificationStat
 }
 
 /** Sets the state of an active or historical violation: 400 for a bad state or description, 404 for an unknown id. */
-export function putVerification(cloud: DetectCloud, violationId: string, body: Record<string, unknown>): void {
+export async function putVerification(cloud: DetectCloud, violationId: string, body: Record<string, unknown>): Promise<void> {
 	const state = body.verificationState;
 	if (typeof state !== "string" || !(VERIFICATION_STATES as readonly string[]).includes(state)) throw badRequest(`verificationState must be one of ${VERIFICATION_STATES.join(", ")}`);
 	try {
-		cloud.putVerificationStateOnViolation(violationId, state, body.verificationStateDescription);
+		// the API's path: the violation looked up in the history wherever it is (SQLite or PostgreSQL)
+		await cloud.putVerificationStateOnViolationAsync(violationId, state, body.verificationStateDescription);
 	} catch (e) {
 		if (!(e instanceof CloudError)) throw e;
 		throw /does not exist/.test(e.message) ? notFound(e.message) : badRequest(e.message);

@@ -31,12 +31,12 @@ export function activeList(ctx: ConsoleContext, q: Query): Paged<object> {
 	);
 }
 
-export function history(ctx: ConsoleContext, q: Query): object {
+export async function history(ctx: ConsoleContext, q: Query): Promise<object> {
 	const now = ctx.api.clock.now();
 	const end = timeParam(q, "end", now + 1);
 	const start = timeParam(q, "start", end - DAY_MS);
 	const maxResults = intParam(q, "limit", 1000, 1, 1000);
-	const page = ctx.api.cloud.queryViolationEvents({ ...filterOf(q), startTime: start, endTime: end, maxResults, nextToken: q.get("nextToken") || undefined });
+	const page = await ctx.api.cloud.queryViolationEventsAsync({ ...filterOf(q), startTime: start, endTime: end, maxResults, nextToken: q.get("nextToken") || undefined });
 	return { items: page.violationEvents.map((e) => ({ ...e, metricValue: e.metricValue ?? null, ...verificationOf(e) })), nextToken: page.nextToken ?? null };
 }
 
@@ -46,7 +46,7 @@ export function clear(ctx: ConsoleContext, violationId: string): { event: Violat
 	return { event };
 }
 
-export function verify(ctx: ConsoleContext, violationId: string, body: Record<string, unknown>): object {
-	putVerification(ctx.api.cloud, violationId, body);
+export async function verify(ctx: ConsoleContext, violationId: string, body: Record<string, unknown>): Promise<object> {
+	await putVerification(ctx.api.cloud, violationId, body);
 	return {};
 }

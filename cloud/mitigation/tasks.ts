@@ -29,7 +29,8 @@ export interface TaskDeps {
 	clock: Clock;
 	log: (s: string) => void;
 	activeViolations(filter: ViolationFilter): ActiveViolation[];
-	violationEvents(query: EventQuery): { violationEvents: ViolationEvent[]; nextToken?: string };
+	/** the violation history (read asynchronously: it may be in PostgreSQL) */
+	violationEvents(query: EventQuery): Promise<{ violationEvents: ViolationEvent[]; nextToken?: string }>;
 	groupsOf(thing: string): string[];
 	hasThingGroup(group: string): boolean;
 	addThingToThingGroup(thing: string, group: string): void;
@@ -37,27 +38,29 @@ export interface TaskDeps {
 	running(): boolean;
 }
 
-function inAlarmEvents(d: TaskDeps, filter: ViolationFilter): Violation[] {
+async function inAlarmEvents(d: TaskDeps, filter: ViolationFilter): Promise<Violation[]> {
 	const out = new Map<string, Violation>();
 	let nextToken: string | undefined;
 	do {
-		const page = d.violationEvents({ ...filter, nextToken });
+		const page = await d.violationEvents({ ...filter, nextToken });
 		for (const e of page.violationEvents) if (e.violationEventType === "in-alarm") out.set(e.violationId, e);
 		nextToken = page.nextToken;
 	} while (nextToken !== undefined);
 	return [...out.values()];
 }
 
-/** The violations a task targets. */
-export function targetViolations(d: TaskDeps, t: TaskRecord): Violation[] {
+/** The violations a task targets: the active ones at once, those of a range of the history once read. */
+export function targetViolations(d: TaskDeps, t: TaskRecord): Violation[] | Promise<Violation[]> {
 	const filter: ViolationFilter = { securityProfileName: t.target.securityProfileName, listSuppressedAlerts: t.suppressed };
-	const all = t.onlyActive || !t.range ? d.activeViolations(filter) : inAlarmEvents(d, { ...filter, startTime: t.range.startTime, endTime: t.range.endTime });
 	const ids = t.target.violationIds && new Set(t.target.violationIds);
-	return all
-		.filter((v) => !ids || ids.has(v.violationId))
-		.filter((v) => t.target.behaviorName === undefined || v.behavior.name === t.target.behaviorName)
-		.filter((v) => t.suppressed || v.behavior.suppressAlerts !== true)
-		.sort((a, b) => (a.violationId < b.violationId ? -1 : 1));
+	const pick = (all: Violation[]): Violation[] =>
+		all
+			.filter((v) => !ids || ids.has(v.violationId))
+			.filter((v) => t.target.behaviorName === undefined || v.behavior.name === t.target.behaviorName)
+			.filter((v) => t.suppressed || v.behavior.suppressAlerts !== true)
+			.sort((a, b) => (a.violationId < b.violationId ? -1 : 1));
+	if (t.onlyActive || !t.range) return pick(d.activeViolations(filter));
+	return inAlarmEvents(d, { ...filter, startTime: t.range.startTime, endTime: t.range.endTime }).then(pick);
 }
 
 function execute(d: TaskDeps, t: TaskRecord, v: Violation): void {
@@ -85,16 +88,39 @@ export function resumeTasks(d: TaskDeps): void {
 }
 
 /** Runs a started task on the clock, BATCH violations per turn, until done or cancelled. */
+/** a task whose history read failed tries again after this long */
+const HISTORY_RETRY_MS = 5_000;
+
 export function runTask(d: TaskDeps, taskId: string): void {
 	let queue: Violation[] | undefined;
+	let reading = false;
 	const turn = (): void => {
 		if (!d.running()) return;
 		const t = d.store.task(taskId);
 		if (!t || t.status !== "IN_PROGRESS") return;
 		if (queue === undefined) {
+			if (reading) return;
 			// resumed after a restart: violations already executed are not run (or counted) again
 			const done = new Set(d.store.executions({ taskId }).map((e) => e.violationId));
-			queue = targetViolations(d, t).filter((v) => !done.has(v.violationId));
+			const targets = targetViolations(d, t);
+			if (targets instanceof Promise) {
+				// a range of the history: the turn goes on once it is read (PostgreSQL answers asynchronously)
+				reading = true;
+				targets.then(
+					(all) => {
+						reading = false;
+						queue = all.filter((v) => !done.has(v.violationId));
+						turn();
+					},
+					(e: unknown) => {
+						reading = false;
+						d.log(`mitigation: task ${taskId}: the violation history could not be read (${e instanceof Error ? e.message : String(e)}); again in ${HISTORY_RETRY_MS / 1000} s`);
+						d.clock.set(turn, HISTORY_RETRY_MS);
+					},
+				);
+				return;
+			}
+			queue = targets.filter((v) => !done.has(v.violationId));
 		}
 		for (const v of queue.splice(0, BATCH)) execute(d, t, v);
 		if (queue.length === 0) Object.assign(t, { status: t.stats.actionsFailed > 0 ? "FAILED" : "SUCCESSFUL", ended: d.clock.now() });

@@ -176,6 +176,33 @@ export class PgStore implements StoreBackend {
 		return out;
 	}
 
+	/** The web console's reads (console/persisted.ts): every stored last-seen time, by thing. */
+	async allSeen(): Promise<Map<string, number>> {
+		const { rows } = await this.pool.query<{ name: string; seen: number }>("SELECT name, seen FROM things WHERE seen IS NOT NULL");
+		return new Map(rows.map((r) => [r.name, r.seen]));
+	}
+
+	/** Every stored last accepted report time, by thing. */
+	async allAccepted(): Promise<Map<string, number>> {
+		const { rows } = await this.pool.query<{ name: string; at: number }>("SELECT name, last_accepted_at AS at FROM things WHERE last_accepted_at IS NOT NULL");
+		return new Map(rows.map((r) => [r.name, r.at]));
+	}
+
+	/** One thing's stored last-seen and last accepted report times (null: none). */
+	async thingTimes(thing: string): Promise<{ seen: number | null; accepted: number | null }> {
+		const { rows } = await this.pool.query<{ seen: number | null; at: number | null }>("SELECT seen, last_accepted_at AS at FROM things WHERE name = $1", [thing]);
+		return { seen: rows[0]?.seen ?? null, accepted: rows[0]?.at ?? null };
+	}
+
+	/** The first recorded event of a violation (its in-alarm), or undefined. */
+	async firstEvent(violationId: string): Promise<{ time: number; type: string } | undefined> {
+		const { rows } = await this.pool.query<{ time: number; type: string }>(
+			"SELECT time, (json::jsonb ->> 'violationEventType') AS type FROM events WHERE (json::jsonb ->> 'violationId') = $1 ORDER BY seq LIMIT 1",
+			[violationId],
+		);
+		return rows[0];
+	}
+
 	/**
 	 * The datapoints of `metrics` (every thing) with time in [from, to) for ML training (ml/history.ts), a page
 	 * of (the datapoints of) HISTORY_PAGE rows per promise: keyset pages on the primary key within each hour,

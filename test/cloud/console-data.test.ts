@@ -1,8 +1,15 @@
-/* Web console data endpoints over a real cloud with real MQTT reports: fleet, thing detail and report log, metric history with thresholds and violation periods, profiles through the API's own code paths, violations, operator clear and verification. */
+/*
+ * Web console data endpoints over a real cloud with real MQTT reports: fleet, thing detail and report log,
+ * metric history with thresholds and violation periods, profiles through the API's own code paths,
+ * violations, operator clear and verification. The same suite runs on the embedded SQLite store and on a
+ * real PostgreSQL server (`--database`: the console reads the things table and the history there).
+ */
 import { ValidateSecurityProfileBehaviorsCommand } from "@aws-sdk/client-iot";
 import type { MqttClient } from "mqtt";
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CloudOptions } from "../../cloud/index";
+import { startPostgres, type Postgres } from "../helpers/postgres";
 import { report } from "../helpers/api-setup";
 import { nextMessage } from "../helpers/cloud-setup";
 import { startConsoleCloud, type ConsoleClient, type ConsoleFixture } from "../helpers/console-setup";
@@ -17,9 +24,18 @@ type Obj = Record<string, unknown>;
 const SEED = JSON.parse(readFileSync("profiles/CheckRogueDevices.json", "utf8")) as Obj;
 const ALL = "arn:aws:iot:local:000000000000:all/things";
 
+let server: Postgres | undefined;
+let databases = 0;
+afterAll(async () => server?.stop(), 30_000);
+
+/** The store under the console: the embedded SQLite file, or a fresh database on the PostgreSQL server. */
+let storeOptions: () => Promise<Partial<CloudOptions>> = async () => ({});
+
 async function started(): Promise<{ f: ConsoleFixture; c: ConsoleClient }> {
-	const f = await startConsoleCloud();
+	const options = await storeOptions();
+	const f = await startConsoleCloud(options);
 	fixtures.push(f);
+	if (options.database) expect(f.logs.filter((l) => l.startsWith("store: PostgreSQL"))).toHaveLength(1);
 	const c = f.client();
 	expect((await c.login()).status).toBe(200);
 	return { f, c };
@@ -35,7 +51,22 @@ async function rejectedReport(device: MqttClient, thing: string, payload: string
 
 const bytesOut = (n: number): object => ({ ns: { bi: 10, bo: n, pi: 1, po: 1 } });
 
-describe("console data endpoints", () => {
+const STORES: [string, () => Promise<Partial<CloudOptions>>][] = [
+	["SQLite", async () => ({})],
+	[
+		"PostgreSQL",
+		async () => {
+			server ??= await startPostgres();
+			return { database: await server.createDatabase(`console_${++databases}`) };
+		},
+	],
+];
+
+describe.each(STORES)("console data endpoints (%s)", (_name, options) => {
+	beforeAll(() => {
+		storeOptions = options;
+	});
+
 	it("shows the fleet with connection, last report and reply (with the rejection's error code), groups and violation counts", async () => {
 		const { f, c } = await started();
 		expect((await c.post("/profiles", SEED)).status).toBe(200);

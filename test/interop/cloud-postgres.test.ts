@@ -9,7 +9,7 @@ import { startCloud } from "../../cloud/index";
 import { VirtualClock } from "../../hardware/host/virtual-clock";
 import { nextMessage, startTestCloud, tempDir, until, type CloudFixture } from "../helpers/cloud-setup";
 import { startPostgres, type Postgres } from "../helpers/postgres";
-import { AttachSecurityProfileCommand, CreateSecurityProfileCommand, GetBehaviorModelTrainingSummariesCommand, ListActiveViolationsCommand, ListMetricValuesCommand, ListViolationEventsCommand, PutVerificationStateOnViolationCommand, StartDetectMitigationActionsTaskCommand } from "@aws-sdk/client-iot";
+import { AttachSecurityProfileCommand, CreateMitigationActionCommand, CreateSecurityProfileCommand, DescribeDetectMitigationActionsTaskCommand, ListDetectMitigationActionsExecutionsCommand, GetBehaviorModelTrainingSummariesCommand, ListActiveViolationsCommand, ListMetricValuesCommand, ListViolationEventsCommand, PutVerificationStateOnViolationCommand, StartDetectMitigationActionsTaskCommand } from "@aws-sdk/client-iot";
 import { openPgStore } from "../../cloud/store/pg-store";
 import { report as apiReport, sdkFailure, startApiCloud } from "../helpers/api-setup";
 
@@ -112,15 +112,17 @@ describe("cloud on PostgreSQL", () => {
 		expect(verified.violationEvents?.map((e) => [e.violationId, e.verificationState, e.verificationStateDescription])).toEqual([[violationId, "FALSE_POSITIVE", "lab"]]);
 		expect((await f.iot.send(new ListViolationEventsCommand({ ...window, verificationState: "UNKNOWN" }))).violationEvents).toEqual([]);
 		expect(await sdkFailure(f.iot.send(new PutVerificationStateOnViolationCommand({ violationId: "no-such-violation", verificationState: "TRUE_POSITIVE" })))).toEqual(["InvalidRequestException", 400]);
-		// the web console reads the store synchronously: not served on PostgreSQL, and said so
-		expect(f.logs.some((l) => l.startsWith("console: not served with --database (PostgreSQL)"))).toBe(true);
-		// no console route: the path falls through to the signed API, which refuses an unsigned request
-		expect((await fetch(`${f.api.url}/console/`)).status).toBe(403);
-		// a mitigation task over a range of the history reads it synchronously: refused when started, not failing later
-		const task = { taskId: "h1", target: { securityProfileName: "Ports" }, actions: ["Any"], clientRequestToken: "t", includeOnlyActiveViolations: false, violationEventOccurrenceRange: window };
-		const refused = await f.iot.send(new StartDetectMitigationActionsTaskCommand(task)).then(() => undefined, (e: Error) => e);
-		expect(refused?.name).toBe("InvalidRequestException");
-		expect(refused?.message).toMatch(/a task over the violation history\) is not available with --database \(PostgreSQL\)/);
+		// a mitigation task over a range of the history reads it from PostgreSQL, then acts on the thing
+		f.cloud.createThingGroup("quarantine");
+		await f.iot.send(new CreateMitigationActionCommand({ actionName: "Q", roleArn: "arn:aws:iam::000000000000:role/mitigation", actionParams: { addThingsToThingGroupParams: { thingGroupNames: ["quarantine"] } } }));
+		const task = { taskId: "h1", target: { securityProfileName: "Ports" }, actions: ["Q"], clientRequestToken: "t", includeOnlyActiveViolations: false, violationEventOccurrenceRange: window };
+		await f.iot.send(new StartDetectMitigationActionsTaskCommand(task));
+		f.clock.advance(0);
+		const summary = async () => (await f.iot.send(new DescribeDetectMitigationActionsTaskCommand({ taskId: "h1" }))).taskSummary;
+		for (let i = 0; i < 100 && (await summary())?.taskStatus === "IN_PROGRESS"; i++) await new Promise((r) => setTimeout(r, 20));
+		expect(await summary()).toMatchObject({ taskStatus: "SUCCESSFUL", taskStatistics: { actionsExecuted: 1, actionsSkipped: 0, actionsFailed: 0 } });
+		const runs = await f.iot.send(new ListDetectMitigationActionsExecutionsCommand({ taskId: "h1" }));
+		expect(runs.actionsExecutions?.map((e) => [e.thingName, e.actionName, e.status, e.violationId])).toEqual([["dev", "Q", "SUCCESSFUL", violationId]]);
 	}, 60_000);
 
 	it("ML Detect: trained from the history in PostgreSQL, its model kept there across a restart", async () => {
@@ -170,7 +172,7 @@ describe("cloud on PostgreSQL", () => {
 		expect((await summaries(g))[0]).toMatchObject({ modelStatus: "ACTIVE", lastModelRefreshDate: active?.lastModelRefreshDate, trainingDataCollectionStartDate: new Date(start) });
 	}, 120_000);
 
-	it("refuses to start a cluster on a database holding ML behaviors, and refuses an explicit console", async () => {
+	it("refuses to start a cluster on a database holding ML behaviors", async () => {
 		const dir = tempDir();
 		const database = await server.createDatabase("cloud_cluster_ml");
 		const pg = await openPgStore(database);
@@ -179,8 +181,6 @@ describe("cloud on PostgreSQL", () => {
 		// refused before the broker is dialled: the unreachable broker URL is never used
 		const cluster = { port: 0, database, cluster: { node: "a" }, broker: { url: "mqtts://127.0.0.1:1" }, pkiDir: join(dir, "pki"), log: () => undefined };
 		await expect(startCloud(cluster)).rejects.toThrow(/ML Detect \(MACHINE_LEARNING behaviors\) is not available in a cluster \(--node\) yet.*the database holds ML behaviors \(Ml\/ml\)/);
-		const other = await server.createDatabase("cloud_console");
-		await expect(startCloud({ port: 0, database: other, pkiDir: join(dir, "pki"), log: () => undefined, api: { port: 0, console: {} } })).rejects.toThrow(/the web console is not available with --database \(PostgreSQL\) yet/);
 	}, 60_000);
 
 	it("fails to start with a clear error for a wrong password or an unreachable server", async () => {
