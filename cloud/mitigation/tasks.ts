@@ -87,10 +87,10 @@ export function resumeTasks(d: TaskDeps): void {
 	for (const t of d.store.tasks(0, Number.MAX_SAFE_INTEGER)) if (t.status === "IN_PROGRESS") runTask(d, t.taskId);
 }
 
-/** Runs a started task on the clock, BATCH violations per turn, until done or cancelled. */
 /** a task whose history read failed tries again after this long */
 const HISTORY_RETRY_MS = 5_000;
 
+/** Runs a started task on the clock, BATCH violations per turn, until done or cancelled. */
 export function runTask(d: TaskDeps, taskId: string): void {
 	let queue: Violation[] | undefined;
 	let reading = false;
