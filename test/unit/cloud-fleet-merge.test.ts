@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { DetectCloud } from "../../cloud/detect-cloud";
 import { Definitions } from "../../cloud/detect/definitions";
 import { DetectEngine, type EvaluatedDatapoint, type ViolationEvent } from "../../cloud/detect/engine";
-import { samplesOf, StoreHistory } from "../../cloud/detect/ml/history";
+import { samplesOf } from "../../cloud/detect/ml/history";
 import { ModelStore } from "../../cloud/detect/ml/store";
 import type { Behavior } from "../../cloud/detect/profile";
 import { ALL_THINGS_ARN, Registry } from "../../cloud/detect/registry";
@@ -43,7 +43,7 @@ describe("ML history on metric_rows", () => {
 			{ thing: "a", metric: "aws:all-bytes-out", time: T0 + 2 * HOUR, value: { count: 30 } },
 			{ thing: "b", metric: "aws:listening-tcp-ports", time: T0 + 2 * HOUR, value: { ports: [80] } },
 		]);
-		const h = new StoreHistory(s);
+		const h = s;
 		const samples = samplesOf(h, "aws:all-bytes-out", all, T0, T0 + 2 * HOUR);
 		expect(samples.sort((x, y) => x.time - y.time)).toEqual([
 			{ thing: "a", time: T0, value: 10 },
@@ -67,13 +67,13 @@ describe("ML history on metric_rows", () => {
 			// device-side rows are not cloud-side activity
 			{ thing: "c", metric: "aws:all-bytes-out", time: T0 + W, value: { count: 1 } },
 		]);
-		const samples = samplesOf(new StoreHistory(s), "aws:num-messages-sent", all, T0, T0 + HOUR);
+		const samples = samplesOf(s, "aws:num-messages-sent", all, T0, T0 + HOUR);
 		expect(samples.sort((x, y) => x.thing.localeCompare(y.thing) || x.time - y.time)).toEqual([
 			{ thing: "a", time: T0 + W, value: 5 },
 			{ thing: "a", time: T0 + 2 * W, value: 0 },
 			{ thing: "b", time: T0 + 2 * W, value: 7 },
 		]);
-		expect(samplesOf(new StoreHistory(s), "aws:num-messages-sent", (t) => t === "b", T0, T0 + HOUR)).toEqual([{ thing: "b", time: T0 + 2 * W, value: 7 }]);
+		expect(samplesOf(s, "aws:num-messages-sent", (t) => t === "b", T0, T0 + HOUR)).toEqual([{ thing: "b", time: T0 + 2 * W, value: 7 }]);
 		s.close();
 	});
 });
@@ -112,7 +112,7 @@ describe("a data dir written before the fleet layout, with main's tables", () =>
 		expect(new ModelStore(s.database).load()).toEqual([record]);
 		expect(s.metricValues("dev", "aws:num-messages-sent[topics IN]")).toEqual([{ timestamp: T0 + W, value: { count: 3 } }]);
 		expect(s.metricValues("dev", "aws:num-messages-sent")).toEqual([{ timestamp: T0 + W, value: { count: 4 } }]);
-		expect(samplesOf(new StoreHistory(s), "aws:num-messages-sent", all, T0, T0 + HOUR)).toEqual([{ thing: "dev", time: T0 + W, value: 4 }]);
+		expect(samplesOf(s, "aws:num-messages-sent", all, T0, T0 + HOUR)).toEqual([{ thing: "dev", time: T0 + W, value: 4 }]);
 		const old = s.database.prepare("SELECT name FROM sqlite_master WHERE name IN ('metrics', 'metrics_key', 'metrics_metric_time')").all();
 		expect(old).toEqual([]);
 		s.close();

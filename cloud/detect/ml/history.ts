@@ -25,43 +25,16 @@ export interface HistoryRow {
 /** A page of history rows, now or once read. */
 export type HistoryPage = HistoryRow[] | Promise<HistoryRow[]>;
 
+/**
+ * Where training data comes from: the store (CloudStore, PgStore: metricHistoryPages) or MemoryHistory.
+ * The datapoints of any of `metrics` with time in [from, to), a page at a time, in one pass; the next page
+ * is asked for only once the previous one is in hand (its promise resolved).
+ */
 export interface HistorySource {
-	/**
-	 * The datapoints of any of `metrics` with time in [from, to), a page at a time, in one pass; the next page
-	 * is asked for only once the previous one is in hand (its promise resolved).
-	 */
-	pages(metrics: readonly string[], from: number, to: number): Iterable<HistoryPage>;
-}
-
-/** The store's side of it (CloudStore.metricHistoryPages, PgStore.metricHistoryPages). */
-export interface MetricHistoryReader {
 	metricHistoryPages(metrics: readonly string[], from: number, to: number): Iterable<HistoryPage>;
 }
 
 const CLOUD_ML_METRICS = [...METRICS].filter(([, i]) => i.side === "cloud" && i.ml).map(([name]) => name);
-
-export class StoreHistory implements HistorySource {
-	readonly #store: MetricHistoryReader;
-
-	constructor(store: MetricHistoryReader) {
-		this.#store = store;
-	}
-
-	pages(metrics: readonly string[], from: number, to: number): Iterable<HistoryPage> {
-		return this.#store.metricHistoryPages(metrics, from, to);
-	}
-}
-
-/** Every row of a source, read at once (tests; a source whose pages wait on I/O is refused: steps.ts). */
-export function allRows(source: HistorySource, metrics: readonly string[], from: number, to: number): HistoryRow[] {
-	return drain(rowSteps(source, metrics, from, to), "reading the metric history");
-}
-
-function* rowSteps(source: HistorySource, metrics: readonly string[], from: number, to: number): Generator<Step, HistoryRow[]> {
-	const out: HistoryRow[] = [];
-	for (const p of source.pages(metrics, from, to)) out.push(...(p instanceof Promise ? yield* awaitStep(p) : p));
-	return out;
-}
 
 export class MemoryHistory implements HistorySource {
 	readonly #rows = new Map<string, { things: string[]; times: number[]; values: number[] }>();
@@ -75,19 +48,18 @@ export class MemoryHistory implements HistorySource {
 		list.values.push(value);
 	}
 
-	*pages(metrics: readonly string[], from: number, to: number): Iterable<HistoryRow[]> {
-		yield [...this.#rows_(metrics, from, to)];
-	}
-
-	*#rows_(metrics: readonly string[], from: number, to: number): Iterable<HistoryRow> {
+	/** One page: every datapoint at once. */
+	*metricHistoryPages(metrics: readonly string[], from: number, to: number): Iterable<HistoryRow[]> {
+		const page: HistoryRow[] = [];
 		for (const metric of new Set(metrics)) {
 			const list = this.#rows.get(metric);
 			if (!list) continue;
 			for (let i = 0; i < list.times.length; i++) {
 				const time = list.times[i];
-				if (time >= from && time < to) yield { thing: list.things[i], metric, time, value: { count: list.values[i] } };
+				if (time >= from && time < to) page.push({ thing: list.things[i], metric, time, value: { count: list.values[i] } });
 			}
 		}
+		yield page;
 	}
 }
 
@@ -123,7 +95,7 @@ export function* sampleSteps(source: HistorySource, metric: string, targeted: (t
 	let count = 0;
 	let read = 0;
 	if (METRICS.get(metric)?.side !== "cloud") {
-		for (const p of source.pages([metric], from, to)) {
+		for (const p of source.metricHistoryPages([metric], from, to)) {
 			for (const r of p instanceof Promise ? yield* awaitStep(p) : p) {
 				if (++read % ROWS_PER_STEP === 0) yield;
 				const v = numericOf(r.value);
@@ -140,7 +112,7 @@ export function* sampleSteps(source: HistorySource, metric: string, targeted: (t
 	}
 	// a cloud-side counter: one datapoint per window in which the thing had any cloud-side activity (0 without the counter)
 	const windows = new Map<string, Map<number, number>>();
-	for (const p of source.pages(CLOUD_ML_METRICS, from, to)) {
+	for (const p of source.metricHistoryPages(CLOUD_ML_METRICS, from, to)) {
 		for (const r of p instanceof Promise ? yield* awaitStep(p) : p) {
 			if (++read % ROWS_PER_STEP === 0) yield;
 			let perThing = windows.get(r.thing);

@@ -5,7 +5,7 @@
  */
 import type Database from "better-sqlite3";
 import type { Registry } from "../registry";
-import { StoreHistory, type MetricHistoryReader } from "./history";
+import type { HistorySource } from "./history";
 import { MlModels, type ModelPersistence, type ModelRecord } from "./models";
 import { mlSettings, type MlOptions } from "./options";
 import { ModelStore } from "./store";
@@ -15,14 +15,14 @@ export type { ModelSummary, ModelStatus } from "./models";
 export { MlModels } from "./models";
 
 /** `cloud`: the cloud's store (CloudStore: its database for `ml_models`, its metric history for training). */
-export function createMlModels(registry: Registry, cloud: MetricHistoryReader & { readonly database: Database.Database }, options?: MlOptions): MlModels {
+export function createMlModels(registry: Registry, cloud: HistorySource & { readonly database: Database.Database }, options?: MlOptions): MlModels {
 	const store = new ModelStore(cloud.database);
 	return mlModelsOn(registry, cloud, store, store.load(), options);
 }
 
 /** On any store: `history` for training, `store` for the records (PostgreSQL: store/pg-models.ts), `records` as loaded. */
-export function mlModelsOn(registry: Registry, history: MetricHistoryReader, store: ModelPersistence, records: ModelRecord[], options?: MlOptions): MlModels {
-	const models = new MlModels(registry, new StoreHistory(history), mlSettings(options), store);
+export function mlModelsOn(registry: Registry, history: HistorySource, store: ModelPersistence, records: ModelRecord[], options?: MlOptions): MlModels {
+	const models = new MlModels(registry, history, mlSettings(options), store);
 	models.restore(records);
 	return models;
 }
