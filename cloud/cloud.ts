@@ -17,6 +17,7 @@ import { ALL_THINGS_ARN, type Registry } from "./detect/registry";
 import { validateBehaviors } from "./detect/validate";
 import { scopedMetric } from "./detect/dimensions";
 import { evaluated } from "./detect/custom-metrics";
+import { runSliced } from "./detect/steps";
 import type { ValidationError } from "./errors";
 import { issueThingCertificate, type ThingFiles } from "./pki";
 import { intakeReport, type IntakeOptions, type ReportGateState } from "./reports/intake";
@@ -325,32 +326,15 @@ export class Cloud {
 	#mlSliced(now: number): void {
 		const ml = this.#p.ml;
 		if (!ml || this.#mlTask) return;
-		const steps = ml.maintainSteps(now);
-		let settled = false;
-		const task = (async () => {
-			try {
-				for (;;) {
-					const until = performance.now() + TICK_SLICE_MS;
-					let wait: Promise<void> | void = undefined;
-					let done = false;
-					while (!done && !wait && performance.now() < until) {
-						const r = steps.next();
-						if (r.done) done = true;
-						else wait = r.value;
-					}
-					if (done) break;
-					if (wait) await wait.catch(() => undefined);
-					else await new Promise<void>((r) => setImmediate(r));
-					if (this.#stopped) break;
-				}
-			} catch (e) {
-				this.#p.log(`ML model upkeep failed: ${e instanceof Error ? e.message : String(e)}; again on the next minute tick`);
-			} finally {
-				settled = true;
-			}
-		})();
-		// a task that never had to wait is over already (the next minute tick may start one at once)
-		if (settled) return;
+		const failed = (e: unknown): void => this.#p.log(`ML model upkeep failed: ${e instanceof Error ? e.message : String(e)}; again on the next minute tick`);
+		let rest: Promise<void> | undefined;
+		try {
+			rest = runSliced(ml.maintainSteps(now), { sliceMs: TICK_SLICE_MS, stopped: () => this.#stopped });
+		} catch (e) {
+			failed(e);
+		}
+		if (!rest) return;
+		const task = rest.catch(failed);
 		this.#mlTask = task;
 		void task.then(() => {
 			if (this.#mlTask === task) this.#mlTask = undefined;
@@ -363,22 +347,21 @@ export class Cloud {
 		this.#mlSliced(now);
 		if (this.#slicedTick) return;
 		const events: ViolationEvent[] = [];
-		const steps = this.#p.engine.tickSteps(now, this.#broker?.connectedThings() ?? [], events);
-		const slice = (): boolean => {
-			const until = performance.now() + TICK_SLICE_MS;
-			let done = false;
+		const rest = runSliced(this.#p.engine.tickSteps(now, this.#broker?.connectedThings() ?? [], events), {
+			sliceMs: TICK_SLICE_MS,
 			// a slice also ends once it has produced a transaction's worth of metric rows or events (written before the next)
-			while (!done && performance.now() < until && this.#p.engine.pendingDatapoints < TICK_SLICE_ROWS && events.length < TICK_SLICE_EVENTS) done = steps.next().done === true;
-			this.#ticked(events.splice(0));
-			if (done) this.#endTick(now);
-			return done;
-		};
-		if (slice()) return;
-		this.#slicedTick = (async () => {
-			do await new Promise<void>((r) => setImmediate(r));
-			while (!this.#stopped && !slice());
-			this.#slicedTick = undefined;
-		})();
+			more: () => this.#p.engine.pendingDatapoints < TICK_SLICE_ROWS && events.length < TICK_SLICE_EVENTS,
+			after: (done) => {
+				this.#ticked(events.splice(0));
+				if (done) this.#endTick(now);
+			},
+			stopped: () => this.#stopped,
+		});
+		if (!rest) return;
+		this.#slicedTick = rest;
+		void rest.then(() => {
+			if (this.#slicedTick === rest) this.#slicedTick = undefined;
+		});
 	}
 
 	#ticked(events: ViolationEvent[]): void {

@@ -28,3 +28,43 @@ export function drain<T>(steps: Generator<Step, T>, what: string): T {
 		if (r.value) throw new Error(`${what} waits on the store (PostgreSQL): run it in steps (the cloud's minute tick does)`);
 	}
 }
+
+export interface SliceOptions {
+	/** the longest a slice runs steps (ms) */
+	sliceMs: number;
+	/** checked before each step: false ends the slice early (e.g. once it has produced a write's worth) */
+	more?: () => boolean;
+	/** after each slice; `done` once the last step has run */
+	after?: (done: boolean) => void;
+	/** true: no slice after the current one */
+	stopped: () => boolean;
+}
+
+/**
+ * Runs `steps` in slices: the first now, the others on later event-loop turns; between two slices it waits
+ * for the promise a step handed over (I/O), else for setImmediate. Undefined when the first slice ran every
+ * step; else a promise settled once the steps are done or stopped (rejected if a step throws).
+ */
+export function runSliced(steps: Generator<Step, unknown>, o: SliceOptions): Promise<void> | undefined {
+	const slice = (): { done: boolean; wait: Promise<void> | void } => {
+		const until = performance.now() + o.sliceMs;
+		let done = false;
+		let wait: Promise<void> | void = undefined;
+		while (!done && !wait && performance.now() < until && (o.more?.() ?? true)) {
+			const r = steps.next();
+			if (r.done) done = true;
+			else wait = r.value;
+		}
+		o.after?.(done);
+		return { done, wait };
+	};
+	let s = slice();
+	if (s.done) return undefined;
+	return (async () => {
+		while (!s.done) {
+			await (s.wait ? s.wait.catch(() => undefined) : new Promise<void>((r) => setImmediate(r)));
+			if (o.stopped()) return;
+			s = slice();
+		}
+	})();
+}
